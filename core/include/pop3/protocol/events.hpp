@@ -1,0 +1,70 @@
+// What a ClientSession reports. Every submitted command ends with exactly one ReplyEvent, in
+// submission order; RETR and TOP data arrive before it as BodyChunkEvents.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "pop3/error.hpp"
+#include "pop3/protocol/capabilities.hpp"
+#include "pop3/protocol/command.hpp"
+#include "pop3/protocol/listing.hpp"
+#include "pop3/protocol/status_line.hpp"
+
+namespace pop3::protocol {
+
+using CommandId = std::uint32_t;
+
+// The server's greeting arrived. A -ERR greeting fails the session instead (SessionErrorEvent).
+struct GreetingEvent {
+  StatusLine status;
+  std::optional<std::string> apop_timestamp;
+};
+
+// Decoded (dot-unstuffed) message bytes of a RETR or TOP reply, in order.
+struct BodyChunkEvent {
+  CommandId id;
+  std::string data;
+};
+
+// Parsed data of a successful reply, by command: STAT -> DropListing, "LIST n" -> ScanListing,
+// LIST -> vector<ScanListing>, "UIDL n" -> UidListing, UIDL -> vector<UidListing>,
+// CAPA -> Capabilities, LANG -> vector<string> (the listing's lines); otherwise monostate.
+using ReplyData = std::variant<std::monostate, DropListing, ScanListing, std::vector<ScanListing>,
+                               UidListing, std::vector<UidListing>, Capabilities,
+                               std::vector<std::string>>;
+
+struct ReplyEvent {
+  CommandId id;
+  CommandKind kind;
+  std::optional<Error> error;  // set when the command failed, locally or at the server
+  StatusLine status;           // the server's status line; empty if the command was never answered
+  ReplyData data;
+  std::uint64_t body_size = 0;  // RETR/TOP: decoded bytes delivered in BodyChunkEvents
+};
+
+// The server accepted STLS: the caller must now run the TLS handshake on the same connection and
+// call ClientSession::tls_started(). Nothing is read or sent in clear from here on.
+struct TlsRequestedEvent {};
+
+enum class Direction : std::uint8_t { kClient, kServer };
+
+// A protocol line for humans (only when SessionOptions::transcript is set). Secrets are redacted;
+// message data is summarised, not copied.
+struct TranscriptEvent {
+  Direction direction;
+  std::string line;
+};
+
+// The session cannot continue: a protocol violation, a limit exceeded, or the connection lost.
+struct SessionErrorEvent {
+  Error error;
+};
+
+using Event = std::variant<GreetingEvent, BodyChunkEvent, ReplyEvent, TlsRequestedEvent,
+                           TranscriptEvent, SessionErrorEvent>;
+
+}  // namespace pop3::protocol

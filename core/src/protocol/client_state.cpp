@@ -1,0 +1,109 @@
+// Theory of operation (client side of RFC 1939 + extensions).
+//
+// A POP3 session moves AUTHORIZATION -> TRANSACTION -> UPDATE. This file is the only place that
+// says which command is valid in which state and what each reply does to the state; the session
+// (client_session.cpp) consults it for three things:
+//   1. submit(): a command is checked against the *projected* state, i.e. the state reached if
+//      every command queued before it succeeds. This is what lets a caller queue
+//      USER, PASS, STAT in one go, while RETR before authentication is refused locally.
+//   2. each reply: the real state advances with state_after(state, command, ok).
+//   3. after a failure: queued (unsent) commands are re-checked against the new projection and
+//      dropped with NOT_SENT if they became invalid (e.g. STAT after a failed PASS).
+//
+// Rules (RFC 1939 sections 4-7, RFC 2449 CAPA, RFC 2595 STLS, RFC 5034 AUTH, RFC 6856 UTF8/LANG):
+//   AUTHORIZATION:       USER, APOP, AUTH, STLS, UTF8, CAPA, LANG, QUIT
+//   after USER +OK:      PASS, QUIT          (USER -ERR returns to AUTHORIZATION)
+//   TRANSACTION:         STAT, LIST, UIDL, RETR, TOP, DELE, NOOP, RSET, CAPA, LANG, QUIT
+//   PASS/APOP/AUTH +OK -> TRANSACTION; -ERR -> AUTHORIZATION
+//   STLS +OK -> TLS handshake (then AUTHORIZATION again); -ERR -> AUTHORIZATION
+//   QUIT (any answer) -> closed; from TRANSACTION the server passes through UPDATE
+// Whether STLS may be issued twice (it may not, RFC 2595) is tracked by the session, which knows
+// whether TLS is active.
+#include "pop3/protocol/client_state.hpp"
+
+#include <array>
+
+namespace pop3::protocol {
+namespace {
+
+using K = CommandKind;
+constexpr std::size_t kKinds = 17;
+
+// kAllowed[state][command]; only the three states that accept commands have rows.
+struct Row {
+  std::array<bool, kKinds> allowed;
+};
+
+constexpr Row make_row(std::initializer_list<K> kinds) {
+  Row row{};
+  for (K k : kinds) row.allowed[static_cast<std::size_t>(k)] = true;
+  return row;
+}
+
+constexpr Row kAuthorizationRow =
+    make_row({K::kUser, K::kApop, K::kAuth, K::kStls, K::kUtf8, K::kCapa, K::kLang, K::kQuit});
+constexpr Row kAuthorizationUserRow = make_row({K::kPass, K::kQuit});
+constexpr Row kTransactionRow =
+    make_row({K::kStat, K::kList, K::kUidl, K::kRetr, K::kTop, K::kDele, K::kNoop, K::kRset,
+              K::kCapa, K::kLang, K::kQuit});
+
+}  // namespace
+
+const char* session_state_name(SessionState state) {
+  switch (state) {
+    case SessionState::kGreeting: return "GREETING";
+    case SessionState::kAuthorization: return "AUTHORIZATION";
+    case SessionState::kAuthorizationUser: return "AUTHORIZATION (after USER)";
+    case SessionState::kTlsHandshake: return "TLS-HANDSHAKE";
+    case SessionState::kTransaction: return "TRANSACTION";
+    case SessionState::kUpdate: return "UPDATE";
+    case SessionState::kClosed: return "CLOSED";
+    case SessionState::kFailed: return "FAILED";
+  }
+  return "UNKNOWN";
+}
+
+bool command_allowed(SessionState state, CommandKind kind) {
+  const auto k = static_cast<std::size_t>(kind);
+  switch (state) {
+    // Commands submitted before the greeting wait for it and are then AUTHORIZATION commands.
+    case SessionState::kGreeting:
+    case SessionState::kAuthorization: return kAuthorizationRow.allowed[k];
+    case SessionState::kAuthorizationUser: return kAuthorizationUserRow.allowed[k];
+    case SessionState::kTransaction: return kTransactionRow.allowed[k];
+    default: return false;
+  }
+}
+
+SessionState state_after(SessionState state, CommandKind kind, bool ok) {
+  switch (kind) {
+    case K::kUser:
+      return ok ? SessionState::kAuthorizationUser : SessionState::kAuthorization;
+    case K::kPass:
+    case K::kApop:
+    case K::kAuth:
+      return ok ? SessionState::kTransaction : SessionState::kAuthorization;
+    case K::kStls:
+      return ok ? SessionState::kTlsHandshake : SessionState::kAuthorization;
+    case K::kQuit:
+      return SessionState::kClosed;
+    default:
+      return state == SessionState::kGreeting ? SessionState::kAuthorization : state;
+  }
+}
+
+bool is_barrier(CommandKind kind) {
+  switch (kind) {
+    case K::kPass:
+    case K::kApop:
+    case K::kAuth:
+    case K::kStls:
+    case K::kUtf8:
+    case K::kQuit:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace pop3::protocol
