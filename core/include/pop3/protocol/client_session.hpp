@@ -68,6 +68,9 @@ class ClientSession {
   void tls_started();
   bool tls_active() const { return tls_active_; }
 
+  // Turns TranscriptEvents on or off from now on.
+  void set_transcript(bool enabled) { options_.transcript = enabled; }
+
   SessionState state() const { return state_; }
   const std::optional<Capabilities>& capabilities() const { return capabilities_; }
   const std::optional<std::string>& apop_timestamp() const { return apop_timestamp_; }

@@ -1,0 +1,210 @@
+#include "js_values.hpp"
+
+#include <emscripten/val.h>
+
+#include <string>
+
+namespace pop3::bindings {
+
+using emscripten::val;
+using namespace pop3::protocol;
+
+namespace {
+
+// Length of the valid UTF-8 sequence at `s[i]`, or 0 if it is invalid (overlongs, surrogates
+// and code points above U+10FFFF included).
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  if (b0 < 0x80) return 1;
+  std::size_t n;
+  unsigned min;
+  unsigned cp;
+  if ((b0 & 0xe0) == 0xc0) {
+    n = 2, min = 0x80, cp = b0 & 0x1f;
+  } else if ((b0 & 0xf0) == 0xe0) {
+    n = 3, min = 0x800, cp = b0 & 0x0f;
+  } else if ((b0 & 0xf8) == 0xf0) {
+    n = 4, min = 0x10000, cp = b0 & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k) {
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    if ((b & 0xc0) != 0x80) return 0;
+    cp = (cp << 6) | (b & 0x3f);
+  }
+  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+  return n;
+}
+
+val number_or_undefined(const std::optional<std::uint32_t>& v) {
+  return v ? val(*v) : val::undefined();
+}
+
+val strings(const std::vector<std::string>& items) {
+  val array = val::array();
+  for (const auto& item : items) array.call<void>("push", text(item));
+  return array;
+}
+
+val status_to_js(const StatusLine& status) {
+  val out = val::object();
+  out.set("ok", status.ok);
+  out.set("code", status.code.empty() ? val::undefined() : text(status.code));
+  out.set("text", text(status.text));
+  return out;
+}
+
+val data_to_js(const ReplyData& data) {
+  struct Visitor {
+    val operator()(const std::monostate&) const { return val::undefined(); }
+    val operator()(const DropListing& d) const {
+      val out = val::object();
+      out.set("count", d.count);
+      out.set("size", static_cast<double>(d.size));
+      return out;
+    }
+    val operator()(const ScanListing& s) const {
+      val out = val::object();
+      out.set("number", s.number);
+      out.set("size", static_cast<double>(s.size));
+      return out;
+    }
+    val operator()(const std::vector<ScanListing>& list) const {
+      val array = val::array();
+      for (const auto& s : list) array.call<void>("push", (*this)(s));
+      return array;
+    }
+    val operator()(const UidListing& u) const {
+      val out = val::object();
+      out.set("number", u.number);
+      out.set("uid", text(u.uid));
+      return out;
+    }
+    val operator()(const std::vector<UidListing>& list) const {
+      val array = val::array();
+      for (const auto& u : list) array.call<void>("push", (*this)(u));
+      return array;
+    }
+    val operator()(const Capabilities& caps) const { return to_js(caps); }
+    val operator()(const std::vector<std::string>& lines) const { return strings(lines); }
+  };
+  return std::visit(Visitor{}, data);
+}
+
+}  // namespace
+
+val text(std::string_view bytes) {
+  std::string clean;
+  clean.reserve(bytes.size());
+  for (std::size_t i = 0; i < bytes.size();) {
+    const std::size_t n = utf8_sequence(bytes, i);
+    if (n == 0 || bytes[i] == '\0') {
+      clean += "\xEF\xBF\xBD";
+      i += 1;
+    } else {
+      clean.append(bytes.substr(i, n));
+      i += n;
+    }
+  }
+  return val(clean);  // std::string crosses Embind as UTF-8
+}
+
+val bytes_copy(std::string_view bytes) {
+  const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
+  return val::global("Uint8Array")
+      .new_(emscripten::typed_memory_view(bytes.size(), data));
+}
+
+val to_js(const Error& error) {
+  val out = val::object();
+  out.set("code", val(error_code_name(error.code)));
+  out.set("message", text(error.message));
+  if (!error.response_code.empty()) out.set("responseCode", text(error.response_code));
+  if (!error.server_text.empty()) out.set("serverText", text(error.server_text));
+  if (error.code == ErrorCode::kProtocolViolation || error.code == ErrorCode::kLineTooLong ||
+      error.code == ErrorCode::kReplyTooLarge || error.code == ErrorCode::kUnexpectedData) {
+    out.set("offset", static_cast<double>(error.stream_offset));
+  }
+  return out;
+}
+
+val to_js(const Capabilities& caps) {
+  val out = val::object();
+  out.set("top", caps.top);
+  out.set("user", caps.user);
+  out.set("respCodes", caps.resp_codes);
+  out.set("authRespCode", caps.auth_resp_code);
+  out.set("pipelining", caps.pipelining);
+  out.set("uidl", caps.uidl);
+  out.set("stls", caps.stls);
+  out.set("utf8", caps.utf8);
+  out.set("utf8User", caps.utf8_user);
+  out.set("lang", caps.lang);
+  out.set("sasl", strings(caps.sasl));
+  out.set("loginDelay", number_or_undefined(caps.login_delay));
+  out.set("loginDelayPerUser", caps.login_delay_per_user);
+  switch (caps.expire) {
+    case Capabilities::Expire::kNotAnnounced: out.set("expire", val::undefined()); break;
+    case Capabilities::Expire::kNever: out.set("expire", val("never")); break;
+    case Capabilities::Expire::kDays: out.set("expire", caps.expire_days); break;
+  }
+  out.set("expirePerUser", caps.expire_per_user);
+  out.set("implementation", caps.implementation.empty() ? val::undefined() : text(caps.implementation));
+  out.set("unknown", strings(caps.unknown));
+  out.set("lines", strings(caps.lines));
+  return out;
+}
+
+val to_js(const Event& event) {
+  struct Visitor {
+    val operator()(const GreetingEvent& e) const {
+      val out = val::object();
+      out.set("type", val("greeting"));
+      out.set("status", status_to_js(e.status));
+      out.set("apopTimestamp", e.apop_timestamp ? text(*e.apop_timestamp) : val::undefined());
+      return out;
+    }
+    val operator()(const BodyChunkEvent& e) const {
+      val out = val::object();
+      out.set("type", val("body"));
+      out.set("id", e.id);
+      out.set("data", bytes_copy(e.data));
+      return out;
+    }
+    val operator()(const ReplyEvent& e) const {
+      val out = val::object();
+      out.set("type", val("reply"));
+      out.set("id", e.id);
+      out.set("command", val(command_keyword(e.kind)));
+      out.set("ok", e.status.ok && !e.error);
+      out.set("status", status_to_js(e.status));
+      out.set("error", e.error ? to_js(*e.error) : val::undefined());
+      out.set("data", data_to_js(e.data));
+      out.set("bodySize", static_cast<double>(e.body_size));
+      return out;
+    }
+    val operator()(const TlsRequestedEvent&) const {
+      val out = val::object();
+      out.set("type", val("tls"));
+      return out;
+    }
+    val operator()(const TranscriptEvent& e) const {
+      val out = val::object();
+      out.set("type", val("transcript"));
+      out.set("direction", val(e.direction == Direction::kClient ? "client" : "server"));
+      out.set("line", text(e.line));
+      return out;
+    }
+    val operator()(const SessionErrorEvent& e) const {
+      val out = val::object();
+      out.set("type", val("sessionError"));
+      out.set("error", to_js(e.error));
+      return out;
+    }
+  };
+  return std::visit(Visitor{}, event);
+}
+
+}  // namespace pop3::bindings

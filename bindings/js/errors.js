@@ -1,0 +1,56 @@
+/**
+ * Every failure of the library is a Pop3Error with a stable `code`. Codes from the WASM core
+ * (protocol and argument errors) and from the JS layer (transport, time-outs) share one list.
+ */
+export const ErrorCode = Object.freeze({
+  // From the core (see core/include/pop3/error.hpp).
+  INVALID_ARGUMENT: 'INVALID_ARGUMENT',
+  INVALID_STATE: 'INVALID_STATE',
+  SERVER_ERROR: 'SERVER_ERROR',
+  AUTH_FAILED: 'AUTH_FAILED',
+  PROTOCOL_VIOLATION: 'PROTOCOL_VIOLATION',
+  LINE_TOO_LONG: 'LINE_TOO_LONG',
+  REPLY_TOO_LARGE: 'REPLY_TOO_LARGE',
+  APOP_UNAVAILABLE: 'APOP_UNAVAILABLE',
+  SESSION_CLOSED: 'SESSION_CLOSED',
+  NOT_SENT: 'NOT_SENT',
+  UNEXPECTED_DATA: 'UNEXPECTED_DATA',
+  CONNECTION_CLOSED: 'CONNECTION_CLOSED',
+  // From the JS layer.
+  CONNECTION_FAILED: 'CONNECTION_FAILED',
+  TIMEOUT: 'TIMEOUT',
+  ABORTED: 'ABORTED',
+  INSECURE_AUTH: 'INSECURE_AUTH',
+  UNSUPPORTED: 'UNSUPPORTED',
+});
+
+export class Pop3Error extends Error {
+  /**
+   * @param {string} code one of ErrorCode
+   * @param {string} message what happened and, where possible, what to do
+   * @param {object} [details]
+   */
+  constructor(code, message, details = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'Pop3Error';
+    this.code = code;
+    /** The server's RFC 2449 response code, e.g. 'IN-USE', 'AUTH', 'SYS/TEMP'. */
+    this.responseCode = details.responseCode;
+    /** The server's text after -ERR (and after the response code). */
+    this.serverText = details.serverText;
+    /** The command this error answers, e.g. 'RETR'. */
+    this.command = details.command;
+    /** For protocol errors: the byte offset in the server's stream where it went wrong. */
+    this.offset = details.offset;
+  }
+}
+
+/** Builds a Pop3Error from an error object reported by the WASM core. */
+export function fromCoreError(error, command) {
+  return new Pop3Error(error.code, error.message, {
+    responseCode: error.responseCode,
+    serverText: error.serverText,
+    offset: error.offset,
+    command,
+  });
+}

@@ -1,0 +1,205 @@
+/** Stable error codes carried by every Pop3Error. */
+export type ErrorCodeName =
+  | 'INVALID_ARGUMENT'
+  | 'INVALID_STATE'
+  | 'SERVER_ERROR'
+  | 'AUTH_FAILED'
+  | 'PROTOCOL_VIOLATION'
+  | 'LINE_TOO_LONG'
+  | 'REPLY_TOO_LARGE'
+  | 'APOP_UNAVAILABLE'
+  | 'SESSION_CLOSED'
+  | 'NOT_SENT'
+  | 'UNEXPECTED_DATA'
+  | 'CONNECTION_CLOSED'
+  | 'CONNECTION_FAILED'
+  | 'TIMEOUT'
+  | 'ABORTED'
+  | 'INSECURE_AUTH'
+  | 'UNSUPPORTED';
+
+export declare const ErrorCode: Readonly<{ [K in ErrorCodeName]: K }>;
+
+/** Every failure of the library. Never contains a password. */
+export declare class Pop3Error extends Error {
+  constructor(code: ErrorCodeName, message: string, details?: Pop3ErrorDetails);
+  readonly name: 'Pop3Error';
+  readonly code: ErrorCodeName;
+  /** The server's RFC 2449 response code, e.g. 'IN-USE', 'LOGIN-DELAY', 'SYS/TEMP', 'AUTH'. */
+  readonly responseCode?: string;
+  /** The server's text after -ERR and the response code. */
+  readonly serverText?: string;
+  /** The command this error answers, e.g. 'RETR'. */
+  readonly command?: string;
+  /** Protocol errors: byte offset in the server's stream where the bad data starts. */
+  readonly offset?: number;
+}
+
+export interface Pop3ErrorDetails {
+  responseCode?: string;
+  serverText?: string;
+  command?: string;
+  offset?: number;
+  cause?: unknown;
+}
+
+/** Moves bytes; the protocol lives in the WASM core. */
+export interface Transport {
+  /** Called with each chunk received. */
+  ondata: (bytes: Uint8Array) => void;
+  /** Called once when the connection ends; `error` is set if it ended abnormally. */
+  onclose: (error?: Error) => void;
+  readonly secure: boolean;
+  open(options?: { signal?: AbortSignal }): Promise<void>;
+  write(bytes: Uint8Array): void;
+  pause(): void;
+  resume(): void;
+  /** Graceful close after pending writes. */
+  close(): void;
+  /** Immediate close. */
+  destroy(): void;
+}
+
+export interface Limits {
+  /** Longest status line accepted from the server (default 4096 octets). */
+  maxStatusLine?: number;
+  /** Longest line of a CAPA/LIST/UIDL listing (default 4096 octets). */
+  maxListingLine?: number;
+  /** Largest buffered listing (default 96 MiB). */
+  maxListingBytes?: number;
+  /** Most commands on the wire unanswered when pipelining (default 1000). */
+  maxPipelinedCommands?: number;
+  /** Most command bytes on the wire unanswered when pipelining (default 32 KiB). */
+  maxPipelinedBytes?: number;
+}
+
+export interface ConnectOptions {
+  host: string;
+  port: number;
+  /** 'implicit' (POP3S, 995), 'starttls' (STLS on 110) or 'none'. Default: 'implicit' on 995, else 'starttls'. */
+  tls?: 'implicit' | 'starttls' | 'none';
+  /** Must be true to send a password (USER/PASS) over an unencrypted connection. */
+  allowInsecureAuth?: boolean;
+  /** Time without progress after which a command fails with TIMEOUT (default 30000). */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Use this transport instead of the default (Node TCP). */
+  transport?: Transport;
+  /** A WebSocket bridge URL (browsers). */
+  bridge?: string;
+  /** false: never pipeline, even if the server supports it. */
+  pipelining?: boolean;
+  /** false: skip CAPA after the greeting. */
+  capa?: boolean;
+  limits?: Limits;
+  /** Receives protocol lines from the start of the session (passwords redacted). */
+  onTranscript?: (entry: TranscriptEntry) => void;
+}
+
+export interface CommandOptions {
+  /** Overrides the connection's timeoutMs for this command. */
+  timeoutMs?: number;
+  /** Aborting rejects the command with ABORTED; if it was already sent its reply is discarded. */
+  signal?: AbortSignal;
+}
+
+export interface StreamOptions extends CommandOptions {
+  /** Bytes buffered unread before the connection is paused (default 1 MiB). */
+  highWaterMark?: number;
+}
+
+export interface TranscriptEntry {
+  direction: 'client' | 'server';
+  line: string;
+}
+
+export interface Capabilities {
+  top: boolean;
+  user: boolean;
+  respCodes: boolean;
+  authRespCode: boolean;
+  pipelining: boolean;
+  uidl: boolean;
+  stls: boolean;
+  utf8: boolean;
+  utf8User: boolean;
+  lang: boolean;
+  /** SASL mechanisms, upper-case. */
+  sasl: string[];
+  /** LOGIN-DELAY in seconds. */
+  loginDelay?: number;
+  loginDelayPerUser: boolean;
+  /** EXPIRE: days retrieved mail is kept, or 'never'. */
+  expire?: number | 'never';
+  expirePerUser: boolean;
+  implementation?: string;
+  /** Capability lines the library does not interpret. */
+  unknown: string[];
+  /** Every CAPA line as received. */
+  lines: string[];
+}
+
+export interface Greeting {
+  text: string;
+  /** The APOP timestamp, when the server offers APOP. */
+  apopTimestamp?: string;
+}
+
+export interface MaildropStatus {
+  count: number;
+  size: number;
+}
+
+export interface MessageInfo {
+  number: number;
+  size: number;
+  /** The UIDL unique id, when the server supports UIDL. */
+  uid?: string;
+}
+
+export interface ScanListing {
+  number: number;
+  size: number;
+}
+
+export interface UidListing {
+  number: number;
+  uid: string;
+}
+
+export interface LoginOptions {
+  user: string;
+  password: string;
+  /** 'auto' (APOP when offered, else USER/PASS), 'apop' or 'user'. */
+  method?: 'auto' | 'apop' | 'user';
+}
+
+export declare class Pop3Client {
+  static connect(options: ConnectOptions): Promise<Pop3Client>;
+  readonly greeting: Greeting | null;
+  readonly capabilities: Capabilities | null;
+  readonly authenticated: boolean;
+  readonly state: string;
+  readonly secure: boolean;
+  on(event: 'transcript', listener: (entry: TranscriptEntry) => void): this;
+  on(event: 'error', listener: (error: Pop3Error) => void): this;
+  off(event: 'transcript' | 'error', listener: (...args: any[]) => void): this;
+  refreshCapabilities(options?: CommandOptions): Promise<Capabilities>;
+  login(credentials: LoginOptions, options?: CommandOptions): Promise<void>;
+  stat(options?: CommandOptions): Promise<MaildropStatus>;
+  list(options?: CommandOptions): Promise<MessageInfo[]>;
+  list(number: number, options?: CommandOptions): Promise<ScanListing>;
+  uidl(options?: CommandOptions): Promise<UidListing[]>;
+  uidl(number: number, options?: CommandOptions): Promise<UidListing>;
+  retrieve(number: number, options?: CommandOptions): Promise<Uint8Array>;
+  retrieveStream(number: number, options?: StreamOptions): AsyncIterable<Uint8Array>;
+  top(number: number, lines: number, options?: CommandOptions): Promise<Uint8Array>;
+  delete(number: number, options?: CommandOptions): Promise<void>;
+  reset(options?: CommandOptions): Promise<void>;
+  noop(options?: CommandOptions): Promise<void>;
+  quit(options?: CommandOptions): Promise<string>;
+  close(): void;
+}
+
+/** Loads (once) and returns the protocol WASM module. */
+export declare function loadCore(): Promise<unknown>;

@@ -1,0 +1,488 @@
+/**
+ * Pop3Client: the async API over the WASM session. JS moves bytes and keeps promises; the core
+ * decides what is valid, what goes on the wire and when (pipelining), and parses every reply.
+ */
+import { BodyStream } from './body-stream.js';
+import { Emitter } from './emitter.js';
+import { Pop3Error, fromCoreError } from './errors.js';
+import { loadCore } from './wasm-module.js';
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_STREAM_HIGH_WATER_MARK = 1 << 20;
+
+function concat(chunks, total) {
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}
+
+async function defaultTransport(options) {
+  if (options.bridge) {
+    throw new Pop3Error('UNSUPPORTED', 'the WebSocket bridge transport is not available in this version');
+  }
+  if (typeof process === 'undefined' || !process.versions?.node) {
+    throw new Pop3Error('UNSUPPORTED', 'browsers reach POP3 servers through a bridge: pass the `bridge` option');
+  }
+  const { NodeTcpTransport } = await import('./transports/node-tcp.js');
+  return new NodeTcpTransport({ host: options.host, port: options.port, connectTimeoutMs: options.timeoutMs });
+}
+
+export class Pop3Client {
+  #core;
+  #session;
+  #transport;
+  #options;
+  #emitter = new Emitter();
+  /** id -> { command, resolve, reject, map, chunks, size, stream, timeoutMs, settled } */
+  #pending = new Map();
+  #greetingWaiter = null;
+  #failure = null;
+  #closed = false;
+  #timer = null;
+  #lastActivity = 0;
+  #flushQueued = false;
+  #greeting = null;
+  #capabilities = null;
+  #authenticated = false;
+
+  /**
+   * Connects, reads the greeting and asks for the server's capabilities.
+   * @param {import('./index.js').ConnectOptions} options
+   * @returns {Promise<Pop3Client>}
+   */
+  static async connect(options) {
+    const tls = options.tls ?? (options.port === 995 ? 'implicit' : 'starttls');
+    if (tls !== 'none') {
+      throw new Pop3Error('UNSUPPORTED', `tls: '${tls}' is not available in this version; pass tls: 'none' for a plain connection`);
+    }
+    if (options.signal?.aborted) throw new Pop3Error('ABORTED', 'connect aborted', { cause: options.signal.reason });
+    const core = await loadCore();
+    const transport = options.transport ?? (await defaultTransport(options));
+    await transport.open({ signal: options.signal });
+    const client = new Pop3Client(core, transport, { ...options, tls });
+    const onAbort = () => client.#fatal(new Pop3Error('ABORTED', 'connect aborted', { cause: options.signal.reason }));
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await client.#start();
+    } catch (err) {
+      client.close();
+      throw err;
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+    return client;
+  }
+
+  constructor(core, transport, options) {
+    this.#core = core;
+    this.#transport = transport;
+    this.#options = { timeoutMs: DEFAULT_TIMEOUT_MS, ...options };
+    this.#session = new core.ClientSession({
+      transcript: Boolean(options.onTranscript),
+      allowPipelining: options.pipelining !== false,
+      limits: options.limits,
+    });
+    if (options.onTranscript) this.#emitter.on('transcript', options.onTranscript);
+    transport.ondata = (bytes) => this.#receive(bytes);
+    transport.onclose = (error) => this.#transportClosed(error);
+  }
+
+  // ---- public API ---------------------------------------------------------------------------
+
+  /** The greeting: its text and the APOP timestamp, if any. */
+  get greeting() {
+    return this.#greeting;
+  }
+
+  /** The capabilities from the last CAPA, or null if the server does not support CAPA. */
+  get capabilities() {
+    return this.#capabilities;
+  }
+
+  /** True once USER/PASS or APOP succeeded. */
+  get authenticated() {
+    return this.#authenticated;
+  }
+
+  /** The session state as the core sees it, e.g. 'AUTHORIZATION', 'TRANSACTION'. */
+  get state() {
+    return this.#failure ? 'FAILED' : this.#session.state();
+  }
+
+  /** Whether the link is encrypted. */
+  get secure() {
+    return Boolean(this.#transport.secure);
+  }
+
+  on(event, listener) {
+    if (event === 'transcript') this.#session.setTranscript(true);
+    this.#emitter.on(event, listener);
+    return this;
+  }
+
+  off(event, listener) {
+    this.#emitter.off(event, listener);
+    if (event === 'transcript' && this.#emitter.listenerCount('transcript') === 0) {
+      this.#session.setTranscript(false);
+    }
+    return this;
+  }
+
+  /** Asks CAPA again (capabilities can change after login). */
+  async refreshCapabilities(options) {
+    this.#capabilities = await this.#command({ command: 'CAPA' }, options);
+    return this.#capabilities;
+  }
+
+  /**
+   * Logs in with USER/PASS or APOP. `method: 'auto'` uses APOP when the greeting offers it.
+   * A password is never sent over a clear connection unless `allowInsecureAuth` was set.
+   */
+  async login({ user, password, method = 'auto' }, options) {
+    const timestamp = this.#greeting?.apopTimestamp;
+    if (method === 'apop' && !timestamp) {
+      throw new Pop3Error('APOP_UNAVAILABLE', "APOP refused: the server's greeting carries no timestamp to sign");
+    }
+    const useApop = method === 'apop' || (method === 'auto' && Boolean(timestamp));
+    if (!useApop && !this.secure && !this.#options.allowInsecureAuth) {
+      throw new Pop3Error(
+        'INSECURE_AUTH',
+        'refusing to send a password over an unencrypted connection: use TLS, or pass allowInsecureAuth: true to accept the risk',
+      );
+    }
+    if (useApop) {
+      await this.#track(this.#session.submitApop(String(user), String(password)), 'APOP', undefined, options);
+    } else {
+      const userReply = this.#command({ command: 'USER', arg: String(user) }, options);
+      const passReply = this.#command({ command: 'PASS', arg: String(password) }, options);
+      await Promise.all([userReply, passReply.catch(() => {})]);
+      await passReply;
+    }
+    this.#authenticated = true;
+    // Per-user LOGIN-DELAY or EXPIRE values are only known after login (RFC 2449 6.5, 6.7).
+    const caps = this.#capabilities;
+    if (caps && (caps.loginDelayPerUser || caps.expirePerUser)) await this.refreshCapabilities(options);
+  }
+
+  /** STAT: the number of messages and their total size in octets. */
+  stat(options) {
+    return this.#command({ command: 'STAT' }, options);
+  }
+
+  /**
+   * LIST (and UIDL, when available, in the same round trip): every message with its size and
+   * unique id. With a number, that message's size only.
+   */
+  async list(number, options) {
+    if (typeof number === 'object') [number, options] = [undefined, number];
+    if (number !== undefined) return this.#command({ command: 'LIST', number }, options);
+    const scans = this.#command({ command: 'LIST' }, options);
+    const wantUids = this.#capabilities ? this.#capabilities.uidl : true;
+    const uids = wantUids
+      ? this.#command({ command: 'UIDL' }, options).catch((err) => {
+          if (err.code === 'SERVER_ERROR') return null;  // server without UIDL
+          throw err;
+        })
+      : Promise.resolve(null);
+    const [list, uidList] = await Promise.all([scans, uids.catch((err) => err)]);
+    if (uidList instanceof Error) throw uidList;
+    const byNumber = new Map((uidList ?? []).map((u) => [u.number, u.uid]));
+    return list.map(({ number: n, size }) => ({ number: n, size, uid: byNumber.get(n) }));
+  }
+
+  /** UIDL: unique ids of every message, or of one. */
+  uidl(number, options) {
+    if (typeof number === 'object') [number, options] = [undefined, number];
+    return this.#command({ command: 'UIDL', number }, options);
+  }
+
+  /** RETR: the whole message as bytes, CRLF line ends, dot-unstuffed. */
+  retrieve(number, options) {
+    return this.#command({ command: 'RETR', number }, options);
+  }
+
+  /**
+   * RETR as an async iterable of chunks, with bounded memory: reading pauses while more than
+   * `highWaterMark` bytes (default 1 MiB) wait unread. Breaking out of the loop drops the rest.
+   */
+  retrieveStream(number, options = {}) {
+    const stream = new BodyStream(this.#transport, options.highWaterMark ?? DEFAULT_STREAM_HIGH_WATER_MARK);
+    this.#command({ command: 'RETR', number }, options, stream).then(
+      () => stream.end(),
+      (err) => stream.fail(err),
+    );
+    return stream;
+  }
+
+  /** TOP: the headers and the first `lines` lines of the body. */
+  top(number, lines, options) {
+    return this.#command({ command: 'TOP', number, lines }, options);
+  }
+
+  /** DELE: marks a message for deletion at QUIT. */
+  async delete(number, options) {
+    await this.#command({ command: 'DELE', number }, options);
+  }
+
+  /** RSET: unmarks every message marked for deletion. */
+  async reset(options) {
+    await this.#command({ command: 'RSET' }, options);
+  }
+
+  async noop(options) {
+    await this.#command({ command: 'NOOP' }, options);
+  }
+
+  /** QUIT: applies deletions (UPDATE state) and closes. Returns the server's farewell text. */
+  async quit(options) {
+    try {
+      return await this.#command({ command: 'QUIT' }, options);
+    } finally {
+      this.#closed = true;
+      this.#transport.close();
+    }
+  }
+
+  /** Drops the connection without QUIT: messages marked for deletion stay on the server. */
+  close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#transport.destroy();
+    this.#failAll(new Pop3Error('CONNECTION_CLOSED', 'the client closed the connection'));
+  }
+
+  // ---- commands -----------------------------------------------------------------------------
+
+  #command(spec, options, stream) {
+    if (this.#failure) return Promise.reject(this.#failure);
+    if (this.#closed) return Promise.reject(new Pop3Error('SESSION_CLOSED', 'the connection is closed'));
+    return this.#track(this.#session.submit(spec), spec.command, stream, options);
+  }
+
+  #track(submitted, command, stream, options = {}) {
+    if (submitted.error) return Promise.reject(fromCoreError(submitted.error, command));
+    const id = submitted.id;
+    const signal = options.signal;
+    return new Promise((resolve, reject) => {
+      const entry = {
+        command,
+        resolve,
+        reject,
+        chunks: [],
+        size: 0,
+        stream,
+        timeoutMs: options.timeoutMs ?? this.#options.timeoutMs,
+        settled: false,
+        onAbort: null,
+      };
+      this.#pending.set(id, entry);
+      if (signal) {
+        entry.onAbort = () => this.#abortCommand(id, entry, signal.reason);
+        if (signal.aborted) entry.onAbort();
+        else signal.addEventListener('abort', entry.onAbort, { once: true });
+      }
+      this.#scheduleFlush();
+      this.#armTimer();
+    });
+  }
+
+  #abortCommand(id, entry, reason) {
+    // Not yet on the wire: the core withdraws it. Already sent: its reply is read and dropped.
+    this.#session.cancel(id);
+    this.#settle(entry, new Pop3Error('ABORTED', `${entry.command} aborted`, { cause: reason, command: entry.command }));
+    entry.stream?.discard();
+    this.#drainEvents();
+  }
+
+  #settle(entry, error, value) {
+    if (entry.settled) return;
+    entry.settled = true;
+    entry.stream && !error ? entry.stream.end() : entry.stream?.fail(error);
+    error ? entry.reject(error) : entry.resolve(value);
+  }
+
+  // ---- I/O ----------------------------------------------------------------------------------
+
+  #start() {
+    return new Promise((resolve, reject) => {
+      this.#greetingWaiter = { resolve, reject };
+      this.#armGreetingTimer();
+    }).then(async () => {
+      if (this.#options.capa === false) return;
+      try {
+        this.#capabilities = await this.#command({ command: 'CAPA' });
+      } catch (err) {
+        if (err.code !== 'SERVER_ERROR') throw err;
+        this.#capabilities = null;  // an RFC 1939-only server
+      }
+    });
+  }
+
+  #armGreetingTimer() {
+    const timeoutMs = this.#options.timeoutMs;
+    this.#timer = setTimeout(() => {
+      this.#fatal(new Pop3Error('TIMEOUT', `no greeting from the server within ${timeoutMs} ms`));
+    }, timeoutMs);
+  }
+
+  #receive(bytes) {
+    if (this.#failure || this.#closed && this.#pending.size === 0) return;
+    this.#lastActivity = Date.now();
+    const core = this.#core;
+    let offset = 0;
+    while (offset < bytes.length && !this.#failure) {
+      const length = bytes.length - offset;
+      const ptr = this.#session.inputBuffer(length);
+      core.HEAPU8.set(offset === 0 ? bytes : bytes.subarray(offset), ptr);  // HEAPU8 re-read: memory may have grown
+      const used = this.#session.receive(length);
+      this.#drainEvents();
+      if (used === 0) break;
+      offset += used;
+    }
+    this.#flush();
+  }
+
+  #transportClosed(error) {
+    if (this.#failure) return;
+    this.#session.receiveEof();
+    this.#drainEvents();
+    if (error && !this.#failure && this.#pending.size > 0) {
+      this.#fatal(new Pop3Error('CONNECTION_CLOSED', `the connection failed: ${error.message}`, { cause: error }));
+    }
+    this.#closed = true;
+    this.#clearTimer();
+  }
+
+  #drainEvents() {
+    for (let event = this.#session.nextEvent(); event !== null; event = this.#session.nextEvent()) {
+      switch (event.type) {
+        case 'greeting':
+          this.#clearTimer();
+          this.#greeting = { text: event.status.text, apopTimestamp: event.apopTimestamp };
+          this.#greetingWaiter?.resolve();
+          this.#greetingWaiter = null;
+          this.#armTimer();
+          break;
+        case 'body': {
+          const entry = this.#pending.get(event.id);
+          if (!entry || entry.settled) break;
+          if (entry.stream) entry.stream.push(event.data);
+          else entry.chunks.push(event.data);
+          entry.size += event.data.length;
+          break;
+        }
+        case 'reply':
+          this.#onReply(event);
+          break;
+        case 'transcript':
+          this.#emitter.emit('transcript', { direction: event.direction, line: event.line });
+          break;
+        case 'sessionError':
+          this.#fatal(fromCoreError(event.error));
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  #onReply(event) {
+    const entry = this.#pending.get(event.id);
+    if (!entry) return;
+    this.#pending.delete(event.id);
+    if (entry.onAbort) entry.onAbort = null;
+    if (event.error) {
+      this.#settle(entry, fromCoreError(event.error, event.command));
+    } else {
+      this.#settle(entry, null, this.#replyValue(event, entry));
+    }
+    this.#armTimer();
+  }
+
+  #replyValue(event, entry) {
+    switch (event.command) {
+      case 'RETR':
+      case 'TOP':
+        return entry.stream ? undefined : concat(entry.chunks, entry.size);
+      case 'STAT':
+      case 'LIST':
+      case 'UIDL':
+      case 'CAPA':
+        return event.data;
+      case 'QUIT':
+        return event.status.text;
+      default:
+        return undefined;
+    }
+  }
+
+  #scheduleFlush() {
+    if (this.#flushQueued) return;
+    this.#flushQueued = true;
+    // Commands submitted in the same tick leave in one write (and one TCP segment).
+    queueMicrotask(() => {
+      this.#flushQueued = false;
+      this.#flush();
+    });
+  }
+
+  #flush() {
+    if (this.#failure) return;
+    const out = this.#session.takeOutput();
+    if (out.length > 0) this.#transport.write(out);
+  }
+
+  // A command times out when nothing arrives for `timeoutMs` while it is the one being answered.
+  #armTimer() {
+    this.#clearTimer();
+    const head = this.#pending.values().next().value;
+    if (!head || this.#failure || !this.#greeting) return;
+    this.#lastActivity = Date.now();
+    const check = () => {
+      const idle = Date.now() - this.#lastActivity;
+      const current = this.#pending.values().next().value;
+      if (!current) return;
+      if (idle >= current.timeoutMs) {
+        const error = new Pop3Error('TIMEOUT', `no reply to ${current.command} within ${current.timeoutMs} ms`, { command: current.command });
+        this.#settle(current, error);
+        this.#fatal(error);
+      } else {
+        this.#timer = setTimeout(check, current.timeoutMs - idle);
+      }
+    };
+    this.#timer = setTimeout(check, head.timeoutMs);
+  }
+
+  #clearTimer() {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  // The session cannot continue: reject everything and drop the connection.
+  #fatal(error) {
+    if (this.#failure) return;
+    this.#failure = error;
+    this.#clearTimer();
+    this.#greetingWaiter?.reject(error);
+    this.#greetingWaiter = null;
+    this.#failAll(error);
+    this.#closed = true;
+    this.#transport.destroy();
+    this.#emitter.emit('error', error);
+  }
+
+  #failAll(error) {
+    for (const [id, entry] of this.#pending) {
+      this.#pending.delete(id);
+      this.#settle(
+        entry,
+        entry.settled ? null : new Pop3Error(error.code, `${entry.command} was not answered: ${error.message}`, { cause: error, command: entry.command }),
+      );
+    }
+  }
+}

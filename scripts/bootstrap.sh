@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs what the build, the tests and the demo need on a fresh Debian 12 machine (as root),
+# and does nothing when it is all there already. Run by `npm test` and `npm start`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages, by purpose.
+PACKAGES=(
+  # native build and tests
+  g++ cmake ninja-build pkg-config libgtest-dev clang libclang-rt-14-dev
+  # WASM build (Debian's Emscripten 3.1.6)
+  emscripten
+  # the POP3 server the tests talk to
+  dovecot-core dovecot-pop3d
+  # Debian source packages for the WASM dependency builds
+  dpkg-dev
+  # peers in the benchmarks
+  python3
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$pkg")
+  fi
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "bootstrap: missing Debian packages: ${missing[*]} (run this script as root)" >&2
+    exit 1
+  fi
+  echo "bootstrap: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >&2
+  # policy-rc.d keeps the packaged Dovecot service from starting: tests run their own.
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+fi
+
+# Node.js >= 20 comes with the machine; Debian 12's own nodejs is 18 and too old.
+node_major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
+if [ "$node_major" -lt 20 ]; then
+  echo "bootstrap: Node.js >= 20 is required (found: $(node --version 2>/dev/null || echo none))" >&2
+  exit 1
+fi
+
+# The mail uid that owns the test maildirs when tests run as root (tests/harness/dovecot.mjs).
+if [ "$(id -u)" -eq 0 ] && ! getent passwd pop3wasm-mail >/dev/null; then
+  useradd --system --no-create-home --shell /usr/sbin/nologin pop3wasm-mail
+fi
+
+# Node modules, reinstalled when the lock file changes.
+stamp=node_modules/.package-lock.sha256
+want="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  npm ci --no-audit --no-fund >&2
+  echo "$want" > "$stamp"
+fi

@@ -1,0 +1,36 @@
+// Compiled by tsc (no emit) in `npm test`: the package's declarations describe its real API.
+import { Pop3Client, Pop3Error, ErrorCode, type MessageInfo, type Capabilities } from 'pop3-wasm';
+
+async function example(): Promise<void> {
+  const controller = new AbortController();
+  const client = await Pop3Client.connect({
+    host: 'pop.example.com',
+    port: 995,
+    tls: 'implicit',
+    timeoutMs: 10_000,
+    signal: controller.signal,
+    onTranscript: ({ direction, line }) => console.log(direction, line),
+  });
+  const caps: Capabilities | null = client.capabilities;
+  if (caps?.pipelining) console.log('pipelining', caps.sasl.join(' '));
+  await client.login({ user: 'alice', password: 'secret', method: 'auto' });
+  const { count, size } = await client.stat();
+  const list: MessageInfo[] = await client.list();
+  const one = await client.list(1);
+  const uids = await client.uidl();
+  const bytes: Uint8Array = await client.retrieve(list[0].number, { timeoutMs: 5000 });
+  for await (const chunk of client.retrieveStream(1, { highWaterMark: 1 << 16 })) console.log(chunk.length);
+  const head: Uint8Array = await client.top(1, 0);
+  await client.delete(1);
+  await client.reset();
+  await client.noop();
+  const bye: string = await client.quit();
+  console.log(count, size, one.size, uids[0]?.uid, bytes.length, head.length, bye);
+  client.on('error', (e: Pop3Error) => console.log(e.code, e.responseCode, e.offset));
+  try {
+    await client.stat();
+  } catch (e) {
+    if (e instanceof Pop3Error && e.code === ErrorCode.TIMEOUT) console.log('timed out');
+  }
+}
+void example;
