@@ -1,0 +1,91 @@
+// RETR of every message of a 2,000-message maildrop from Dovecot, through a proxy that adds
+// `delayMs` each way, by pop3-wasm (pipelined), node-pop3 and Python's poplib, in one run.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+import Pop3Command from 'node-pop3';
+
+import { Pop3Client } from '../../bindings/js/index.js';
+import { startDelayProxy } from '../../tests/harness/delay-proxy.mjs';
+import { startDovecot, toWire } from '../../tests/harness/dovecot.mjs';
+import { fixtureMessages } from '../../tests/fixtures/messages.mjs';
+
+const run = promisify(execFile);
+
+function smallMessages(count) {
+  const fixtures = fixtureMessages().map((f) => f.bytes);
+  return Array.from({ length: count }, (_, i) =>
+    Buffer.concat([Buffer.from(`X-Sequence: ${i + 1}\n`), fixtures[i % fixtures.length]]),
+  );
+}
+
+async function ours({ host, port, user, password }) {
+  const start = performance.now();
+  const client = await Pop3Client.connect({ host, port, tls: 'none', allowInsecureAuth: true, timeoutMs: 120_000 });
+  await client.login({ user, password, method: 'user' });
+  const list = await client.list();
+  const bodies = await Promise.all(list.map((m) => client.retrieve(m.number)));
+  await client.quit();
+  return { seconds: (performance.now() - start) / 1000, bytes: bodies.reduce((n, b) => n + b.length, 0), count: bodies.length };
+}
+
+async function nodePop3({ host, port, user, password, count }) {
+  const start = performance.now();
+  const pop3 = new Pop3Command({ host, port, user, password, timeout: 120_000 });
+  let bytes = 0;
+  for (let n = 1; n <= count; n++) {
+    const text = await pop3.RETR(n);
+    bytes += Buffer.byteLength(text, 'latin1');
+  }
+  await pop3.QUIT();
+  return { seconds: (performance.now() - start) / 1000, bytes, count };
+}
+
+const POPLIB = `
+import poplib, sys, time
+host, port, user, password = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+start = time.perf_counter()
+p = poplib.POP3(host, port, timeout=120)
+p.user(user); p.pass_(password)
+count, _ = p.stat()
+total = 0
+for n in range(1, count + 1):
+    resp, lines, octets = p.retr(n)
+    total += sum(len(l) + 2 for l in lines)
+p.quit()
+print(time.perf_counter() - start, total, count)
+`;
+
+async function poplib({ host, port, user, password }) {
+  const { stdout } = await run('python3', ['-c', POPLIB, host, String(port), user, password], { timeout: 600_000 });
+  const [seconds, bytes, count] = stdout.trim().split(' ').map(Number);
+  return { seconds, bytes, count };
+}
+
+export async function retrAllBenchmark({ count = 2000, delayMs = 10 } = {}) {
+  const messages = smallMessages(count);
+  const expectedBytes = messages.reduce((n, m) => n + toWire(m).length, 0);
+  const user = 'bench';
+  const password = 'bench-pw';
+  const dovecot = await startDovecot({ users: { [user]: { password, messages } } });
+  const proxy = await startDelayProxy({ targetHost: dovecot.host, targetPort: dovecot.port, delayMs });
+  const target = { host: proxy.host, port: proxy.port, user, password, count };
+  try {
+    const results = {
+      ours: await ours(target),
+      'node-pop3': await nodePop3(target),
+      poplib: await poplib(target),
+    };
+    for (const [name, r] of Object.entries(results)) {
+      if (r.count !== count) throw new Error(`${name} fetched ${r.count} of ${count} messages`);
+      // node-pop3 and poplib strip the final CRLF/terminator differently; allow a line end each.
+      if (Math.abs(r.bytes - expectedBytes) > 2 * count) {
+        throw new Error(`${name} fetched ${r.bytes} bytes, expected about ${expectedBytes}`);
+      }
+    }
+    return { count, delayMs, rttMs: 2 * delayMs, expectedBytes, results };
+  } finally {
+    await proxy.stop();
+    await dovecot.stop();
+  }
+}

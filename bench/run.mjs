@@ -1,0 +1,36 @@
+// `npm run bench`: every benchmark in one run, printed as `name  ours  peer  ratio` rows and
+// saved as JSON under bench/results/.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+
+import { wasmCodecThroughput } from './js/codec-throughput.mjs';
+import { retrAllBenchmark } from './js/retr-all.mjs';
+
+const rows = [];
+const row = (name, ours, peerName, peer, unit, higherIsBetter) => {
+  const ratio = higherIsBetter ? ours / peer : peer / ours;
+  rows.push({ name, unit, ours, peer: peerName, peerValue: peer, ratio });
+  console.log(
+    `${name.padEnd(38)} ours ${ours.toFixed(2).padStart(9)} ${unit.padEnd(4)} ${peerName.padEnd(10)} ${peer
+      .toFixed(2)
+      .padStart(9)} ${unit.padEnd(4)} ratio ${ratio.toFixed(2)}x ${higherIsBetter ? '(ours/peer)' : '(peer time / ours)'}`,
+  );
+};
+
+console.log(`pop3-wasm benchmarks, ${new Date().toISOString()}, ${os.cpus().length} x ${os.cpus()[0].model}, Node ${process.version}\n`);
+
+const native = JSON.parse(execFileSync('build/native/bench/native/codec_throughput', ['50'], { encoding: 'utf8' }));
+const wasm = await wasmCodecThroughput(50);
+row('codec: 50 MB RETR stream (MB/s)', wasm.mbPerS, 'native', native.mb_per_s, 'MB/s', true);
+
+const retr = await retrAllBenchmark({ count: 2000, delayMs: 10 });
+const ours = retr.results.ours.seconds;
+for (const peer of ['node-pop3', 'poplib']) {
+  row(`RETR-all 2,000 msgs @ ${retr.rttMs} ms RTT (s)`, ours, peer, retr.results[peer].seconds, 's', false);
+}
+
+mkdirSync('bench/results', { recursive: true });
+const record = { date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0].model, rows, codec: { native, wasm }, retrAll: retr };
+writeFileSync('bench/results/latest.json', JSON.stringify(record, null, 2));
+console.log('\nsaved bench/results/latest.json');
