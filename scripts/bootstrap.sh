@@ -6,8 +6,10 @@ cd "$(dirname "$0")/.."
 
 # Debian packages, by purpose.
 PACKAGES=(
-  # native build and tests
-  g++ cmake ninja-build pkg-config libgtest-dev clang libclang-rt-14-dev
+  # native build and tests (OpenSSL natively; its CLI makes the test certificates)
+  g++ cmake ninja-build pkg-config libgtest-dev clang libclang-rt-14-dev libssl-dev openssl
+  # the Mozilla roots embedded in the TLS engine
+  ca-certificates
   # WASM build (Debian's Emscripten 3.1.6)
   emscripten
   # the POP3 server the tests talk to
@@ -15,7 +17,7 @@ PACKAGES=(
   # Debian source packages for the WASM dependency builds
   dpkg-dev
   # peers in the benchmarks
-  python3
+  python3 curl
 )
 
 missing=()

@@ -6,9 +6,10 @@ cd "$(dirname "$0")/.."
 cmake -S . -B build/native -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 ninja -C build/native
 
+# OpenSSL for WASM: cached outside the tree, rebuilt only when its key changes (minutes).
+openssl_prefix="$(scripts/build-openssl-wasm.sh)"
 # shellcheck source=lib/emscripten-env.sh
 source scripts/lib/emscripten-env.sh
-if [ ! -f build/wasm/build.ninja ]; then
-  emcmake cmake -S . -B build/wasm -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-fi
+emcmake cmake -S . -B build/wasm -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DPOP3_OPENSSL_WASM_PREFIX="$openssl_prefix" >/dev/null
 ninja -C build/wasm

@@ -187,7 +187,14 @@ val to_js(const Event& event) {
     }
     val operator()(const TlsRequestedEvent&) const {
       val out = val::object();
-      out.set("type", val("tls"));
+      out.set("type", val("tlsRequested"));
+      return out;
+    }
+    val operator()(const TlsEstablishedEvent& e) const {
+      val out = val::object();
+      out.set("type", val("tlsEstablished"));
+      out.set("protocol", val(e.protocol));
+      out.set("cipher", val(e.cipher));
       return out;
     }
     val operator()(const TranscriptEvent& e) const {

@@ -15,6 +15,14 @@ export type ErrorCodeName =
   | 'CONNECTION_FAILED'
   | 'TIMEOUT'
   | 'ABORTED'
+  | 'TLS_CERT_UNTRUSTED'
+  | 'TLS_CERT_EXPIRED'
+  | 'TLS_CERT_NAME_MISMATCH'
+  | 'TLS_CERT_PIN_MISMATCH'
+  | 'TLS_CERT_INVALID'
+  | 'TLS_HANDSHAKE_FAILED'
+  | 'TLS_ERROR'
+  | 'TLS_UNAVAILABLE'
   | 'INSECURE_AUTH'
   | 'UNSUPPORTED';
 
@@ -58,6 +66,15 @@ export interface Transport {
   close(): void;
   /** Immediate close. */
   destroy(): void;
+  /** For tlsEngine 'node' only: upgrade the open connection to TLS. */
+  startTls?(options: object): Promise<void>;
+}
+
+export interface TlsInfo {
+  /** 'TLSv1.3' or 'TLSv1.2'. */
+  protocol: string;
+  cipher: string;
+  engine: 'wasm' | 'node';
 }
 
 export interface Limits {
@@ -76,8 +93,26 @@ export interface Limits {
 export interface ConnectOptions {
   host: string;
   port: number;
-  /** 'implicit' (POP3S, 995), 'starttls' (STLS on 110) or 'none'. Default: 'implicit' on 995, else 'starttls'. */
+  /**
+   * 'implicit' (POP3S, 995), 'starttls' (STLS on 110; never falls back to clear text) or 'none'.
+   * Default: 'implicit' on port 995, else 'starttls'.
+   */
   tls?: 'implicit' | 'starttls' | 'none';
+  /**
+   * Who runs TLS: 'wasm' (OpenSSL inside the WASM module; the only choice in browsers and through
+   * a bridge) or 'node' (Node's tls). Default: 'node' for direct TCP in Node, else 'wasm'.
+   */
+  tlsEngine?: 'wasm' | 'node';
+  /** The name the certificate must match (and SNI); default: `host`. */
+  servername?: string;
+  /** Extra trust anchors, PEM (e.g. the CA of a self-signed server). */
+  ca?: string | string[];
+  /** Trust the built-in Mozilla roots too (default true). */
+  defaultRoots?: boolean;
+  /** SHA-256 public-key pins, 'sha256//<base64>': one certificate of the chain must match. */
+  pins?: string[];
+  minVersion?: 'TLSv1.2' | 'TLSv1.3';
+  maxVersion?: 'TLSv1.2' | 'TLSv1.3';
   /** Must be true to send a password (USER/PASS) over an unencrypted connection. */
   allowInsecureAuth?: boolean;
   /** Time without progress after which a command fails with TIMEOUT (default 30000). */
@@ -180,7 +215,10 @@ export declare class Pop3Client {
   readonly capabilities: Capabilities | null;
   readonly authenticated: boolean;
   readonly state: string;
+  /** Whether the connection is encrypted. */
   readonly secure: boolean;
+  /** TLS details once encrypted. */
+  readonly tls: TlsInfo | null;
   on(event: 'transcript', listener: (entry: TranscriptEntry) => void): this;
   on(event: 'error', listener: (error: Pop3Error) => void): this;
   off(event: 'transcript' | 'error', listener: (...args: any[]) => void): this;

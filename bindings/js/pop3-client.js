@@ -21,11 +21,30 @@ function concat(chunks, total) {
   return out;
 }
 
+const isNode = typeof process !== 'undefined' && Boolean(process.versions?.node);
+
+function asList(value) {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+// The TLS settings shared by both engines.
+function tlsSettings(options) {
+  return {
+    servername: options.servername ?? options.host,
+    ca: asList(options.ca),
+    defaultRoots: options.defaultRoots !== false,
+    pins: asList(options.pins),
+    minVersion: options.minVersion ?? 'TLSv1.2',
+    maxVersion: options.maxVersion ?? 'TLSv1.3',
+  };
+}
+
 async function defaultTransport(options) {
   if (options.bridge) {
     throw new Pop3Error('UNSUPPORTED', 'the WebSocket bridge transport is not available in this version');
   }
-  if (typeof process === 'undefined' || !process.versions?.node) {
+  if (!isNode) {
     throw new Pop3Error('UNSUPPORTED', 'browsers reach POP3 servers through a bridge: pass the `bridge` option');
   }
   const { NodeTcpTransport } = await import('./transports/node-tcp.js');
@@ -41,6 +60,8 @@ export class Pop3Client {
   /** id -> { command, resolve, reject, map, chunks, size, stream, timeoutMs, settled } */
   #pending = new Map();
   #greetingWaiter = null;
+  #tlsWaiter = null;
+  #tlsInfo = null;
   #failure = null;
   #closed = false;
   #timer = null;
@@ -57,14 +78,27 @@ export class Pop3Client {
    */
   static async connect(options) {
     const tls = options.tls ?? (options.port === 995 ? 'implicit' : 'starttls');
-    if (tls !== 'none') {
-      throw new Pop3Error('UNSUPPORTED', `tls: '${tls}' is not available in this version; pass tls: 'none' for a plain connection`);
+    if (!['implicit', 'starttls', 'none'].includes(tls)) {
+      throw new Pop3Error('INVALID_ARGUMENT', `tls must be 'implicit', 'starttls' or 'none', not '${tls}'`);
+    }
+    // Node's own TLS for direct TCP in Node; the WASM engine everywhere else (and on request).
+    const tlsEngine = options.tlsEngine ?? (options.transport || options.bridge || !isNode ? 'wasm' : 'node');
+    if (!['node', 'wasm'].includes(tlsEngine)) {
+      throw new Pop3Error('INVALID_ARGUMENT', `tlsEngine must be 'node' or 'wasm', not '${tlsEngine}'`);
     }
     if (options.signal?.aborted) throw new Pop3Error('ABORTED', 'connect aborted', { cause: options.signal.reason });
     const core = await loadCore();
     const transport = options.transport ?? (await defaultTransport(options));
     await transport.open({ signal: options.signal });
-    const client = new Pop3Client(core, transport, { ...options, tls });
+    if (tls === 'implicit' && tlsEngine === 'node') {
+      try {
+        await transport.startTls(tlsSettings(options));
+      } catch (err) {
+        transport.destroy();
+        throw err;
+      }
+    }
+    const client = new Pop3Client(core, transport, { ...options, tls, tlsEngine });
     const onAbort = () => client.#fatal(new Pop3Error('ABORTED', 'connect aborted', { cause: options.signal.reason }));
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
@@ -82,14 +116,43 @@ export class Pop3Client {
     this.#core = core;
     this.#transport = transport;
     this.#options = { timeoutMs: DEFAULT_TIMEOUT_MS, ...options };
-    this.#session = new core.ClientSession({
+    const settings = tlsSettings(options);
+    let tls = { mode: 'none' };
+    if (options.tls !== 'none' && options.tlsEngine === 'wasm') {
+      tls = {
+        mode: options.tls,
+        inCore: true,
+        serverName: settings.servername,
+        ca: settings.ca,
+        defaultRoots: settings.defaultRoots,
+        pins: settings.pins,
+        minVersion: settings.minVersion,
+        maxVersion: settings.maxVersion,
+        verificationTime: Math.floor(Date.now() / 1000),  // the core reads no clock
+      };
+    } else if (options.tls === 'starttls') {
+      tls = { mode: 'starttls', inCore: false };  // Node's TLS after STLS
+    }
+    this.#session = new core.ClientConnection({
       transcript: Boolean(options.onTranscript),
       allowPipelining: options.pipelining !== false,
       limits: options.limits,
+      tls,
     });
+    const creationError = this.#session.creationError();
+    if (creationError) {
+      this.#session.delete();
+      transport.destroy();
+      throw fromCoreError(creationError);
+    }
+    if (options.tls === 'implicit' && options.tlsEngine === 'node') {
+      this.#session.tlsStarted();  // Node's TLS is up already
+      this.#tlsInfo = { ...transport.tlsInfo, engine: 'node' };
+    }
     if (options.onTranscript) this.#emitter.on('transcript', options.onTranscript);
     transport.ondata = (bytes) => this.#receive(bytes);
     transport.onclose = (error) => this.#transportClosed(error);
+    this.#flush();  // implicit TLS in the core: the ClientHello is ready before any byte arrives
   }
 
   // ---- public API ---------------------------------------------------------------------------
@@ -111,16 +174,22 @@ export class Pop3Client {
 
   /** The session state as the core sees it, e.g. 'AUTHORIZATION', 'TRANSACTION'. */
   get state() {
-    return this.#failure ? 'FAILED' : this.#session.state();
+    if (this.#failure) return 'FAILED';
+    return this.#session ? this.#session.state() : 'CLOSED';
   }
 
-  /** Whether the link is encrypted. */
+  /** Whether the link is encrypted (by the WASM engine or by Node's TLS). */
   get secure() {
-    return Boolean(this.#transport.secure);
+    return !this.#failure && Boolean(this.#session?.secure());
+  }
+
+  /** TLS details once encrypted: { protocol, cipher, engine: 'wasm' | 'node' }. */
+  get tls() {
+    return this.#tlsInfo;
   }
 
   on(event, listener) {
-    if (event === 'transcript') this.#session.setTranscript(true);
+    if (event === 'transcript') this.#session?.setTranscript(true);
     this.#emitter.on(event, listener);
     return this;
   }
@@ -128,7 +197,7 @@ export class Pop3Client {
   off(event, listener) {
     this.#emitter.off(event, listener);
     if (event === 'transcript' && this.#emitter.listenerCount('transcript') === 0) {
-      this.#session.setTranscript(false);
+      this.#session?.setTranscript(false);
     }
     return this;
   }
@@ -155,6 +224,8 @@ export class Pop3Client {
         'refusing to send a password over an unencrypted connection: use TLS, or pass allowInsecureAuth: true to accept the risk',
       );
     }
+    if (this.#failure) throw this.#failure;
+    if (this.#closed || !this.#session) throw new Pop3Error('SESSION_CLOSED', 'the connection is closed');
     if (useApop) {
       await this.#track(this.#session.submitApop(String(user), String(password)), 'APOP', undefined, options);
     } else {
@@ -260,7 +331,7 @@ export class Pop3Client {
 
   #command(spec, options, stream) {
     if (this.#failure) return Promise.reject(this.#failure);
-    if (this.#closed) return Promise.reject(new Pop3Error('SESSION_CLOSED', 'the connection is closed'));
+    if (this.#closed || !this.#session) return Promise.reject(new Pop3Error('SESSION_CLOSED', 'the connection is closed'));
     return this.#track(this.#session.submit(spec), spec.command, stream, options);
   }
 
@@ -293,7 +364,7 @@ export class Pop3Client {
 
   #abortCommand(id, entry, reason) {
     // Not yet on the wire: the core withdraws it. Already sent: its reply is read and dropped.
-    this.#session.cancel(id);
+    this.#session?.cancel(id);
     this.#settle(entry, new Pop3Error('ABORTED', `${entry.command} aborted`, { cause: reason, command: entry.command }));
     entry.stream?.discard();
     this.#drainEvents();
@@ -308,19 +379,55 @@ export class Pop3Client {
 
   // ---- I/O ----------------------------------------------------------------------------------
 
-  #start() {
-    return new Promise((resolve, reject) => {
+  async #start() {
+    await new Promise((resolve, reject) => {
       this.#greetingWaiter = { resolve, reject };
       this.#armGreetingTimer();
-    }).then(async () => {
-      if (this.#options.capa === false) return;
-      try {
-        this.#capabilities = await this.#command({ command: 'CAPA' });
-      } catch (err) {
-        if (err.code !== 'SERVER_ERROR') throw err;
-        this.#capabilities = null;  // an RFC 1939-only server
-      }
     });
+    if (this.#options.tls === 'implicit' && this.#options.tlsEngine === 'wasm' && !this.#tlsInfo) {
+      throw new Pop3Error('TLS_HANDSHAKE_FAILED', 'the greeting arrived without TLS');
+    }
+    if (this.#options.capa !== false || this.#options.tls === 'starttls') await this.#askCapabilities();
+    if (this.#options.tls !== 'starttls') return;
+    // RFC 2595: STLS only when announced; never fall back to plain text.
+    if (!this.#capabilities?.stls) {
+      throw this.#fatal(new Pop3Error('TLS_UNAVAILABLE', `${this.#options.host} does not offer STLS; refusing to continue without TLS (tls: 'starttls')`));
+    }
+    const established = new Promise((resolve, reject) => (this.#tlsWaiter = { resolve, reject }));
+    try {
+      await this.#command({ command: 'STLS' });
+    } catch (err) {
+      this.#tlsWaiter = null;
+      if (err.code !== 'SERVER_ERROR') throw err;
+      throw this.#fatal(new Pop3Error('TLS_UNAVAILABLE', `${this.#options.host} refused STLS (${err.serverText ?? err.message}); refusing to continue without TLS`, { responseCode: err.responseCode, serverText: err.serverText }));
+    }
+    await established;
+    await this.#askCapabilities();  // capabilities learnt before TLS are void (RFC 2595 section 4)
+  }
+
+  async #askCapabilities() {
+    try {
+      this.#capabilities = await this.#command({ command: 'CAPA' });
+    } catch (err) {
+      if (err.code !== 'SERVER_ERROR') throw err;
+      this.#capabilities = null;  // an RFC 1939-only server
+    }
+  }
+
+  // STLS with Node's TLS: the core stops at the +OK; the socket is upgraded here.
+  async #upgradeWithNodeTls() {
+    try {
+      await this.#transport.startTls(tlsSettings(this.#options));
+    } catch (err) {
+      this.#fatal(err);
+      return;
+    }
+    if (!this.#session || this.#failure) return;
+    this.#session.tlsStarted();
+    this.#tlsInfo = { ...this.#transport.tlsInfo, engine: 'node' };
+    this.#tlsWaiter?.resolve();
+    this.#tlsWaiter = null;
+    this.#flush();
   }
 
   #armGreetingTimer() {
@@ -331,35 +438,40 @@ export class Pop3Client {
   }
 
   #receive(bytes) {
-    if (this.#failure || this.#closed && this.#pending.size === 0) return;
+    if (!this.#session || this.#failure || (this.#closed && this.#pending.size === 0)) return;
     this.#lastActivity = Date.now();
     const core = this.#core;
     let offset = 0;
-    while (offset < bytes.length && !this.#failure) {
-      const length = bytes.length - offset;
-      const ptr = this.#session.inputBuffer(length);
-      core.HEAPU8.set(offset === 0 ? bytes : bytes.subarray(offset), ptr);  // HEAPU8 re-read: memory may have grown
-      const used = this.#session.receive(length);
-      this.#drainEvents();
-      if (used === 0) break;
-      offset += used;
-    }
+    // One copy into WASM memory per chunk (HEAPU8 is re-read: memory may have grown).
+    const ptr = this.#session.inputBuffer(bytes.length);
+    core.HEAPU8.set(bytes, ptr);
+    this.#session.receive(bytes.length);
+    this.#drainEvents();
     this.#flush();
   }
 
   #transportClosed(error) {
-    if (this.#failure) return;
-    this.#session.receiveEof();
-    this.#drainEvents();
-    if (error && !this.#failure && this.#pending.size > 0) {
-      this.#fatal(new Pop3Error('CONNECTION_CLOSED', `the connection failed: ${error.message}`, { cause: error }));
+    if (this.#session && !this.#failure) {
+      this.#session.receiveEof();
+      this.#drainEvents();
+      if (error && !this.#failure && this.#pending.size > 0) {
+        this.#fatal(new Pop3Error('CONNECTION_CLOSED', `the connection failed: ${error.message}`, { cause: error }));
+      }
     }
     this.#closed = true;
     this.#clearTimer();
+    this.#release();
+  }
+
+  // Frees the WASM-side connection (Embind objects are not garbage-collected).
+  #release() {
+    if (!this.#session) return;
+    this.#session.delete();
+    this.#session = null;
   }
 
   #drainEvents() {
-    for (let event = this.#session.nextEvent(); event !== null; event = this.#session.nextEvent()) {
+    for (let event = this.#session?.nextEvent(); event; event = this.#session?.nextEvent()) {
       switch (event.type) {
         case 'greeting':
           this.#clearTimer();
@@ -381,6 +493,14 @@ export class Pop3Client {
           break;
         case 'transcript':
           this.#emitter.emit('transcript', { direction: event.direction, line: event.line });
+          break;
+        case 'tlsEstablished':
+          this.#tlsInfo = { protocol: event.protocol, cipher: event.cipher, engine: 'wasm' };
+          this.#tlsWaiter?.resolve();
+          this.#tlsWaiter = null;
+          break;
+        case 'tlsRequested':
+          this.#upgradeWithNodeTls();
           break;
         case 'sessionError':
           this.#fatal(fromCoreError(event.error));
@@ -432,7 +552,7 @@ export class Pop3Client {
   }
 
   #flush() {
-    if (this.#failure) return;
+    if (this.#failure || !this.#session) return;
     const out = this.#session.takeOutput();
     if (out.length > 0) this.#transport.write(out);
   }
@@ -463,17 +583,22 @@ export class Pop3Client {
     this.#timer = null;
   }
 
-  // The session cannot continue: reject everything and drop the connection.
+  // The session cannot continue: reject everything and drop the connection. Returns the error
+  // that ended the session (the first one, if it had already failed).
   #fatal(error) {
-    if (this.#failure) return;
+    if (this.#failure) return this.#failure;
     this.#failure = error;
     this.#clearTimer();
     this.#greetingWaiter?.reject(error);
     this.#greetingWaiter = null;
+    this.#tlsWaiter?.reject(error);
+    this.#tlsWaiter = null;
     this.#failAll(error);
     this.#closed = true;
     this.#transport.destroy();
+    queueMicrotask(() => this.#release());  // not now: events may still be being drained
     this.#emitter.emit('error', error);
+    return error;
   }
 
   #failAll(error) {

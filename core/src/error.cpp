@@ -17,6 +17,13 @@ const char* error_code_name(ErrorCode code) {
     case ErrorCode::kUnexpectedData: return "UNEXPECTED_DATA";
     case ErrorCode::kCancelled: return "CANCELLED";
     case ErrorCode::kConnectionClosed: return "CONNECTION_CLOSED";
+    case ErrorCode::kTlsCertUntrusted: return "TLS_CERT_UNTRUSTED";
+    case ErrorCode::kTlsCertExpired: return "TLS_CERT_EXPIRED";
+    case ErrorCode::kTlsCertNameMismatch: return "TLS_CERT_NAME_MISMATCH";
+    case ErrorCode::kTlsCertPinMismatch: return "TLS_CERT_PIN_MISMATCH";
+    case ErrorCode::kTlsCertInvalid: return "TLS_CERT_INVALID";
+    case ErrorCode::kTlsHandshakeFailed: return "TLS_HANDSHAKE_FAILED";
+    case ErrorCode::kTlsError: return "TLS_ERROR";
   }
   return "UNKNOWN";
 }

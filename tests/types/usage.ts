@@ -7,11 +7,16 @@ async function example(): Promise<void> {
     host: 'pop.example.com',
     port: 995,
     tls: 'implicit',
+    tlsEngine: 'wasm',
+    ca: '-----BEGIN CERTIFICATE-----\n...',
+    pins: ['sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='],
+    minVersion: 'TLSv1.2',
     timeoutMs: 10_000,
     signal: controller.signal,
     onTranscript: ({ direction, line }) => console.log(direction, line),
   });
   const caps: Capabilities | null = client.capabilities;
+  if (client.secure) console.log(client.tls?.protocol, client.tls?.cipher, client.tls?.engine);
   if (caps?.pipelining) console.log('pipelining', caps.sasl.join(' '));
   await client.login({ user: 'alice', password: 'secret', method: 'auto' });
   const { count, size } = await client.stat();

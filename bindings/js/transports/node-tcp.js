@@ -1,13 +1,17 @@
-/** Plain TCP for Node.js (TLS comes from the TLS transport options). */
+/** TCP for Node.js, with an optional upgrade to Node's own TLS (implicit TLS or STLS). */
 import net from 'node:net';
+import tls from 'node:tls';
 
 import { Pop3Error } from '../errors.js';
+import { nodeTlsOptions, tlsError } from './node-tls.js';
 
 export class NodeTcpTransport {
   #host;
   #port;
   #connectTimeoutMs;
   #socket = null;
+  #secure = false;
+  #closeError;
 
   /** Called with each Uint8Array received. */
   ondata = () => {};
@@ -21,7 +25,12 @@ export class NodeTcpTransport {
   }
 
   get secure() {
-    return false;
+    return this.#secure;
+  }
+
+  /** The negotiated TLS version and cipher, once startTls() succeeded. */
+  get tlsInfo() {
+    return this.#secure ? { protocol: this.#socket.getProtocol(), cipher: this.#socket.getCipher()?.standardName } : undefined;
   }
 
   /** Connects; rejects with CONNECTION_FAILED or TIMEOUT. */
@@ -54,11 +63,41 @@ export class NodeTcpTransport {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         socket.removeAllListeners('error');
-        let closeError;
-        socket.on('data', (data) => this.ondata(data));
-        socket.on('error', (err) => (closeError = err));
-        socket.on('close', () => this.onclose(closeError));
+        this.#attach(socket);
         resolve();
+      });
+    });
+  }
+
+  #attach(socket) {
+    socket.on('data', (data) => this.ondata(data));
+    socket.on('error', (err) => (this.#closeError = err));
+    socket.on('close', () => this.onclose(this.#closeError));
+  }
+
+  /**
+   * Runs Node's TLS handshake on the open connection (POP3S from the first byte, or after STLS).
+   * Certificates and the host name are verified; failures reject with the library's TLS_* codes.
+   * @param {{servername: string, ca?: string[], defaultRoots?: boolean, pins?: string[], minVersion?: string, maxVersion?: string}} options
+   */
+  startTls(options) {
+    const raw = this.#socket;
+    raw.removeAllListeners('data');
+    raw.removeAllListeners('close');
+    raw.removeAllListeners('error');
+    return new Promise((resolve, reject) => {
+      const secure = tls.connect({ socket: raw, ...nodeTlsOptions(options) });
+      this.#socket = secure;
+      secure.once('secureConnect', () => {
+        secure.removeAllListeners('error');
+        this.#secure = true;
+        this.#attach(secure);
+        resolve();
+      });
+      secure.once('error', (err) => {
+        const peer = secure.getPeerCertificate?.(true);
+        secure.destroy();
+        reject(tlsError(err, options.servername, peer && Object.keys(peer).length ? peer : undefined));
       });
     });
   }

@@ -25,6 +25,13 @@ enum class ErrorCode : std::uint8_t {
   kUnexpectedData,     // bytes arrived where none may (before TLS starts, after QUIT)
   kCancelled,          // the caller cancelled a command before it was sent
   kConnectionClosed,   // the server closed the connection while an answer was due
+  kTlsCertUntrusted,   // the certificate chain does not lead to a trusted root
+  kTlsCertExpired,     // a certificate is expired or not yet valid
+  kTlsCertNameMismatch,  // the certificate is not valid for the host name asked for
+  kTlsCertPinMismatch,   // no certificate in the chain matches the configured SPKI pins
+  kTlsCertInvalid,     // any other certificate problem (bad signature, wrong usage, ...)
+  kTlsHandshakeFailed, // the TLS handshake failed (no common version or cipher, alert, ...)
+  kTlsError,           // a TLS failure after the handshake (bad record, alert, truncation)
 };
 
 // Stable upper-case name of a code, e.g. "PROTOCOL_VIOLATION".

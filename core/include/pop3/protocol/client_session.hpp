@@ -47,6 +47,9 @@ class ClientSession {
   }
   // The server closed the connection.
   void receive_eof();
+  // Ends the session because of a failure below it (TLS, transport): every pending command
+  // fails and a SessionErrorEvent carries `error`.
+  void abort(Error error) { fail(std::move(error)); }
 
   // Queues a command. Fails locally (nothing sent) if the command is not valid in the state the
   // session will be in once everything queued before it has succeeded.

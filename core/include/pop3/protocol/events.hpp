@@ -50,6 +50,12 @@ struct ReplyEvent {
 // call ClientSession::tls_started(). Nothing is read or sent in clear from here on.
 struct TlsRequestedEvent {};
 
+// TLS is up (implicit TLS, or after STLS when the core runs TLS): protocol version and cipher.
+struct TlsEstablishedEvent {
+  std::string protocol;
+  std::string cipher;
+};
+
 enum class Direction : std::uint8_t { kClient, kServer };
 
 // A protocol line for humans (only when SessionOptions::transcript is set). Secrets are redacted;
@@ -65,6 +71,6 @@ struct SessionErrorEvent {
 };
 
 using Event = std::variant<GreetingEvent, BodyChunkEvent, ReplyEvent, TlsRequestedEvent,
-                           TranscriptEvent, SessionErrorEvent>;
+                           TlsEstablishedEvent, TranscriptEvent, SessionErrorEvent>;
 
 }  // namespace pop3::protocol

@@ -1,0 +1,63 @@
+// A client connection: the POP3 session stacked on the TLS engine, so that one object turns
+// network bytes into events and commands into network bytes, for plain POP3, POP3S (implicit TLS)
+// and STLS (RFC 2595). This is what the WASM module exposes: ciphertext crosses into the core
+// once and plaintext never leaves it except as parsed events.
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "pop3/error.hpp"
+#include "pop3/protocol/client_session.hpp"
+#include "pop3/tls/tls_client.hpp"
+
+namespace pop3::client {
+
+enum class TlsMode : std::uint8_t {
+  kNone,      // plain POP3
+  kImplicit,  // TLS from the first byte (POP3S, port 995)
+  kStartTls,  // plain until STLS succeeds (port 110)
+};
+
+struct ConnectionOptions {
+  protocol::SessionOptions session;
+  TlsMode tls_mode = TlsMode::kNone;
+  // true: the core's TLS engine runs the TLS. false: the caller runs TLS outside (Node's tls),
+  // feeds plaintext, and upgrades itself on TlsRequestedEvent.
+  bool tls_in_core = true;
+  tls::TlsOptions tls;
+};
+
+class ClientConnection {
+ public:
+  static Result<std::unique_ptr<ClientConnection>> create(ConnectionOptions options);
+
+  // Bytes from the network (ciphertext once TLS runs in the core).
+  void receive(std::span<const std::uint8_t> data);
+  void receive_eof();
+  // Bytes for the network.
+  std::string_view output();
+  void consume_output(std::size_t n);
+
+  std::optional<protocol::Event> next_event();
+  protocol::ClientSession& session() { return session_; }
+  const protocol::ClientSession& session() const { return session_; }
+  // TLS is established (by the core, or reported by the caller through session().tls_started()).
+  bool secure() const { return session_.tls_active(); }
+
+ private:
+  explicit ClientConnection(ConnectionOptions options);
+  std::optional<Error> start_tls();
+  void pump_session_events();
+
+  ConnectionOptions options_;
+  protocol::ClientSession session_;
+  std::unique_ptr<tls::TlsClient> tls_;
+  std::string plaintext_;  // decrypted bytes on their way into the session
+  std::deque<protocol::Event> events_;
+};
+
+}  // namespace pop3::client

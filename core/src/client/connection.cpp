@@ -1,0 +1,101 @@
+#include "pop3/client/connection.hpp"
+
+#include <utility>
+
+namespace pop3::client {
+
+using protocol::SessionState;
+
+Result<std::unique_ptr<ClientConnection>> ClientConnection::create(ConnectionOptions options) {
+  std::unique_ptr<ClientConnection> connection(new ClientConnection(std::move(options)));
+  if (connection->options_.tls_mode == TlsMode::kImplicit && connection->options_.tls_in_core) {
+    if (auto error = connection->start_tls()) return *error;
+  }
+  return connection;
+}
+
+ClientConnection::ClientConnection(ConnectionOptions options)
+    : options_(std::move(options)), session_(options_.session) {}
+
+std::optional<Error> ClientConnection::start_tls() {
+  auto client = tls::TlsClient::create(options_.tls);
+  if (!client) return client.error();
+  tls_ = std::move(*client);
+  return std::nullopt;
+}
+
+void ClientConnection::receive(std::span<const std::uint8_t> data) {
+  if (!tls_) {
+    session_.receive(data);  // bytes refused after an STLS +OK fail the session itself
+    if (session_.state() == SessionState::kTlsHandshake && options_.tls_in_core) {
+      if (auto error = start_tls()) session_.abort(std::move(*error));
+    }
+    pump_session_events();
+    return;
+  }
+  const bool was_established = tls_->handshake_complete();
+  plaintext_.clear();
+  auto error = tls_->receive(data, plaintext_);
+  if (!was_established && tls_->handshake_complete()) {
+    pump_session_events();
+    events_.push_back(protocol::TlsEstablishedEvent{tls_->protocol(), tls_->cipher()});
+    session_.tls_started();
+  }
+  if (!plaintext_.empty()) session_.receive(plaintext_);
+  if (error) {
+    session_.abort(std::move(*error));
+  } else if (tls_->peer_closed()) {
+    session_.receive_eof();
+  }
+  pump_session_events();
+}
+
+void ClientConnection::receive_eof() {
+  if (tls_ && !tls_->handshake_complete()) {
+    session_.abort(make_error(ErrorCode::kTlsHandshakeFailed,
+                              "the server closed the connection during the TLS handshake with '" +
+                                  options_.tls.server_name + "'"));
+  } else {
+    session_.receive_eof();
+  }
+  pump_session_events();
+}
+
+std::string_view ClientConnection::output() {
+  if (!tls_) return session_.output();
+  const std::string_view plain = session_.output();
+  if (!plain.empty()) {
+    if (auto error = tls_->send(plain)) {
+      session_.abort(std::move(*error));
+      pump_session_events();
+    }
+    session_.consume_output(plain.size());
+  }
+  return tls_->output();
+}
+
+void ClientConnection::consume_output(std::size_t n) {
+  if (tls_) {
+    tls_->consume_output(n);
+  } else {
+    session_.consume_output(n);
+  }
+}
+
+std::optional<protocol::Event> ClientConnection::next_event() {
+  pump_session_events();
+  if (events_.empty()) return std::nullopt;
+  protocol::Event event = std::move(events_.front());
+  events_.pop_front();
+  return event;
+}
+
+void ClientConnection::pump_session_events() {
+  while (auto event = session_.next_event()) {
+    // With TLS in the core the STLS upgrade is handled here; the caller never has to act.
+    if (options_.tls_in_core && std::holds_alternative<protocol::TlsRequestedEvent>(*event)) continue;
+    events_.push_back(std::move(*event));
+  }
+}
+
+}  // namespace pop3::client

@@ -1,0 +1,130 @@
+#include "ssl_context.hpp"
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <list>
+#include <mutex>
+#include <string>
+#include <utility>
+
+#include "pop3/tls/root_bundle.hpp"
+
+namespace pop3::tls {
+namespace {
+
+// ChaCha20-Poly1305 first: measured fastest in WebAssembly, which has no AES instructions
+// (bench/js/tls-ciphers.mjs); AES-GCM stays for servers without ChaCha20.
+constexpr const char* kTls13Suites =
+    "TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384";
+constexpr const char* kTls12Ciphers =
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384";
+constexpr std::size_t kCacheSize = 8;
+
+std::string openssl_reason() {
+  const unsigned long code = ERR_peek_last_error();
+  ERR_clear_error();
+  if (code == 0) return "unknown error";
+  char buffer[256];
+  ERR_error_string_n(code, buffer, sizeof buffer);
+  return buffer;
+}
+
+bool add_default_roots(X509_STORE* store) {
+  const auto bundle = mozilla_root_bundle();
+  const unsigned char* p = bundle.data();
+  const unsigned char* end = p + bundle.size();
+  while (p < end) {
+    X509* cert = d2i_X509(nullptr, &p, end - p);
+    if (!cert) return false;
+    X509_STORE_add_cert(store, cert);
+    X509_free(cert);
+  }
+  return true;
+}
+
+std::optional<Error> add_pem_roots(X509_STORE* store, const std::string& pem) {
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  int added = 0;
+  while (X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr)) {
+    X509_STORE_add_cert(store, cert);
+    X509_free(cert);
+    ++added;
+  }
+  BIO_free(bio);
+  ERR_clear_error();  // the loop ends on a "no start line" error
+  if (added == 0) {
+    return make_error(ErrorCode::kInvalidArgument, "a CA option holds no PEM certificate");
+  }
+  return std::nullopt;
+}
+
+std::string cache_key(const TlsOptions& o) {
+  std::string key = std::to_string(o.use_default_roots) + "|" +
+                    std::to_string(static_cast<int>(o.min_version)) + "|" +
+                    std::to_string(static_cast<int>(o.max_version)) + "|" + o.tls12_ciphers + "|" +
+                    o.tls13_ciphersuites;
+  for (const auto& pem : o.ca_pems) key += "|" + pem;
+  return key;
+}
+
+Result<SSL_CTX*> build_context(const TlsOptions& options) {
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  if (!ctx) return make_error(ErrorCode::kTlsHandshakeFailed, "cannot create a TLS context: " + openssl_reason());
+  auto fail = [&](Error error) -> Result<SSL_CTX*> {
+    SSL_CTX_free(ctx);
+    return error;
+  };
+  SSL_CTX_set_min_proto_version(ctx, static_cast<int>(options.min_version));
+  SSL_CTX_set_max_proto_version(ctx, static_cast<int>(options.max_version));
+  SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_TICKET);
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+  const std::string ciphers = options.tls12_ciphers.empty() ? kTls12Ciphers : options.tls12_ciphers;
+  const std::string suites =
+      options.tls13_ciphersuites.empty() ? kTls13Suites : options.tls13_ciphersuites;
+  if (SSL_CTX_set_cipher_list(ctx, ciphers.c_str()) != 1 ||
+      SSL_CTX_set_ciphersuites(ctx, suites.c_str()) != 1) {
+    return fail(make_error(ErrorCode::kInvalidArgument, "unusable cipher preferences: " + openssl_reason()));
+  }
+  if (SSL_CTX_set1_groups_list(ctx, "X25519:P-256:P-384") != 1) {
+    return fail(make_error(ErrorCode::kTlsHandshakeFailed, "cannot set key exchange groups: " + openssl_reason()));
+  }
+  X509_STORE* store = SSL_CTX_get_cert_store(ctx);
+  if (options.use_default_roots && !add_default_roots(store)) {
+    return fail(make_error(ErrorCode::kTlsHandshakeFailed, "the embedded root bundle is corrupt: " + openssl_reason()));
+  }
+  for (const auto& pem : options.ca_pems) {
+    if (auto error = add_pem_roots(store, pem)) return fail(*error);
+  }
+  return ctx;
+}
+
+}  // namespace
+
+Result<SSL_CTX*> acquire_context(const TlsOptions& options) {
+  static std::mutex mutex;
+  static std::list<std::pair<std::string, SSL_CTX*>> cache;  // most recently used first
+  const std::string key = cache_key(options);
+  std::lock_guard lock(mutex);
+  for (auto it = cache.begin(); it != cache.end(); ++it) {
+    if (it->first == key) {
+      cache.splice(cache.begin(), cache, it);
+      SSL_CTX_up_ref(it->second);
+      return it->second;
+    }
+  }
+  auto ctx = build_context(options);
+  if (!ctx) return ctx;
+  cache.emplace_front(key, *ctx);
+  SSL_CTX_up_ref(*ctx);
+  if (cache.size() > kCacheSize) {
+    SSL_CTX_free(cache.back().second);
+    cache.pop_back();
+  }
+  return ctx;
+}
+
+}  // namespace pop3::tls

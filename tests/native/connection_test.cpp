@@ -1,0 +1,140 @@
+// The session stacked on the TLS engine: POP3S and STLS against a real OpenSSL server.
+#include <gtest/gtest.h>
+
+#include "memory_tls_server.hpp"
+#include "pop3/client/connection.hpp"
+#include "test_pki.hpp"
+
+using namespace pop3;
+using namespace pop3::client;
+using namespace pop3::protocol;
+using pop3::testing::MemoryTlsServer;
+using pop3::testing::pki_file;
+using pop3::testing::pki_pem;
+
+namespace {
+
+std::span<const std::uint8_t> bytes(std::string_view s) {
+  return std::span(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
+}
+
+ConnectionOptions options(TlsMode mode) {
+  ConnectionOptions o;
+  o.tls_mode = mode;
+  o.tls.server_name = "localhost";
+  o.tls.ca_pems = {pki_pem("ca.pem")};
+  return o;
+}
+
+std::string take(ClientConnection& c) {
+  std::string out(c.output());
+  c.consume_output(out.size());
+  return out;
+}
+
+// Runs the connection against the server until both are quiet.
+void pump(ClientConnection& c, MemoryTlsServer& server) {
+  for (int i = 0; i < 20; ++i) {
+    const std::string up = take(c);
+    const std::string down = server.feed(up);
+    if (up.empty() && down.empty()) return;
+    c.receive(bytes(down));
+  }
+}
+
+struct Seen {
+  std::vector<std::string> kinds;
+  std::vector<ReplyEvent> replies;
+  std::string tls;
+};
+
+Seen drain(ClientConnection& c) {
+  Seen seen;
+  while (auto e = c.next_event()) {
+    if (auto* r = std::get_if<ReplyEvent>(&*e)) {
+      seen.kinds.push_back(std::string("reply:") + command_keyword(r->kind));
+      seen.replies.push_back(*r);
+    } else if (auto* t = std::get_if<TlsEstablishedEvent>(&*e)) {
+      seen.kinds.push_back("tls");
+      seen.tls = t->protocol;
+    } else if (std::holds_alternative<GreetingEvent>(*e)) {
+      seen.kinds.push_back("greeting");
+    } else if (auto* s = std::get_if<SessionErrorEvent>(&*e)) {
+      seen.kinds.push_back(std::string("error:") + error_code_name(s->error.code));
+    }
+  }
+  return seen;
+}
+
+}  // namespace
+
+TEST(ClientConnection, SpeaksPop3InsideImplicitTls) {
+  MemoryTlsServer server(pki_file("server.pem"), pki_file("server.key"));
+  auto c = std::move(*ClientConnection::create(options(TlsMode::kImplicit)));
+  pump(*c, server);
+  ASSERT_TRUE(server.handshake_done());
+  c->receive(bytes(server.send("+OK POP3S ready\r\n")));
+  EXPECT_EQ(drain(*c).kinds, (std::vector<std::string>{"tls", "greeting"}));
+  EXPECT_TRUE(c->secure());
+  ASSERT_TRUE(c->session().submit(Command::capa()).ok());
+  pump(*c, server);
+  EXPECT_EQ(server.received, "CAPA\r\n");
+  c->receive(bytes(server.send("+OK\r\nUSER\r\nPIPELINING\r\n.\r\n")));
+  const auto seen = drain(*c);
+  ASSERT_EQ(seen.replies.size(), 1u);
+  EXPECT_TRUE(std::get<Capabilities>(seen.replies[0].data).pipelining);
+}
+
+TEST(ClientConnection, UpgradesWithStlsAndAsksForCapabilitiesAgain) {
+  MemoryTlsServer server(pki_file("server.pem"), pki_file("server.key"));
+  auto c = std::move(*ClientConnection::create(options(TlsMode::kStartTls)));
+  c->receive(bytes("+OK ready\r\n"));
+  ASSERT_TRUE(c->session().submit(Command::capa()).ok());
+  EXPECT_EQ(take(*c), "CAPA\r\n");
+  c->receive(bytes("+OK\r\nSTLS\r\nUSER\r\n.\r\n"));
+  ASSERT_TRUE(c->session().submit(Command::stls()).ok());
+  EXPECT_EQ(take(*c), "STLS\r\n");
+  c->receive(bytes("+OK Begin TLS negotiation\r\n"));
+  EXPECT_FALSE(c->session().capabilities().has_value());  // forgotten (RFC 2595)
+  pump(*c, server);
+  EXPECT_TRUE(c->secure());
+  ASSERT_TRUE(c->session().submit(Command::capa()).ok());
+  ASSERT_TRUE(c->session().submit(*Command::user("alice")).ok());
+  pump(*c, server);
+  EXPECT_EQ(server.received, "CAPA\r\n");  // one at a time: no PIPELINING known yet
+  c->receive(bytes(server.send("+OK\r\nUSER\r\n.\r\n")));
+  pump(*c, server);
+  EXPECT_EQ(server.received, "CAPA\r\nUSER alice\r\n");
+  const auto seen = drain(*c);
+  EXPECT_EQ(seen.tls, "TLSv1.3");
+  EXPECT_EQ(seen.kinds, (std::vector<std::string>{"greeting", "reply:CAPA", "reply:STLS", "tls", "reply:CAPA"}));
+  EXPECT_FALSE(c->session().capabilities()->stls);
+}
+
+TEST(ClientConnection, RefusesPlaintextSmuggledAfterStls) {
+  auto c = std::move(*ClientConnection::create(options(TlsMode::kStartTls)));
+  c->receive(bytes("+OK ready\r\n"));
+  ASSERT_TRUE(c->session().submit(Command::stls()).ok());
+  take(*c);
+  c->receive(bytes("+OK Begin TLS\r\n-ERR [AUTH] injected before the handshake\r\n"));
+  const auto seen = drain(*c);
+  ASSERT_FALSE(seen.kinds.empty());
+  EXPECT_EQ(seen.kinds.back(), "error:UNEXPECTED_DATA");
+}
+
+TEST(ClientConnection, ReportsACertificateFailureAsASessionError) {
+  MemoryTlsServer server(pki_file("expired.pem"), pki_file("server.key"));
+  auto c = std::move(*ClientConnection::create(options(TlsMode::kImplicit)));
+  ASSERT_TRUE(c->session().submit(Command::capa()).ok());
+  pump(*c, server);
+  const auto seen = drain(*c);
+  EXPECT_EQ(seen.kinds, (std::vector<std::string>{"reply:CAPA", "error:TLS_CERT_EXPIRED"}));
+  EXPECT_EQ(server.received, "");
+}
+
+TEST(ClientConnection, ReportsAConnectionClosedDuringTheHandshake) {
+  auto c = std::move(*ClientConnection::create(options(TlsMode::kImplicit)));
+  take(*c);
+  c->receive_eof();
+  EXPECT_EQ(drain(*c).kinds, (std::vector<std::string>{"error:TLS_HANDSHAKE_FAILED"}));
+}
