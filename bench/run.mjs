@@ -6,6 +6,7 @@ import os from 'node:os';
 
 import { wasmCodecThroughput } from './js/codec-throughput.mjs';
 import { retrAllBenchmark } from './js/retr-all.mjs';
+import { tlsBenchmark } from './js/tls.mjs';
 
 const rows = [];
 const row = (name, ours, peerName, peer, unit, higherIsBetter) => {
@@ -30,7 +31,16 @@ for (const peer of ['node-pop3', 'poplib']) {
   row(`RETR-all 2,000 msgs @ ${retr.rttMs} ms RTT (s)`, ours, peer, retr.results[peer].seconds, 's', false);
 }
 
+const tls = await tlsBenchmark({ count: 20 });
+row('TLS handshake, implicit, median (ms)', tls.handshakeMs.wasm, 'node tls', tls.handshakeMs.node, 'ms', false);
+row('RETR 20 x 5 MB over TLS (MB/s)', tls.retrieve.wasm.mbPerS, 'node tls', tls.retrieve.node.mbPerS, 'MB/s', true);
+row('RETR 20 x 5 MB over TLS (MB/s)', tls.retrieve.wasm.mbPerS, 'curl', tls.retrieve.curl.mbPerS, 'MB/s', true);
+row('WASM AEAD: ChaCha20 vs AES-128-GCM (MB/s)', tls.wasmAead.chacha20.mbPerS, 'aes-gcm', tls.wasmAead.aes128gcm.mbPerS, 'MB/s', true);
+const size = tls.moduleSize;
+console.log(`\nprotocol module (OpenSSL + core + glue): ${(size.raw / 1024).toFixed(0)} KB raw, ${(size.gzip / 1024).toFixed(0)} KB gzip`);
+console.log(`WASM TLS cipher: ${tls.retrieve.wasm.cipher}; Node: ${tls.retrieve.node.cipher}`);
+
 mkdirSync('bench/results', { recursive: true });
-const record = { date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0].model, rows, codec: { native, wasm }, retrAll: retr };
+const record = { date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0].model, rows, codec: { native, wasm }, retrAll: retr, tls };
 writeFileSync('bench/results/latest.json', JSON.stringify(record, null, 2));
 console.log('\nsaved bench/results/latest.json');
