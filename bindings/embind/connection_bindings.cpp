@@ -9,6 +9,12 @@
 #include <vector>
 
 #include "js_values.hpp"
+#include <openssl/rand.h>
+
+#include "pop3/auth/base64.hpp"
+#include "pop3/auth/login_negotiation.hpp"
+#include "pop3/auth/mechanisms.hpp"
+#include "pop3/auth/saslprep.hpp"
 #include "pop3/client/connection.hpp"
 
 namespace pop3::bindings {
@@ -106,6 +112,25 @@ Result<std::uint32_t> integer_arg(const val& spec, const char* name, double min,
   return static_cast<std::uint32_t>(d);
 }
 
+std::string string_or_empty(const val& v) {
+  return v.isUndefined() || v.isNull() ? std::string() : v.as<std::string>();
+}
+
+// NFKC for SASLprep comes from the platform: String.prototype.normalize (the core carries no
+// Unicode tables).
+std::optional<std::string> js_nfkc(std::string_view utf8) {
+  const val normalized = val(std::string(utf8)).call<val>("normalize", std::string("NFKC"));
+  return normalized.as<std::string>();
+}
+
+// SCRAM's client nonce: 18 bytes from the platform RNG (OpenSSL's getentropy, i.e.
+// crypto.getRandomValues), base64 so that it is printable and has no comma.
+std::optional<std::string> scram_nonce() {
+  unsigned char bytes[18];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) return std::nullopt;
+  return auth::base64_encode(std::string_view(reinterpret_cast<char*>(bytes), sizeof bytes));
+}
+
 }  // namespace
 
 class JsClientConnection {
@@ -145,6 +170,61 @@ class JsClientConnection {
     return result_to_js(connection_->session().submit_apop(name, secret));
   }
   bool cancel(std::uint32_t id) { return connection_->session().cancel(id); }
+
+  // spec: { havePassword, haveToken, allowInsecure, only: [], forbid: [] }
+  //   -> { method: 'sasl'|'apop'|'user', mechanism } or { error }
+  val plan_login(val spec) const {
+    const auto& session = connection_->session();
+    auth::LoginSituation situation;
+    situation.capabilities = session.capabilities() ? &*session.capabilities() : nullptr;
+    situation.apop_offered = session.apop_timestamp().has_value();
+    situation.secure = connection_->secure();
+    situation.allow_insecure = !spec["allowInsecure"].isUndefined() && spec["allowInsecure"].as<bool>();
+    situation.have_password = !spec["havePassword"].isUndefined() && spec["havePassword"].as<bool>();
+    situation.have_token = !spec["haveToken"].isUndefined() && spec["haveToken"].as<bool>();
+    situation.only = string_list(spec["only"]);
+    situation.forbid = string_list(spec["forbid"]);
+    auto plan = auth::plan_login(situation);
+    val out = val::object();
+    if (!plan) {
+      out.set("error", to_js(plan.error()));
+      return out;
+    }
+    const char* method = plan->method == auth::LoginMethod::kSasl   ? "sasl"
+                         : plan->method == auth::LoginMethod::kApop ? "apop"
+                                                                    : "user";
+    out.set("method", val(method));
+    out.set("mechanism", val(plan->mechanism));
+    return out;
+  }
+
+  // AUTH with the named mechanism. credentials: { user, password, accessToken, authzid, host, port }
+  val submit_auth(std::string mechanism, val credentials) {
+    auth::Credentials c;
+    c.user = string_or_empty(credentials["user"]);
+    c.password = string_or_empty(credentials["password"]);
+    c.access_token = string_or_empty(credentials["accessToken"]);
+    c.authzid = string_or_empty(credentials["authzid"]);
+    auth::MechanismContext context;
+    context.host = string_or_empty(credentials["host"]);
+    if (!credentials["port"].isUndefined()) context.port = credentials["port"].as<std::uint16_t>();
+    const bool scram = mechanism.rfind("SCRAM-", 0) == 0;
+    if (scram) {
+      // RFC 5802: user name and password are SASLprep'ed ("Normalize").
+      for (std::string* field : {&c.user, &c.password, &c.authzid}) {
+        if (field->empty()) continue;
+        auto prepared = auth::saslprep(*field, js_nfkc);
+        if (!prepared) return result_to_js(prepared.error());
+        *field = std::move(*prepared);
+      }
+      auto nonce = scram_nonce();
+      if (!nonce) return result_to_js(make_error(ErrorCode::kInvalidState, "no randomness for the SCRAM nonce"));
+      context.client_nonce = std::move(*nonce);
+    }
+    auto built = auth::make_mechanism(mechanism, c, context);
+    if (!built) return result_to_js(built.error());
+    return result_to_js(connection_->session().submit_auth(std::move(*built)));
+  }
 
   // The bytes to send, copied out and marked as sent.
   val take_output() {
@@ -221,6 +301,8 @@ EMSCRIPTEN_BINDINGS(pop3_core) {
       .function("submit", &JsClientConnection::submit)
       .function("submitApop", &JsClientConnection::submit_apop)
       .function("cancel", &JsClientConnection::cancel)
+      .function("planLogin", &JsClientConnection::plan_login)
+      .function("submitAuth", &JsClientConnection::submit_auth)
       .function("takeOutput", &JsClientConnection::take_output)
       .function("nextEvent", &JsClientConnection::next_event)
       .function("tlsStarted", &JsClientConnection::tls_started)

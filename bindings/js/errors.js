@@ -29,6 +29,7 @@ export const ErrorCode = Object.freeze({
   TIMEOUT: 'TIMEOUT',
   ABORTED: 'ABORTED',
   INSECURE_AUTH: 'INSECURE_AUTH',
+  NO_AUTH_METHOD: 'NO_AUTH_METHOD',
   UNSUPPORTED: 'UNSUPPORTED',
 });
 
@@ -50,6 +51,19 @@ export class Pop3Error extends Error {
     this.command = details.command;
     /** For protocol errors: the byte offset in the server's stream where it went wrong. */
     this.offset = details.offset;
+    /** More from the server: for OAuth logins, the JSON error it sent. */
+    this.details = details.details;
+    /** `details` parsed, when it is the JSON error of an OAuth login (e.g. { status: 'invalid_token' }). */
+    this.oauth = parseOAuthError(details.details);
+  }
+}
+
+function parseOAuthError(details) {
+  if (typeof details !== 'string' || !details.startsWith('{')) return undefined;
+  try {
+    return JSON.parse(details);
+  } catch {
+    return undefined;
   }
 }
 
@@ -59,6 +73,7 @@ export function fromCoreError(error, command) {
     responseCode: error.responseCode,
     serverText: error.serverText,
     offset: error.offset,
+    details: error.details,
     command,
   });
 }

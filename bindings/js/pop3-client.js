@@ -70,6 +70,7 @@ export class Pop3Client {
   #greeting = null;
   #capabilities = null;
   #authenticated = false;
+  #loginMechanism = null;
 
   /**
    * Connects, reads the greeting and asks for the server's capabilities.
@@ -209,35 +210,58 @@ export class Pop3Client {
   }
 
   /**
-   * Logs in with USER/PASS or APOP. `method: 'auto'` uses APOP when the greeting offers it.
-   * A password is never sent over a clear connection unless `allowInsecureAuth` was set.
+   * Logs in with the strongest method both sides support: SASL (SCRAM-SHA-256, SCRAM-SHA-1,
+   * CRAM-MD5, PLAIN, LOGIN; OAUTHBEARER or XOAUTH2 with an access token), APOP, or USER/PASS.
+   * The choice is the core's (see docs/authentication.md); `mechanisms` restricts and orders it,
+   * `forbid` excludes methods. A secret is never sent over a clear connection unless
+   * `allowInsecureAuth` was set at connect.
    */
-  async login({ user, password, method = 'auto' }, options) {
-    const timestamp = this.#greeting?.apopTimestamp;
-    if (method === 'apop' && !timestamp) {
-      throw new Pop3Error('APOP_UNAVAILABLE', "APOP refused: the server's greeting carries no timestamp to sign");
-    }
-    const useApop = method === 'apop' || (method === 'auto' && Boolean(timestamp));
-    if (!useApop && !this.secure && !this.#options.allowInsecureAuth) {
-      throw new Pop3Error(
-        'INSECURE_AUTH',
-        'refusing to send a password over an unencrypted connection: use TLS, or pass allowInsecureAuth: true to accept the risk',
-      );
-    }
+  async login(credentials, options) {
+    const { password, accessToken, authzid, sdps } = credentials;
+    let { user } = credentials;
+    // SDPS-style hosts take "user@domain" or "user+domain": a user name, not another code path.
+    if (sdps) user = `${user}${sdps.separator ?? '@'}${sdps.domain}`;
+    let only = credentials.mechanisms ?? [];
+    if (credentials.method === 'apop') only = ['APOP'];
+    if (credentials.method === 'user') only = ['USER'];
     if (this.#failure) throw this.#failure;
     if (this.#closed || !this.#session) throw new Pop3Error('SESSION_CLOSED', 'the connection is closed');
-    if (useApop) {
+    const plan = this.#session.planLogin({
+      havePassword: password !== undefined,
+      haveToken: accessToken !== undefined,
+      allowInsecure: Boolean(this.#options.allowInsecureAuth),
+      only,
+      forbid: credentials.forbid ?? [],
+    });
+    if (plan.error) throw fromCoreError(plan.error);
+    if (plan.method === 'apop') {
       await this.#track(this.#session.submitApop(String(user), String(password)), 'APOP', undefined, options);
-    } else {
+    } else if (plan.method === 'user') {
       const userReply = this.#command({ command: 'USER', arg: String(user) }, options);
       const passReply = this.#command({ command: 'PASS', arg: String(password) }, options);
       await Promise.all([userReply, passReply.catch(() => {})]);
       await passReply;
+    } else {
+      const submitted = this.#session.submitAuth(plan.mechanism, {
+        user: String(user),
+        password: password === undefined ? undefined : String(password),
+        accessToken: accessToken === undefined ? undefined : String(accessToken),
+        authzid,
+        host: this.#options.servername ?? this.#options.host,
+        port: this.#options.port,
+      });
+      await this.#track(submitted, 'AUTH', undefined, options);
     }
     this.#authenticated = true;
+    this.#loginMechanism = plan.mechanism;
     // Per-user LOGIN-DELAY or EXPIRE values are only known after login (RFC 2449 6.5, 6.7).
     const caps = this.#capabilities;
     if (caps && (caps.loginDelayPerUser || caps.expirePerUser)) await this.refreshCapabilities(options);
+  }
+
+  /** The login method used: a SASL mechanism name, 'APOP' or 'USER'. */
+  get loginMechanism() {
+    return this.#loginMechanism;
   }
 
   /** STAT: the number of messages and their total size in octets. */

@@ -24,6 +24,8 @@ const char* error_code_name(ErrorCode code) {
     case ErrorCode::kTlsCertInvalid: return "TLS_CERT_INVALID";
     case ErrorCode::kTlsHandshakeFailed: return "TLS_HANDSHAKE_FAILED";
     case ErrorCode::kTlsError: return "TLS_ERROR";
+    case ErrorCode::kInsecureAuth: return "INSECURE_AUTH";
+    case ErrorCode::kNoAuthMethod: return "NO_AUTH_METHOD";
   }
   return "UNKNOWN";
 }

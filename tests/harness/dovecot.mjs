@@ -40,7 +40,7 @@ function mailIdentity() {
   return { uid: Number(uid), gid: Number(gid), root: true };
 }
 
-function config({ dir, port, pop3sPort, identity, tls, extraConfig, mechanisms }) {
+function config({ dir, port, pop3sPort, identity, tls, extraConfig, mechanisms, oauth2 }) {
   const owner = identity.root
     ? 'default_login_user = dovenull\ndefault_internal_user = dovecot\n'
     : `default_login_user = ${os.userInfo().username}\ndefault_internal_user = ${os.userInfo().username}\n`;
@@ -68,7 +68,13 @@ pop3_uidl_format = %08Xu%08Xv
 passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u ${dir}/passwd
-}
+${oauth2 ? `  mechanisms = ${mechanisms.split(/\s+/).filter((m) => !/^(xoauth2|oauthbearer)$/i.test(m)).join(' ')}
+` : ''}}
+${oauth2 ? `passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = ${dir}/oauth2.conf
+}` : ''}
 userdb {
   driver = static
   args = uid=${identity.uid} gid=${identity.gid} home=${dir}/home/%u
@@ -143,9 +149,11 @@ async function waitForGreeting(port, child, logFile, timeoutMs = 15000) {
  * @param {Record<string, {password: string, messages?: (Buffer|string)[]}>} options.users
  * @param {{certFile: string, keyFile: string, extra?: string}} [options.tls] enables STLS and POP3S
  * @param {string} [options.mechanisms] Dovecot auth_mechanisms
+ * @param {{introspectionUrl: string}} [options.oauth2] an oauth2 passdb for XOAUTH2/OAUTHBEARER that
+ *   asks this introspection endpoint (tests/harness/oauth-introspection.mjs) about each token
  * @param {string} [options.extraConfig] appended to the configuration
  */
-export async function startDovecot({ users, tls, mechanisms = 'plain login apop', extraConfig } = {}) {
+export async function startDovecot({ users, tls, mechanisms = 'plain login apop', oauth2, extraConfig } = {}) {
   const identity = mailIdentity();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'pop3-wasm-dovecot-'));
   await chmod(dir, 0o755);  // the auth process (user dovecot) reads the passwd file
@@ -160,8 +168,16 @@ export async function startDovecot({ users, tls, mechanisms = 'plain login apop'
   for (const [name, u] of Object.entries(users)) {
     await seedMaildir(dir, name, u.messages ?? [], identity);
   }
+  if (oauth2) {
+    await writeFile(
+      path.join(dir, 'oauth2.conf'),
+      `introspection_mode = post\nintrospection_url = ${oauth2.introspectionUrl}\nforce_introspection = yes\n` +
+        'username_attribute = username\nactive_attribute = active\nactive_value = true\n',
+      { mode: 0o644 },
+    );
+  }
   const confFile = path.join(dir, 'dovecot.conf');
-  await writeFile(confFile, config({ dir, port, pop3sPort, identity, tls, extraConfig, mechanisms }));
+  await writeFile(confFile, config({ dir, port, pop3sPort, identity, tls, extraConfig, mechanisms, oauth2 }));
   const logFile = path.join(dir, 'dovecot.log');
 
   const child = spawn('/usr/sbin/dovecot', ['-F', '-c', confFile], { stdio: ['ignore', 'pipe', 'pipe'] });

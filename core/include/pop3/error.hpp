@@ -32,6 +32,8 @@ enum class ErrorCode : std::uint8_t {
   kTlsCertInvalid,     // any other certificate problem (bad signature, wrong usage, ...)
   kTlsHandshakeFailed, // the TLS handshake failed (no common version or cipher, alert, ...)
   kTlsError,           // a TLS failure after the handshake (bad record, alert, truncation)
+  kInsecureAuth,       // every usable login method would send a secret over a clear connection
+  kNoAuthMethod,       // the server offers no login method usable with the given credentials
 };
 
 // Stable upper-case name of a code, e.g. "PROTOCOL_VIOLATION".
@@ -42,6 +44,7 @@ struct Error {
   std::string message;        // human-readable, never contains secrets
   std::string response_code;  // the server's RFC 2449 response code, e.g. "IN-USE"; may be empty
   std::string server_text;    // the server's text after the status indicator and code
+  std::string details;        // more from the server, e.g. the JSON error of an OAuth login
   // Byte offset in the server's stream where the problem was detected (protocol errors only).
   std::uint64_t stream_offset = 0;
 };
@@ -67,7 +70,7 @@ class Result {
 };
 
 inline Error make_error(ErrorCode code, std::string message) {
-  return Error{code, std::move(message), {}, {}, 0};
+  return Error{code, std::move(message), {}, {}, {}, 0};
 }
 
 }  // namespace pop3

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "pop3/auth/apop.hpp"
+#include "pop3/auth/base64.hpp"
 
 namespace pop3::protocol {
 namespace {
@@ -196,6 +197,11 @@ void ClientSession::on_status(std::string_view line) {
     return;
   }
   const Command& command = in_flight_.front().command;
+  std::string challenge;
+  if (!status && command.kind() == CommandKind::kAuth && parse_continuation_line(line, challenge)) {
+    on_auth_challenge(in_flight_.front(), challenge);
+    return;
+  }
   if (!status) {
     fail(protocol_error(std::string("expected +OK or -ERR in reply to ") +
                         command_keyword(command.kind()) + ", got " + quote(line)));
@@ -294,6 +300,35 @@ void ClientSession::on_listing_line(std::string_view line) {
   }
 }
 
+void ClientSession::on_auth_challenge(Pending& pending, std::string_view payload) {
+  if (pending.deferred_initial_response) {
+    // RFC 5034: the initial response did not fit on the AUTH line; it answers the empty challenge.
+    std::string response = std::move(*pending.deferred_initial_response);
+    pending.deferred_initial_response.reset();
+    send_auth_line(auth::base64_encode(response), false);
+    return;
+  }
+  auto decoded = auth::base64_decode(payload);
+  if (!decoded) {
+    pending.sasl_error = protocol_error("the SASL challenge is not base64");
+    send_auth_line("*", true);
+    return;
+  }
+  auto response = pending.sasl->respond(*decoded);
+  if (!response) {
+    pending.sasl_error = response.error();
+    send_auth_line("*", true);
+    return;
+  }
+  send_auth_line(auth::base64_encode(*response), false);
+}
+
+void ClientSession::send_auth_line(std::string line, bool cancel) {
+  transcript(Direction::kClient, cancel ? "*" : line.empty() ? "" : "*** (SASL response)");
+  output_ += line;
+  output_ += "\r\n";
+}
+
 void ClientSession::emit_body_chunk() {
   if (body_chunk_.empty()) return;
   events_.push_back(BodyChunkEvent{in_flight_.front().id, std::move(body_chunk_)});
@@ -315,10 +350,32 @@ void ClientSession::complete_head(StatusLine status, ReplyData data, std::option
   const bool tls_requested = kind == CommandKind::kStls && status.ok;
   if (tls_requested) capabilities_.reset();  // RFC 2595 section 4: forget pre-TLS knowledge
 
+  std::optional<Error> distrust;  // AUTH succeeded at the server but the client cannot trust it
+  if (kind == CommandKind::kAuth && done.sasl) {
+    if (status.ok) {
+      distrust = done.sasl_error ? done.sasl_error : done.sasl->complete();
+      if (distrust) error = distrust;
+    } else {
+      if (done.sasl_error) {
+        done.sasl_error->response_code = status.code;
+        done.sasl_error->server_text = status.text;
+        error = done.sasl_error;
+      }
+      const std::string details = done.sasl->failure_details();
+      if (error && !details.empty()) {
+        error->details = details;
+        error->message += " (" + details + ")";
+      }
+    }
+  }
   const bool failed = !status.ok;
   const bool has_body = status.ok && done.command.reply_shape() == ReplyShape::kBody;
   events_.push_back(ReplyEvent{done.id, kind, std::move(error), std::move(status), std::move(data),
                                has_body ? head_body_size_ : 0});
+  if (distrust) {
+    fail(std::move(*distrust));
+    return;
+  }
   if (tls_requested) events_.push_back(TlsRequestedEvent{});
   if (failed) revalidate_queue();
   flush();
@@ -372,15 +429,19 @@ void ClientSession::fail(Error error) {
 // ---- output ---------------------------------------------------------------------------------
 
 Result<CommandId> ClientSession::submit(Command command) {
-  const CommandKind kind = command.kind();
+  if (command.kind() == CommandKind::kAuth) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "AUTH is driven by a SASL mechanism (submit_auth), not submitted as a plain command");
+  }
+  return enqueue(Pending{0, std::move(command)});
+}
+
+Result<CommandId> ClientSession::enqueue(Pending pending) {
+  const CommandKind kind = pending.command.kind();
   if (state_ == SessionState::kFailed || state_ == SessionState::kClosed ||
       projected_ == SessionState::kClosed) {
     return make_error(ErrorCode::kSessionClosed,
                       std::string(command_keyword(kind)) + " refused: the session has ended");
-  }
-  if (kind == CommandKind::kAuth) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "AUTH is driven by a SASL mechanism, not submitted as a plain command");
   }
   if (!command_allowed(projected_, kind)) {
     return make_error(ErrorCode::kInvalidState, std::string(command_keyword(kind)) +
@@ -390,11 +451,34 @@ Result<CommandId> ClientSession::submit(Command command) {
   if (kind == CommandKind::kStls && tls_active_) {
     return make_error(ErrorCode::kInvalidState, "STLS refused: TLS is already active");
   }
-  const CommandId id = next_id_++;
+  pending.id = next_id_++;
   projected_ = state_after(projected_, kind, true);
-  queue_.push_back(Pending{id, std::move(command)});
+  const CommandId id = pending.id;
+  queue_.push_back(std::move(pending));
   flush();
   return id;
+}
+
+Result<CommandId> ClientSession::submit_auth(std::unique_ptr<auth::SaslMechanism> mechanism) {
+  if (!mechanism) return make_error(ErrorCode::kInvalidArgument, "AUTH needs a mechanism");
+  const std::string name(mechanism->name());
+  std::optional<std::string> deferred;
+  Result<Command> command = Command::auth(name, {}, options_.limits);
+  if (auto initial = mechanism->initial_response()) {
+    // "=" stands for an empty initial response (RFC 5034 section 4).
+    const std::string encoded = initial->empty() ? "=" : auth::base64_encode(*initial);
+    auto with_initial = Command::auth(name, encoded, options_.limits);
+    if (with_initial) {
+      command = std::move(with_initial);
+    } else {
+      deferred = std::move(*initial);  // too long for one command line
+    }
+  }
+  if (!command) return command.error();
+  Pending pending{0, std::move(*command)};
+  pending.sasl = std::move(mechanism);
+  pending.deferred_initial_response = std::move(deferred);
+  return enqueue(std::move(pending));
 }
 
 Result<CommandId> ClientSession::submit_apop(std::string_view name, std::string_view secret) {

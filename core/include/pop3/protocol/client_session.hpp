@@ -14,11 +14,13 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 
+#include "pop3/auth/sasl_mechanism.hpp"
 #include "pop3/error.hpp"
 #include "pop3/protocol/body_reader.hpp"
 #include "pop3/protocol/client_state.hpp"
@@ -56,6 +58,11 @@ class ClientSession {
   Result<CommandId> submit(Command command);
   // APOP with the digest computed from the greeting's timestamp; APOP_UNAVAILABLE without one.
   Result<CommandId> submit_apop(std::string_view name, std::string_view secret);
+  // AUTH (RFC 5034) driven by `mechanism`: its initial response goes on the AUTH line when the
+  // line stays within 255 octets, else after the server's empty challenge; every challenge is
+  // answered by the mechanism. A mechanism that fails to verify the server (SCRAM) fails the
+  // session even if the server says +OK.
+  Result<CommandId> submit_auth(std::unique_ptr<auth::SaslMechanism> mechanism);
   // Withdraws a command that has not been sent yet; it ends with a CANCELLED ReplyEvent.
   bool cancel(CommandId id);
 
@@ -88,15 +95,22 @@ class ClientSession {
   struct Pending {
     CommandId id;
     Command command;
+    // AUTH only: the mechanism, an initial response still to send, and why the client aborted.
+    std::unique_ptr<auth::SaslMechanism> sasl = nullptr;
+    std::optional<std::string> deferred_initial_response = std::nullopt;
+    std::optional<Error> sasl_error = std::nullopt;
   };
   enum class Phase : std::uint8_t { kStatus, kListing, kBody };
 
+  Result<CommandId> enqueue(Pending pending);
   void flush();
   void send(Pending pending);
   void on_line(std::string_view line);
   void on_greeting(std::string_view line);
   void on_status(std::string_view line);
   void on_listing_line(std::string_view line);
+  void on_auth_challenge(Pending& pending, std::string_view payload);
+  void send_auth_line(std::string line, bool cancel);
   void complete_head(StatusLine status, ReplyData data, std::optional<Error> error);
   void fail(Error error);
   void revalidate_queue();

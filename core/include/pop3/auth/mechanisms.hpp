@@ -1,0 +1,50 @@
+// The SASL mechanisms of the library, and a factory that builds one by name.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "pop3/auth/sasl_mechanism.hpp"
+#include "pop3/error.hpp"
+
+namespace pop3::auth {
+
+// What a caller logs in with: a password, or an OAuth 2.0 access token.
+struct Credentials {
+  std::string user;
+  std::string password;      // PLAIN, LOGIN, CRAM-MD5, SCRAM-*, APOP, USER/PASS
+  std::string access_token;  // XOAUTH2, OAUTHBEARER
+  std::string authzid;       // optional authorization identity (PLAIN, SCRAM, OAUTHBEARER)
+};
+
+// Context some mechanisms need: SCRAM's client nonce (printable, from the platform's RNG),
+// and OAUTHBEARER's host and port (RFC 7628 section 3.1).
+struct MechanismContext {
+  std::string client_nonce;
+  std::string host;
+  std::uint16_t port = 0;
+};
+
+// The password after SASLprep, or the raw password when the caller prepared it already.
+std::unique_ptr<SaslMechanism> make_plain(const Credentials& credentials);
+std::unique_ptr<SaslMechanism> make_login(const Credentials& credentials);
+std::unique_ptr<SaslMechanism> make_cram_md5(const Credentials& credentials);
+enum class ScramHash { kSha1, kSha256 };
+// `credentials.user` and `.password` must already be SASLprep'ed (see saslprep.hpp).
+std::unique_ptr<SaslMechanism> make_scram(ScramHash hash, const Credentials& credentials,
+                                          std::string client_nonce);
+std::unique_ptr<SaslMechanism> make_xoauth2(const Credentials& credentials);
+std::unique_ptr<SaslMechanism> make_oauthbearer(const Credentials& credentials,
+                                                const MechanismContext& context);
+
+// Builds the mechanism called `name` (case-insensitive), or INVALID_ARGUMENT if unknown.
+Result<std::unique_ptr<SaslMechanism>> make_mechanism(std::string_view name,
+                                                      const Credentials& credentials,
+                                                      const MechanismContext& context);
+
+// HMAC-MD5 (RFC 2104) on the core's MD5: CRAM-MD5's keyed digest.
+std::string hmac_md5_hex(std::string_view key, std::string_view message);
+
+}  // namespace pop3::auth

@@ -1,0 +1,193 @@
+// SCRAM-SHA-1 and SCRAM-SHA-256 (RFC 5802, RFC 7677), without channel binding ("n,,").
+// The client proves that it knows the password without sending it, and the server proves the
+// same in its final message: a server that cannot (an impostor, or a tampering proxy) is refused
+// even if it then says +OK.
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <limits>
+#include <utility>
+#include <vector>
+
+#include "ascii.hpp"
+#include "pop3/auth/base64.hpp"
+#include "pop3/auth/mechanisms.hpp"
+
+namespace pop3::auth {
+namespace {
+
+// PBKDF2 iterations are the server's choice; an absurd count would freeze the client (and is a
+// cheap denial of service from a hostile server). 10 million is far above any deployed value.
+constexpr std::uint32_t kMaxIterations = 10'000'000;
+
+Error scram_error(std::string message) {
+  return make_error(ErrorCode::kProtocolViolation, "SCRAM: " + std::move(message));
+}
+
+// Parses "a=value,b=value,..." into attribute/value pairs, in order.
+std::optional<std::vector<std::pair<char, std::string_view>>> attributes(std::string_view message) {
+  std::vector<std::pair<char, std::string_view>> out;
+  while (!message.empty()) {
+    const auto comma = message.find(',');
+    const std::string_view item = message.substr(0, comma);
+    if (item.size() < 2 || item[1] != '=') return std::nullopt;
+    out.emplace_back(item[0], item.substr(2));
+    message.remove_prefix(comma == std::string_view::npos ? message.size() : comma + 1);
+  }
+  return out;
+}
+
+std::string saslname(std::string_view name) {
+  std::string out;
+  for (char c : name) {
+    if (c == '=') {
+      out += "=3D";
+    } else if (c == ',') {
+      out += "=2C";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+class Scram final : public SaslMechanism {
+ public:
+  Scram(ScramHash hash, const Credentials& c, std::string nonce)
+      : hash_(hash), password_(c.password), nonce_(std::move(nonce)) {
+    gs2_header_ = "n," + (c.authzid.empty() ? std::string() : "a=" + saslname(c.authzid)) + ",";
+    client_first_bare_ = "n=" + saslname(c.user) + ",r=" + nonce_;
+  }
+  ~Scram() override {
+    OPENSSL_cleanse(password_.data(), password_.size());
+    OPENSSL_cleanse(expected_server_signature_.data(), expected_server_signature_.size());
+  }
+
+  std::string_view name() const override {
+    return hash_ == ScramHash::kSha1 ? "SCRAM-SHA-1" : "SCRAM-SHA-256";
+  }
+  bool sends_secret() const override { return false; }
+
+  std::optional<std::string> initial_response() override {
+    return gs2_header_ + client_first_bare_;
+  }
+
+  Result<std::string> respond(std::string_view challenge) override {
+    switch (step_++) {
+      case 0: return client_final(challenge);
+      case 1: {
+        if (auto error = verify_server_final(challenge)) return *error;
+        return std::string();  // RFC 5034: the server-final arrives as a challenge; answer empty
+      }
+      default: return scram_error("the server sent a challenge after its final message");
+    }
+  }
+
+  std::optional<Error> complete() override {
+    if (server_verified_) return std::nullopt;
+    return make_error(ErrorCode::kAuthFailed,
+                      std::string(name()) +
+                          ": the server accepted the login without proving that it knows the "
+                          "password (no server signature); it may be an impostor");
+  }
+
+ private:
+  const EVP_MD* digest() const { return hash_ == ScramHash::kSha1 ? EVP_sha1() : EVP_sha256(); }
+
+  std::string hmac(std::string_view key, std::string_view data) const {
+    unsigned char out[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    HMAC(digest(), key.data(), static_cast<int>(key.size()),
+         reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &length);
+    return std::string(reinterpret_cast<char*>(out), length);
+  }
+
+  std::string hash(std::string_view data) const {
+    unsigned char out[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_Digest(data.data(), data.size(), out, &length, digest(), nullptr);
+    return std::string(reinterpret_cast<char*>(out), length);
+  }
+
+  Result<std::string> client_final(std::string_view server_first) {
+    const auto attrs = attributes(server_first);
+    if (!attrs || attrs->size() < 3) return scram_error("malformed server-first-message");
+    if ((*attrs)[0].first == 'm') return scram_error("the server requires an unsupported extension");
+    if ((*attrs)[0].first != 'r' || (*attrs)[1].first != 's' || (*attrs)[2].first != 'i') {
+      return scram_error("server-first-message lacks r=, s= or i=");
+    }
+    const std::string_view server_nonce = (*attrs)[0].second;
+    // The server's nonce must extend ours, else the exchange is being replayed or spliced.
+    if (server_nonce.size() <= nonce_.size() || server_nonce.substr(0, nonce_.size()) != nonce_) {
+      return scram_error("the server's nonce does not extend the client's");
+    }
+    auto salt = base64_decode((*attrs)[1].second);
+    if (!salt || salt->empty()) return scram_error("the salt is not base64");
+    const auto iterations = ascii::parse_decimal<std::uint32_t>((*attrs)[2].second,
+                                                                std::numeric_limits<std::uint32_t>::max());
+    if (!iterations || *iterations == 0) return scram_error("the iteration count is not a number");
+    if (*iterations > kMaxIterations) {
+      return scram_error("the server asks for " + std::to_string(*iterations) +
+                         " PBKDF2 iterations; more than " + std::to_string(kMaxIterations) +
+                         " are refused");
+    }
+    std::string salted(static_cast<std::size_t>(EVP_MD_get_size(digest())), '\0');
+    if (PKCS5_PBKDF2_HMAC(password_.data(), static_cast<int>(password_.size()),
+                          reinterpret_cast<const unsigned char*>(salt->data()),
+                          static_cast<int>(salt->size()), static_cast<int>(*iterations), digest(),
+                          static_cast<int>(salted.size()),
+                          reinterpret_cast<unsigned char*>(salted.data())) != 1) {
+      return scram_error("PBKDF2 failed");
+    }
+    const std::string without_proof =
+        "c=" + base64_encode(gs2_header_) + ",r=" + std::string(server_nonce);
+    const std::string auth_message =
+        client_first_bare_ + "," + std::string(server_first) + "," + without_proof;
+    const std::string client_key = hmac(salted, "Client Key");
+    const std::string client_signature = hmac(hash(client_key), auth_message);
+    std::string proof = client_key;
+    for (std::size_t i = 0; i < proof.size(); ++i) proof[i] ^= client_signature[i];
+    expected_server_signature_ = hmac(hmac(salted, "Server Key"), auth_message);
+    OPENSSL_cleanse(salted.data(), salted.size());
+    return without_proof + ",p=" + base64_encode(proof);
+  }
+
+  std::optional<Error> verify_server_final(std::string_view server_final) {
+    const auto attrs = attributes(server_final);
+    if (!attrs || attrs->empty()) return scram_error("malformed server-final-message");
+    if ((*attrs)[0].first == 'e') {
+      return make_error(ErrorCode::kAuthFailed,
+                        std::string(name()) + ": the server reports " + std::string((*attrs)[0].second));
+    }
+    if ((*attrs)[0].first != 'v') return scram_error("server-final-message lacks v=");
+    auto signature = base64_decode((*attrs)[0].second);
+    if (!signature || signature->size() != expected_server_signature_.size() ||
+        CRYPTO_memcmp(signature->data(), expected_server_signature_.data(), signature->size()) != 0) {
+      return make_error(ErrorCode::kAuthFailed,
+                        std::string(name()) +
+                            ": the server's signature is wrong: it does not know the password "
+                            "(an impostor, or the exchange was tampered with)");
+    }
+    server_verified_ = true;
+    return std::nullopt;
+  }
+
+  ScramHash hash_;
+  std::string password_;
+  std::string nonce_;
+  std::string gs2_header_;
+  std::string client_first_bare_;
+  std::string expected_server_signature_;
+  int step_ = 0;
+  bool server_verified_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<SaslMechanism> make_scram(ScramHash hash, const Credentials& credentials,
+                                          std::string client_nonce) {
+  return std::make_unique<Scram>(hash, credentials, std::move(client_nonce));
+}
+
+}  // namespace pop3::auth
