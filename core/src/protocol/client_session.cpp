@@ -344,8 +344,12 @@ void ClientSession::complete_head(StatusLine status, ReplyData data, std::option
   const CommandKind kind = done.command.kind();
 
   state_ = state_after(state_, kind, status.ok);
-  if (kind == CommandKind::kCapa && status.ok) {
+  if (status.ok && !error) {
     if (const auto* caps = std::get_if<Capabilities>(&data)) capabilities_ = *caps;
+    if (const auto* scans = std::get_if<std::vector<ScanListing>>(&data)) maildrop_.set_scan_listing(*scans);
+    if (const auto* uids = std::get_if<std::vector<UidListing>>(&data)) maildrop_.set_uid_listing(*uids);
+    if (kind == CommandKind::kDele) maildrop_.mark_deleted(done.command.number());
+    if (kind == CommandKind::kRset) maildrop_.reset();
   }
   const bool tls_requested = kind == CommandKind::kStls && status.ok;
   if (tls_requested) capabilities_.reset();  // RFC 2595 section 4: forget pre-TLS knowledge
@@ -450,6 +454,14 @@ Result<CommandId> ClientSession::enqueue(Pending pending) {
   }
   if (kind == CommandKind::kStls && tls_active_) {
     return make_error(ErrorCode::kInvalidState, "STLS refused: TLS is already active");
+  }
+  const std::uint32_t number = pending.command.number();
+  if (number != 0 && !maildrop_.usable(number)) {
+    const auto* known = maildrop_.find(number);
+    return make_error(ErrorCode::kInvalidArgument,
+                      std::string(command_keyword(kind)) + " " + std::to_string(number) + " refused: " +
+                          (known ? "the message is marked deleted in this session"
+                                 : "there is no such message in the maildrop"));
   }
   pending.id = next_id_++;
   projected_ = state_after(projected_, kind, true);

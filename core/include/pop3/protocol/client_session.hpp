@@ -22,6 +22,7 @@
 
 #include "pop3/auth/sasl_mechanism.hpp"
 #include "pop3/error.hpp"
+#include "pop3/mailbox/maildrop.hpp"
 #include "pop3/protocol/body_reader.hpp"
 #include "pop3/protocol/client_state.hpp"
 #include "pop3/protocol/command.hpp"
@@ -84,6 +85,9 @@ class ClientSession {
   SessionState state() const { return state_; }
   const std::optional<Capabilities>& capabilities() const { return capabilities_; }
   const std::optional<std::string>& apop_timestamp() const { return apop_timestamp_; }
+  // Numbers, sizes, UIDs and deletion marks learnt from this session's LIST, UIDL, DELE, RSET.
+  // Commands naming a message that is marked deleted or not in a known listing are refused.
+  const mailbox::Maildrop& maildrop() const { return maildrop_; }
   bool pipelining() const;
   std::size_t commands_in_flight() const { return in_flight_.size(); }
   std::size_t commands_queued() const { return queue_.size(); }
@@ -125,6 +129,7 @@ class ClientSession {
   bool greeted_ = false;
   std::optional<Capabilities> capabilities_;
   std::optional<std::string> apop_timestamp_;
+  mailbox::Maildrop maildrop_;
 
   CommandId next_id_ = 1;
   std::deque<Pending> queue_;      // submitted, not yet sent

@@ -1,0 +1,118 @@
+// Embind surface of the sync planner: JS objects in, a plan out. Conversion only.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include "js_values.hpp"
+#include "pop3/mailbox/sync_planner.hpp"
+
+namespace pop3::bindings {
+namespace {
+
+using emscripten::val;
+using namespace pop3::mailbox;
+
+bool flag(const val& object, const char* name) {
+  const val v = object[name];
+  return !v.isUndefined() && !v.isNull() && v.as<bool>();
+}
+
+double number(const val& object, const char* name, double fallback = 0) {
+  const val v = object[name];
+  return v.isUndefined() || v.isNull() ? fallback : v.as<double>();
+}
+
+SyncPolicy policy_from(const val& js) {
+  SyncPolicy policy;
+  const std::string retention = js["retention"].isUndefined() ? "keep" : js["retention"].as<std::string>();
+  policy.retention = retention == "delete"       ? Retention::kDeleteAfterDownload
+                     : retention == "keep-days"  ? Retention::kLeaveForDays
+                                                 : Retention::kLeaveOnServer;
+  policy.keep_days = static_cast<std::uint32_t>(number(js, "keepDays"));
+  policy.delete_when_deleted_locally = flag(js, "deleteWhenDeletedLocally");
+  policy.max_message_size = static_cast<std::uint64_t>(number(js, "maxMessageSize"));
+  policy.headers_only_when_too_large = js["oversize"].isUndefined() || js["oversize"].as<std::string>() != "skip";
+  return policy;
+}
+
+const char* kind_name(SyncAction::Kind kind) {
+  switch (kind) {
+    case SyncAction::Kind::kFetch: return "fetch";
+    case SyncAction::Kind::kFetchHeaders: return "fetch-headers";
+    case SyncAction::Kind::kDelete: return "delete";
+  }
+  return "unknown";
+}
+
+// spec: { server: [{number, size, uid}], local: [{key, storedAt, partial, deletedLocally}],
+//         policy: { retention: 'keep'|'delete'|'keep-days', keepDays, deleteWhenDeletedLocally,
+//                   maxMessageSize, oversize: 'headers'|'skip' },
+//         now: unix seconds, capabilities?: (as reported by the session) }
+val plan_sync_js(val spec) {
+  std::vector<ServerMessage> server;
+  const val js_server = spec["server"];
+  for (unsigned i = 0, n = js_server["length"].as<unsigned>(); i < n; ++i) {
+    const val m = js_server[i];
+    server.push_back({static_cast<std::uint32_t>(number(m, "number")),
+                      static_cast<std::uint64_t>(number(m, "size")), m["uid"].as<std::string>()});
+  }
+  std::vector<LocalRecord> local;
+  const val js_local = spec["local"];
+  for (unsigned i = 0, n = js_local["length"].as<unsigned>(); i < n; ++i) {
+    const val r = js_local[i];
+    LocalRecord record;
+    record.key = r["key"].as<std::string>();
+    record.stored_at = static_cast<std::int64_t>(number(r, "storedAt"));
+    record.partial = flag(r, "partial");
+    record.deleted_locally = flag(r, "deletedLocally");
+    local.push_back(std::move(record));
+  }
+  protocol::Capabilities caps;
+  const val js_caps = spec["capabilities"];
+  const bool have_caps = !js_caps.isUndefined() && !js_caps.isNull();
+  if (have_caps) {
+    const val expire = js_caps["expire"];
+    if (expire.isNumber()) {
+      caps.expire = protocol::Capabilities::Expire::kDays;
+      caps.expire_days = expire.as<std::uint32_t>();
+    } else if (expire.isString()) {
+      caps.expire = protocol::Capabilities::Expire::kNever;
+    }
+  }
+  auto plan = plan_sync(server, local, policy_from(spec["policy"]),
+                        static_cast<std::int64_t>(number(spec, "now")), have_caps ? &caps : nullptr);
+  val out = val::object();
+  if (!plan) {
+    out.set("error", to_js(plan.error()));
+    return out;
+  }
+  val actions = val::array();
+  for (const auto& a : plan->actions) {
+    val action = val::object();
+    action.set("kind", val(kind_name(a.kind)));
+    action.set("number", a.number);
+    action.set("key", val(a.key));
+    action.set("size", static_cast<double>(a.size));
+    action.set("afterStore", a.after_store);
+    actions.call<void>("push", action);
+  }
+  val keys = val::array();
+  for (const auto& key : plan->keys) keys.call<void>("push", val(key));
+  out.set("keys", keys);
+  val forget = val::array();
+  for (const auto& key : plan->forget) forget.call<void>("push", val(key));
+  val warnings = val::array();
+  for (const auto& w : plan->warnings) warnings.call<void>("push", text(w));
+  out.set("actions", actions);
+  out.set("forget", forget);
+  out.set("warnings", warnings);
+  out.set("fetchCount", plan->fetch_count);
+  out.set("fetchBytes", static_cast<double>(plan->fetch_bytes));
+  out.set("deleteCount", plan->delete_count);
+  return out;
+}
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(pop3_mailbox) { emscripten::function("planSync", &plan_sync_js); }
+
+}  // namespace pop3::bindings

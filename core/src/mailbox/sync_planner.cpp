@@ -1,0 +1,117 @@
+#include "pop3/mailbox/sync_planner.hpp"
+
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "pop3/protocol/listing.hpp"
+
+namespace pop3::mailbox {
+namespace {
+
+constexpr std::int64_t kSecondsPerDay = 86400;
+
+SyncAction action(SyncAction::Kind kind, const ServerMessage& m, const std::string& key,
+                  bool after_store = false) {
+  return SyncAction{kind, m.number, key, m.size, after_store};
+}
+
+}  // namespace
+
+Result<SyncPlan> plan_sync(const std::vector<ServerMessage>& server,
+                           const std::vector<LocalRecord>& local, const SyncPolicy& policy,
+                           std::int64_t now, const protocol::Capabilities* capabilities) {
+  SyncPlan plan;
+  std::unordered_map<std::string, const LocalRecord*> records;
+  for (const auto& record : local) records[record.key] = &record;
+
+  // Keys: the UID, or UID#2, UID#3... for later messages that repeat a UID.
+  std::map<std::string, int> uid_count;
+  std::set<std::uint32_t> numbers;
+  for (const auto& m : server) {
+    if (m.number == 0 || !numbers.insert(m.number).second) {
+      return make_error(ErrorCode::kProtocolViolation,
+                        "the maildrop lists message number " + std::to_string(m.number) +
+                            " twice or as 0");
+    }
+    if (!protocol::is_valid_uid(m.uid) && m.uid.rfind("hdr:", 0) != 0) {
+      return make_error(ErrorCode::kProtocolViolation,
+                        "message " + std::to_string(m.number) + " has no valid unique id");
+    }
+    ++uid_count[m.uid];
+  }
+  for (const auto& [uid, count] : uid_count) {
+    if (count > 1) {
+      plan.warnings.push_back("the server lists UID " + uid + " for " + std::to_string(count) +
+                              " messages: all are kept, none is deleted on the server");
+    }
+  }
+  if (capabilities && policy.retention != Retention::kDeleteAfterDownload) {
+    using Expire = protocol::Capabilities::Expire;
+    if (capabilities->expire == Expire::kDays &&
+        (policy.retention == Retention::kLeaveOnServer || policy.keep_days > capabilities->expire_days)) {
+      plan.warnings.push_back("the server deletes retrieved messages after " +
+                              std::to_string(capabilities->expire_days) +
+                              " days (EXPIRE): they cannot be left longer");
+    }
+  }
+
+  std::map<std::string, int> seen;
+  std::set<std::string> present;
+  std::vector<SyncAction> deletions;
+  for (const auto& m : server) {
+    const int occurrence = ++seen[m.uid];
+    const bool duplicated = uid_count[m.uid] > 1;
+    const std::string key = occurrence == 1 ? m.uid : m.uid + "#" + std::to_string(occurrence);
+    plan.keys.push_back(key);
+    present.insert(key);
+    const auto found = records.find(key);
+    const LocalRecord* record = found == records.end() ? nullptr : found->second;
+    const bool too_large = policy.max_message_size != 0 && m.size > policy.max_message_size;
+
+    const bool have_full = record && !record->partial;
+    if (!have_full && !(record && record->deleted_locally)) {
+      if (too_large) {
+        if (policy.headers_only_when_too_large && !record) {
+          plan.actions.push_back(action(SyncAction::Kind::kFetchHeaders, m, key));
+          ++plan.fetch_count;
+        }
+        continue;  // never delete what is not stored in full
+      }
+      plan.actions.push_back(action(SyncAction::Kind::kFetch, m, key));
+      ++plan.fetch_count;
+      plan.fetch_bytes += m.size;
+      const bool delete_now = policy.retention == Retention::kDeleteAfterDownload ||
+                              (policy.retention == Retention::kLeaveForDays && policy.keep_days == 0);
+      if (delete_now && !duplicated) {
+        plan.actions.push_back(action(SyncAction::Kind::kDelete, m, key, /*after_store=*/true));
+        ++plan.delete_count;
+      }
+      continue;
+    }
+    if (duplicated) continue;
+    bool remove = false;
+    if (record->deleted_locally) {
+      remove = policy.delete_when_deleted_locally;
+    } else {
+      switch (policy.retention) {
+        case Retention::kLeaveOnServer: break;
+        case Retention::kDeleteAfterDownload: remove = true; break;
+        case Retention::kLeaveForDays:
+          remove = now - record->stored_at >= static_cast<std::int64_t>(policy.keep_days) * kSecondsPerDay;
+          break;
+      }
+    }
+    if (remove) {
+      deletions.push_back(action(SyncAction::Kind::kDelete, m, key));
+      ++plan.delete_count;
+    }
+  }
+  plan.actions.insert(plan.actions.end(), deletions.begin(), deletions.end());
+  for (const auto& record : local) {
+    if (!present.count(record.key)) plan.forget.push_back(record.key);
+  }
+  return plan;
+}
+
+}  // namespace pop3::mailbox
