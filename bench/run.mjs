@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 
 import { wasmCodecThroughput } from './js/codec-throughput.mjs';
+import { bridgeBenchmark, formatBridgeTable } from './js/bridge.mjs';
 import { retrAllBenchmark } from './js/retr-all.mjs';
 import { tlsBenchmark } from './js/tls.mjs';
 
@@ -40,7 +41,12 @@ const size = tls.moduleSize;
 console.log(`\nprotocol module (OpenSSL + core + glue): ${(size.raw / 1024).toFixed(0)} KB raw, ${(size.gzip / 1024).toFixed(0)} KB gzip`);
 console.log(`WASM TLS cipher: ${tls.retrieve.wasm.cipher}; Node: ${tls.retrieve.node.cipher}`);
 
+const bridge = await bridgeBenchmark({ rounds: 3 });
+console.log('');
+for (const w of bridge.workloads) row(`bridge: ${w.name} (MB/s)`, w.bridge.mbPerS, 'direct', w.direct.mbPerS, 'MB/s', true);
+console.log(`\n${formatBridgeTable(bridge)}`);
+
 mkdirSync('bench/results', { recursive: true });
-const record = { date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0].model, rows, codec: { native, wasm }, retrAll: retr, tls };
+const record = { date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0].model, rows, codec: { native, wasm }, retrAll: retr, tls, bridge };
 writeFileSync('bench/results/latest.json', JSON.stringify(record, null, 2));
 console.log('\nsaved bench/results/latest.json');

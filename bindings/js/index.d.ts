@@ -120,8 +120,12 @@ export interface ConnectOptions {
   signal?: AbortSignal;
   /** Use this transport instead of the default (Node TCP). */
   transport?: Transport;
-  /** A WebSocket bridge URL (browsers). */
+  /** A pop3-wasm bridge URL (ws:// or wss://): required in browsers, optional in Node. */
   bridge?: string;
+  /** The bridge's access token, if it requires one. */
+  bridgeToken?: string;
+  /** Node only: options for the `ws` WebSocket (e.g. `{ ca }` for a wss:// bridge with a private CA). */
+  bridgeWsOptions?: object;
   /** false: never pipeline, even if the server supports it. */
   pipelining?: boolean;
   /** false: skip CAPA after the greeting. */
@@ -237,6 +241,20 @@ export declare class Pop3Client {
   noop(options?: CommandOptions): Promise<void>;
   quit(options?: CommandOptions): Promise<string>;
   close(): void;
+}
+
+/** Bytes through the pop3-wasm WebSocket bridge (browsers: native WebSocket; Node: `ws`). */
+export declare class WebSocketTransport implements Transport {
+  constructor(options: { bridge: string; host: string; port: number; token?: string; connectTimeoutMs?: number; wsOptions?: object });
+  ondata: (bytes: Uint8Array) => void;
+  onclose: (error?: Error) => void;
+  readonly secure: boolean;
+  open(options?: { signal?: AbortSignal }): Promise<void>;
+  write(bytes: Uint8Array): void;
+  pause(): void;
+  resume(): void;
+  close(): void;
+  destroy(): void;
 }
 
 /** Loads (once) and returns the protocol WASM module. */

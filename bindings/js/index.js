@@ -5,3 +5,5 @@
 export { Pop3Client } from './pop3-client.js';
 export { Pop3Error, ErrorCode } from './errors.js';
 export { loadCore } from './wasm-module.js';
+export { WebSocketTransport } from './transports/websocket.js';
+export { sync, syncAccount } from './sync.js';

@@ -42,7 +42,15 @@ function tlsSettings(options) {
 
 async function defaultTransport(options) {
   if (options.bridge) {
-    throw new Pop3Error('UNSUPPORTED', 'the WebSocket bridge transport is not available in this version');
+    const { WebSocketTransport } = await import('./transports/websocket.js');
+    return new WebSocketTransport({
+      bridge: options.bridge,
+      host: options.host,
+      port: options.port,
+      token: options.bridgeToken,
+      connectTimeoutMs: options.timeoutMs,
+      wsOptions: options.bridgeWsOptions,
+    });
   }
   if (!isNode) {
     throw new Pop3Error('UNSUPPORTED', 'browsers reach POP3 servers through a bridge: pass the `bridge` option');
@@ -71,6 +79,7 @@ export class Pop3Client {
   #capabilities = null;
   #authenticated = false;
   #loginMechanism = null;
+  #account = null;
 
   /**
    * Connects, reads the greeting and asks for the server's capabilities.
@@ -254,9 +263,15 @@ export class Pop3Client {
     }
     this.#authenticated = true;
     this.#loginMechanism = plan.mechanism;
+    this.#account = `${user}@${this.#options.host}:${this.#options.port}`;
     // Per-user LOGIN-DELAY or EXPIRE values are only known after login (RFC 2449 6.5, 6.7).
     const caps = this.#capabilities;
     if (caps && (caps.loginDelayPerUser || caps.expirePerUser)) await this.refreshCapabilities(options);
+  }
+
+  /** "user@host:port" once logged in: the account's identity in a message store. */
+  get account() {
+    return this.#account;
   }
 
   /** The login method used: a SASL mechanism name, 'APOP' or 'USER'. */
@@ -475,6 +490,8 @@ export class Pop3Client {
   }
 
   #transportClosed(error) {
+    // A transport that knows why it closed (a bridge's refusal) says more than "closed".
+    if (error instanceof Pop3Error && !this.#failure) this.#fatal(error);
     if (this.#session && !this.#failure) {
       this.#session.receiveEof();
       this.#drainEvents();

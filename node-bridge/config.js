@@ -1,0 +1,137 @@
+/**
+ * Settings: the defaults, the validation of createBridge() options, and the JSON configuration
+ * file the CLI reads (docs/bridge.md documents every key). Unknown keys are errors, not
+ * warnings: a misspelt limit that is silently ignored is a limit that is not there.
+ *
+ * The file and the library take the same keys, except that the file names files (`tokenFile`,
+ * `tls.certFile`, `tls.keyFile`; relative to the file's directory) where the library takes their
+ * contents (`tokens`, `tls.cert`, `tls.key`), and that only the library takes functions (`log`,
+ * `onRelay`, `lookup`).
+ */
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+import { parseTokenFile, validateToken } from './access-token.js';
+import { Allowlist, parseRule } from './allowlist.js';
+import { normalizeIp } from './client-address.js';
+import { normalizeOrigin } from './origin-policy.js';
+
+export const DEFAULTS = Object.freeze({
+  path: null,                  // accept upgrades on any path
+  origins: [],                 // no web page until listed
+  allowMissingOrigin: true,    // programs (no Origin header) are allowed
+  maxSessions: 1000,
+  maxSessionsPerIp: 10,
+  connectTimeoutMs: 10_000,    // resolving and connecting to the target
+  idleTimeoutMs: 600_000,      // RFC 1939: a server's own idle timer is at least 10 minutes
+  maxFrameBytes: 256 * 1024,   // clients send commands and TLS records, never large frames
+  highWaterMark: 512 * 1024,   // per session, bytes waiting for a slow WebSocket reader
+  closeTimeoutMs: 5_000,       // waiting for the client's close frame
+  drainMs: 10_000,             // CLI: graceful shutdown time
+  metrics: true,
+});
+
+const NUMBER_KEYS = ['maxSessions', 'maxSessionsPerIp', 'connectTimeoutMs', 'idleTimeoutMs', 'maxFrameBytes', 'highWaterMark', 'closeTimeoutMs', 'drainMs'];
+const LIBRARY_KEYS = new Set([
+  ...Object.keys(DEFAULTS), 'allow', 'allowPrivate', 'tokens', 'tls', 'trustProxy', 'log', 'onRelay', 'lookup',
+]);
+const FILE_KEYS = new Set([...Object.keys(DEFAULTS), 'listen', 'allow', 'allowPrivate', 'tokens', 'tokenFile', 'tls', 'trustProxy']);
+
+const list = (value) => (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value]);
+
+/**
+ * Validates createBridge() options and fills in defaults.
+ * @param {import('./index.js').BridgeOptions} options
+ * @throws {Error} describing the first problem
+ */
+export function resolveOptions(options = {}) {
+  for (const key of Object.keys(options)) {
+    if (!LIBRARY_KEYS.has(key)) throw new Error(`unknown bridge option "${key}"`);
+  }
+  const settings = { ...DEFAULTS, ...options };
+  for (const key of NUMBER_KEYS) {
+    const value = settings[key];
+    if (!Number.isSafeInteger(value) || value < (key === 'drainMs' ? 0 : 1)) {
+      throw new Error(`${key} must be a positive integer, not ${JSON.stringify(value)}`);
+    }
+  }
+  const rules = [
+    ...list(options.allow).map((r) => parseRule(r)),
+    ...list(options.allowPrivate).map((r) => parseRule(r, { allowPrivate: true })),
+  ];
+  if (rules.length === 0) throw new Error('no target is allowed: give at least one allow rule (e.g. "pop.example.com:995")');
+  const tokens = list(options.tokens);
+  tokens.forEach((t, i) => validateToken(t, `token ${i + 1}`));
+  const trustProxy = list(options.trustProxy).map((a) => {
+    if (!net.isIP(String(a))) throw new Error(`trustProxy: "${a}" is not an IP address`);
+    return normalizeIp(a);
+  });
+  const origins = list(options.origins).map(normalizeOrigin);
+  if (settings.path !== null && (typeof settings.path !== 'string' || !settings.path.startsWith('/'))) {
+    throw new Error(`path must start with "/", not ${JSON.stringify(settings.path)}`);
+  }
+  if (options.tls && (!options.tls.cert || !options.tls.key)) throw new Error('tls needs both cert and key (PEM)');
+  for (const fn of ['log', 'onRelay', 'lookup']) {
+    if (options[fn] !== undefined && options[fn] !== false && typeof options[fn] !== 'function') {
+      throw new Error(`${fn} must be a function`);
+    }
+  }
+  return {
+    ...settings,
+    allowlist: new Allowlist(rules),
+    tokens,
+    trustProxy: new Set(trustProxy),
+    origins,
+    allowMissingOrigin: settings.allowMissingOrigin !== false,
+    metrics: settings.metrics !== false,
+    tls: options.tls ?? null,
+  };
+}
+
+/**
+ * "host:port" of the listen setting -> { host, port }. IPv6 in brackets.
+ * @param {string} text
+ */
+export function parseListen(text) {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:]+)):(\d{1,5})$/.exec(String(text));
+  const port = match ? Number(match[3]) : NaN;
+  if (!match || port > 65535) throw new Error(`listen address "${text}": expected host:port, e.g. 127.0.0.1:8110`);
+  return { host: match[1] ?? match[2], port };
+}
+
+/** Reads a JSON configuration file (keys as in docs/bridge.md). */
+export function readConfigFile(file) {
+  let config;
+  try {
+    config = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`configuration file ${file}: ${err.message}`);
+  }
+  if (!config || typeof config !== 'object' || Array.isArray(config)) throw new Error(`configuration file ${file}: expected a JSON object`);
+  for (const key of Object.keys(config)) {
+    if (!FILE_KEYS.has(key)) throw new Error(`configuration file ${file}: unknown key "${key}"`);
+  }
+  return { ...config, baseDir: path.dirname(path.resolve(file)) };
+}
+
+/**
+ * A configuration (file keys; from a file, flags or both) -> createBridge() options, the
+ * listen address and the drain time. Files it names are read here.
+ * @param {object} config
+ * @returns {{options: object, listen: {host: string, port: number}, drainMs: number}}
+ */
+export function configToOptions(config) {
+  const { listen = '127.0.0.1:8110', tokenFile, tls, baseDir = process.cwd(), drainMs = DEFAULTS.drainMs, ...rest } = config;
+  const at = (file) => path.resolve(baseDir, file);
+  const options = { ...rest };
+  if (tokenFile) {
+    const file = at(tokenFile);
+    options.tokens = [...list(rest.tokens), ...parseTokenFile(readFileSync(file, 'utf8'), file)];
+  }
+  if (tls) {
+    if (!tls.certFile || !tls.keyFile) throw new Error('tls needs certFile and keyFile');
+    options.tls = { cert: readFileSync(at(tls.certFile)), key: readFileSync(at(tls.keyFile)) };
+  }
+  return { options, listen: parseListen(listen), drainMs };
+}

@@ -1,0 +1,125 @@
+// Types of the bridge library (node-bridge/index.js). See docs/bridge.md.
+import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+
+/** An allowlist rule: "host:995,110", "*.example.org:995", "[2001:db8::1]:995", or an object. */
+export type AllowRule = string | { host: string; ports: number[] | number; allowPrivate?: boolean };
+
+export interface BridgeOptions {
+  /** Allowed targets. Nothing else can be reached; there is no allow-all rule. */
+  allow?: AllowRule[];
+  /** Text rules whose targets may resolve to private, loopback or link-local addresses. */
+  allowPrivate?: string[];
+  /** Allowed browser origins ("https://app.example"), or "*" for any. Default: none. */
+  origins?: string[];
+  /** Allow handshakes without an Origin header (programs, not browsers). Default: true. */
+  allowMissingOrigin?: boolean;
+  /** Accepted access tokens (16+ subprotocol-safe characters). Default: none required. */
+  tokens?: string[];
+  /** Concurrent sessions in all. Default 1000. */
+  maxSessions?: number;
+  /** Concurrent sessions per client address (IPv6: per /64). Default 10. */
+  maxSessionsPerIp?: number;
+  /** Resolving and connecting to the target; 4006 after it. Default 10000. */
+  connectTimeoutMs?: number;
+  /** No byte in either direction for this long: 4007. Default 600000. */
+  idleTimeoutMs?: number;
+  /** Largest WebSocket message from a client; 1009 beyond. Default 262144. */
+  maxFrameBytes?: number;
+  /** Bytes held per session for a slow WebSocket reader before the target is paused. Default 524288. */
+  highWaterMark?: number;
+  /** How long to wait for the client's close frame. Default 5000. */
+  closeTimeoutMs?: number;
+  /** Default of close({ drainMs }). Default 10000. */
+  drainMs?: number;
+  /** Accept WebSocket upgrades on this path only. Default: any path. */
+  path?: string | null;
+  /** Proxies (IP addresses) whose X-Forwarded-For names the client. */
+  trustProxy?: string[];
+  /** Serve wss:// directly with this certificate chain and key (PEM). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Serve GET /metrics. Default true. */
+  metrics?: boolean;
+  /** Where log records go: a function, or false for none. Default: JSON lines on stdout. */
+  log?: ((record: LogRecord) => void) | false;
+  /** Sees every relayed chunk (tests, diagnostics). */
+  onRelay?: (direction: 'client-to-target' | 'target-to-client', bytes: Buffer) => void;
+  /** Name resolution, dns.promises.lookup-compatible. */
+  lookup?: (host: string, options: { all: true; verbatim: true }) => Promise<{ address: string; family: number }[]>;
+}
+
+/** One log record; `event: 'session'` records end a session. */
+export interface LogRecord {
+  time: string;
+  event: 'listening' | 'session' | 'closing' | 'closed' | 'error' | string;
+  [field: string]: unknown;
+}
+
+export interface SessionRecord extends LogRecord {
+  event: 'session';
+  id: number;
+  client: string;
+  origin: string | null;
+  target: string | null;
+  address: string | null;
+  bytesClientToTarget: number;
+  bytesTargetToClient: number;
+  durationMs: number;
+  closeCode: number;
+  closeReason: string;
+  closedBy: 'client' | 'target' | 'bridge';
+}
+
+export interface BridgeMetrics {
+  connectionsActive: number;
+  connectionsTotal: number;
+  sessionsActive: number;
+  sessionsTotal: number;
+  refusals: Record<'target_not_allowed' | 'private_address' | 'origin_not_allowed' | 'bad_token' | 'too_many_connections' | 'connect_failed', number>;
+  closes: Record<string, number>;
+  bytesClientToTarget: number;
+  bytesTargetToClient: number;
+  bufferedBytes: number;
+  peakBufferedBytes: number;
+  memory: { rss: number; heapUsed: number; external: number; arrayBuffers: number };
+}
+
+export interface Bridge {
+  readonly server: HttpServer | HttpsServer;
+  /** Starts listening (default 127.0.0.1:8110); resolves with the bound address. */
+  listen(port?: number, host?: string): Promise<AddressInfo>;
+  /** Stops accepting, lets sessions finish for drainMs, closes the rest with 4009. */
+  close(options?: { drainMs?: number }): Promise<void>;
+  metrics(): BridgeMetrics;
+  /** Replaces tokens and/or the TLS certificate; refuses to go from some tokens to none. */
+  reload(changes: { tokens?: string[]; tls?: { cert: string | Buffer; key: string | Buffer } }): void;
+}
+
+export function createBridge(options: BridgeOptions): Bridge;
+
+export const CloseCode: Readonly<{
+  NORMAL: 1000;
+  UNSUPPORTED_DATA: 1003;
+  FRAME_TOO_LARGE: 1009;
+  INTERNAL_ERROR: 1011;
+  TARGET_NOT_ALLOWED: 4001;
+  PRIVATE_ADDRESS: 4002;
+  ORIGIN_NOT_ALLOWED: 4003;
+  BAD_TOKEN: 4004;
+  TOO_MANY_CONNECTIONS: 4005;
+  CONNECT_FAILED: 4006;
+  IDLE_TIMEOUT: 4007;
+  TARGET_CLOSED: 4008;
+  SHUTTING_DOWN: 4009;
+}>;
+
+export function classifyAddress(address: string): { public: boolean; category: string };
+export function parseTarget(text: string): { host: string; kind: 'name' | 'ipv4' | 'ipv6'; port: number; display: string } | null;
+export function parseRule(rule: AllowRule, defaults?: { allowPrivate?: boolean }): {
+  host: string; kind: 'name' | 'ipv4' | 'ipv6'; wildcard: boolean; ports: Set<number>; allowPrivate: boolean; text: string;
+};
+export const DEFAULTS: Readonly<Required<Pick<BridgeOptions, 'origins' | 'allowMissingOrigin' | 'maxSessions' | 'maxSessionsPerIp' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'maxFrameBytes' | 'highWaterMark' | 'closeTimeoutMs' | 'drainMs' | 'metrics'>> & { path: null }>;
+export function readConfigFile(file: string): Record<string, unknown>;
+export function configToOptions(config: Record<string, unknown>): { options: BridgeOptions; listen: { host: string; port: number }; drainMs: number };
+export function parseListen(text: string): { host: string; port: number };

@@ -1,0 +1,85 @@
+/**
+ * Counters and gauges of one bridge, as a snapshot object (bridge.metrics()) and in the
+ * Prometheus text format (GET /metrics). Nothing here identifies a client or a target: per-
+ * target or per-client labels would let the label set grow without bound.
+ */
+import { refusalLabel } from './close-codes.js';
+
+export class Metrics {
+  connectionsTotal = 0;
+  sessionsTotal = 0;
+  bytesClientToTarget = 0;
+  bytesTargetToClient = 0;
+  peakBufferedBytes = 0;
+  refusals = Object.fromEntries(Object.values(refusalLabel).map((label) => [label, 0]));
+  closes = new Map();  // close code -> count
+  #live;
+
+  /**
+   * @param {() => {connectionsActive: number, sessionsActive: number, bufferedBytes: number}} live
+   *   reads the gauges from the live sessions when asked
+   */
+  constructor(live) {
+    this.#live = live;
+  }
+
+  refused(code) {
+    const label = refusalLabel[code];
+    if (label) this.refusals[label]++;
+  }
+
+  closed(code) {
+    this.closes.set(code, (this.closes.get(code) ?? 0) + 1);
+  }
+
+  /** Records a buffer level seen by a session (the highest since start is kept). */
+  buffered(bytes) {
+    if (bytes > this.peakBufferedBytes) this.peakBufferedBytes = bytes;
+  }
+
+  snapshot() {
+    const live = this.#live();
+    const memory = process.memoryUsage();
+    return {
+      connectionsActive: live.connectionsActive,
+      connectionsTotal: this.connectionsTotal,
+      sessionsActive: live.sessionsActive,
+      sessionsTotal: this.sessionsTotal,
+      refusals: { ...this.refusals },
+      closes: Object.fromEntries([...this.closes].sort((a, b) => a[0] - b[0])),
+      bytesClientToTarget: this.bytesClientToTarget,
+      bytesTargetToClient: this.bytesTargetToClient,
+      bufferedBytes: live.bufferedBytes,
+      peakBufferedBytes: this.peakBufferedBytes,
+      memory: { rss: memory.rss, heapUsed: memory.heapUsed, external: memory.external, arrayBuffers: memory.arrayBuffers },
+    };
+  }
+
+  /** The Prometheus text exposition format (version 0.0.4). */
+  prometheus() {
+    const s = this.snapshot();
+    const lines = [];
+    const metric = (name, type, help, samples) => {
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+      for (const [labels, value] of samples) lines.push(`${name}${labels} ${value}`);
+    };
+    metric('pop3_bridge_connections_active', 'gauge', 'WebSocket connections open now, refused ones included.', [['', s.connectionsActive]]);
+    metric('pop3_bridge_connections_total', 'counter', 'WebSocket connections accepted since start.', [['', s.connectionsTotal]]);
+    metric('pop3_bridge_sessions_active', 'gauge', 'Sessions relaying to a target now.', [['', s.sessionsActive]]);
+    metric('pop3_bridge_sessions_total', 'counter', 'Sessions that connected to their target since start.', [['', s.sessionsTotal]]);
+    metric('pop3_bridge_refusals_total', 'counter', 'Connections refused, by reason.',
+      Object.entries(s.refusals).map(([reason, n]) => [`{reason="${reason}"}`, n]));
+    metric('pop3_bridge_closes_total', 'counter', 'Connections ended, by WebSocket close code.',
+      Object.entries(s.closes).map(([code, n]) => [`{code="${code}"}`, n]));
+    metric('pop3_bridge_bytes_total', 'counter', 'Bytes relayed, by direction.', [
+      ['{direction="client_to_target"}', s.bytesClientToTarget],
+      ['{direction="target_to_client"}', s.bytesTargetToClient],
+    ]);
+    metric('pop3_bridge_buffered_bytes', 'gauge', 'Bytes held by the bridge now (WebSocket send buffers, TCP write buffers, early client bytes).', [['', s.bufferedBytes]]);
+    metric('pop3_bridge_buffered_bytes_peak', 'gauge', 'The most bytes one session held at once since start.', [['', s.peakBufferedBytes]]);
+    metric('process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.', [['', s.memory.rss]]);
+    metric('nodejs_heap_used_bytes', 'gauge', 'V8 heap in use, in bytes.', [['', s.memory.heapUsed]]);
+    metric('nodejs_external_memory_bytes', 'gauge', 'Memory of C++ objects bound to JS objects (Buffers included), in bytes.', [['', s.memory.external]]);
+    return `${lines.join('\n')}\n`;
+  }
+}
