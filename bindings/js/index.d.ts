@@ -24,6 +24,13 @@ export type ErrorCodeName =
   | 'TLS_ERROR'
   | 'TLS_UNAVAILABLE'
   | 'INSECURE_AUTH'
+  | 'NO_AUTH_METHOD'
+  | 'LOGIN_DELAY'
+  | 'SYNC_FAILED'
+  | 'STORE_LOCKED'
+  | 'STORE_CORRUPT'
+  | 'STORE_FULL'
+  | 'STORE_FAILED'
   | 'UNSUPPORTED';
 
 export declare const ErrorCode: Readonly<{ [K in ErrorCodeName]: K }>;
@@ -37,6 +44,10 @@ export declare class Pop3Error extends Error {
   readonly responseCode?: string;
   /** The server's text after -ERR and the response code. */
   readonly serverText?: string;
+  /** More from the server: for OAuth logins, the JSON error it sent. */
+  readonly details?: string;
+  /** `details` parsed when it is an OAuth JSON error, e.g. `{ status: 'invalid_token' }`. */
+  readonly oauth?: Record<string, unknown>;
   /** The command this error answers, e.g. 'RETR'. */
   readonly command?: string;
   /** Protocol errors: byte offset in the server's stream where the bad data starts. */
@@ -44,6 +55,7 @@ export declare class Pop3Error extends Error {
 }
 
 export interface Pop3ErrorDetails {
+  details?: string;
   responseCode?: string;
   serverText?: string;
   command?: string;
@@ -208,9 +220,20 @@ export interface UidListing {
 
 export interface LoginOptions {
   user: string;
-  password: string;
-  /** 'auto' (APOP when offered, else USER/PASS), 'apop' or 'user'. */
+  /** A password (SCRAM, CRAM-MD5, APOP, PLAIN, LOGIN, USER/PASS)... */
+  password?: string;
+  /** ...or an OAuth 2.0 access token (OAUTHBEARER, XOAUTH2). */
+  accessToken?: string;
+  /** Authorization identity, when it differs from the user. */
+  authzid?: string;
+  /** Only these methods, in this order: SASL names, 'APOP' or 'USER'. Default: the negotiation table. */
+  mechanisms?: string[];
+  /** Never these methods. */
+  forbid?: string[];
+  /** Shorthand: 'apop' = mechanisms ['APOP'], 'user' = mechanisms ['USER']; 'auto' = negotiate. */
   method?: 'auto' | 'apop' | 'user';
+  /** Hosts serving several domains: logs in as `${user}${separator}${domain}` (separator '@' by default). */
+  sdps?: { domain: string; separator?: '@' | '+' };
 }
 
 export declare class Pop3Client {
@@ -218,6 +241,10 @@ export declare class Pop3Client {
   readonly greeting: Greeting | null;
   readonly capabilities: Capabilities | null;
   readonly authenticated: boolean;
+  /** The login method used: a SASL mechanism, 'APOP' or 'USER'. */
+  readonly loginMechanism: string | null;
+  /** "user@host:port" once logged in. */
+  readonly account: string | null;
   readonly state: string;
   /** Whether the connection is encrypted. */
   readonly secure: boolean;
@@ -259,3 +286,58 @@ export declare class WebSocketTransport implements Transport {
 
 /** Loads (once) and returns the protocol WASM module. */
 export declare function loadCore(): Promise<unknown>;
+
+export type {
+  MessageStore, StoreRecord, StoreState, PutRecord, MessageContent, StoredMessage,
+} from './stores/store-types.js';
+import type { MessageStore } from './stores/store-types.js';
+export { IndexedDbStore } from './stores/indexeddb-store.js';
+
+/** What sync() does with messages on the server. */
+export interface SyncPolicy {
+  /** 'keep' (leave on server, default), 'delete' (after download), 'keep-days' (delete after keepDays). */
+  retention?: 'keep' | 'delete' | 'keep-days';
+  keepDays?: number;
+  /** Delete on the server what the user deleted from the store. */
+  deleteWhenDeletedLocally?: boolean;
+  /** Messages larger than this are not downloaded in full (0: no limit). */
+  maxMessageSize?: number;
+  /** Oversized messages: keep their headers ('headers', default) or skip them. */
+  oversize?: 'headers' | 'skip';
+}
+
+export interface SyncProgress {
+  count: number;
+  total: number;
+  bytes: number;
+  totalBytes: number;
+  deleted: number;
+  /** Bytes per second so far. */
+  rate: number;
+  etaSeconds?: number;
+}
+
+export interface SyncOptions {
+  /** The account's identity in the store; default `client.account`. */
+  account?: string;
+  onProgress?: (progress: SyncProgress) => void;
+  signal?: AbortSignal;
+  /** Clock in unix ms (tests). */
+  now?: () => number;
+}
+
+export interface SyncResult {
+  fetched: number;
+  bytes: number;
+  deleted: number;
+  warnings: string[];
+  forgotten: number;
+}
+
+/** Downloads a logged-in session's maildrop into `store` and applies `policy`; QUITs at the end. */
+export declare function sync(client: Pop3Client, store: MessageStore, policy?: SyncPolicy, options?: SyncOptions): Promise<SyncResult>;
+
+/** Connects, honours LOGIN-DELAY, logs in and syncs. */
+export declare function syncAccount(
+  connect: ConnectOptions, credentials: LoginOptions, store: MessageStore, policy?: SyncPolicy, options?: SyncOptions,
+): Promise<SyncResult>;

@@ -7,3 +7,4 @@ export { Pop3Error, ErrorCode } from './errors.js';
 export { loadCore } from './wasm-module.js';
 export { WebSocketTransport } from './transports/websocket.js';
 export { sync, syncAccount } from './sync.js';
+export { IndexedDbStore } from './stores/indexeddb-store.js';

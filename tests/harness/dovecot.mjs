@@ -192,6 +192,7 @@ export async function startDovecot({ users, tls, mechanisms = 'plain login apop'
     throw err;
   }
 
+  let delivered = 0;
   return {
     host: '127.0.0.1',
     port,
@@ -207,6 +208,12 @@ export async function startDovecot({ users, tls, mechanisms = 'plain login apop'
         for (const f of await readdir(path.join(md, sub)).catch(() => [])) files.push(path.join(sub, f));
       }
       return files.sort();
+    },
+    /** Delivers a new message into the user's maildir (new/), as an MDA would. */
+    async deliver(user, message) {
+      const file = path.join(dir, 'mail', user, 'Maildir', 'new', `${Date.now()}.M${++delivered}P2.pop3wasm`);
+      await writeFile(file, message);
+      await chown(file, identity.uid, identity.gid);
     },
     log: () => readFile(logFile, 'utf8').catch(() => ''),
     async stop() {

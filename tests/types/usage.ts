@@ -1,5 +1,6 @@
 // Compiled by tsc (no emit) in `npm test`: the package's declarations describe its real API.
-import { Pop3Client, Pop3Error, ErrorCode, type MessageInfo, type Capabilities } from 'pop3-wasm';
+import { Pop3Client, Pop3Error, ErrorCode, IndexedDbStore, sync, syncAccount, type MessageInfo, type Capabilities, type MessageStore } from 'pop3-wasm';
+import { MaildirStore } from 'pop3-wasm/stores/maildir';
 
 async function example(): Promise<void> {
   const controller = new AbortController();
@@ -38,4 +39,17 @@ async function example(): Promise<void> {
     if (e instanceof Pop3Error && e.code === ErrorCode.TIMEOUT) console.log('timed out');
   }
 }
+async function syncing(store: MessageStore): Promise<void> {
+  const client = await Pop3Client.connect({ host: 'pop.example.com', port: 995 });
+  await client.login({ user: 'alice', accessToken: 'token', mechanisms: ['OAUTHBEARER'] });
+  const result = await sync(client, store, { retention: 'keep-days', keepDays: 14 }, {
+    onProgress: ({ count, total, rate, etaSeconds }) => console.log(count, total, rate, etaSeconds),
+  });
+  console.log(result.fetched, result.warnings.join('\n'));
+  await syncAccount({ host: 'pop.example.com', port: 995 }, { user: 'a', password: 'b', sdps: { domain: 'example.org' } },
+    new MaildirStore('./Mail'), { retention: 'delete' });
+  const browserStore = await IndexedDbStore.open('mail');
+  console.log((await browserStore.list()).length);
+}
 void example;
+void syncing;

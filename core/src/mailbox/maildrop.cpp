@@ -73,6 +73,14 @@ bool Maildrop::usable(std::uint32_t number) const {
          deleted_before_listing_.end();
 }
 
+std::optional<std::string> Maildrop::refusal(std::uint32_t number) const {
+  if (usable(number)) return std::nullopt;
+  const Message* m = find(number);
+  if (m || !known_) return "the message is marked deleted in this session";
+  return "there is no message " + std::to_string(number) + " in the maildrop (" +
+         std::to_string(messages_.size()) + " listed)";
+}
+
 std::uint32_t Maildrop::count() const {
   return static_cast<std::uint32_t>(
       std::count_if(messages_.begin(), messages_.end(), [](const Message& m) { return !m.deleted; }));

@@ -456,12 +456,11 @@ Result<CommandId> ClientSession::enqueue(Pending pending) {
     return make_error(ErrorCode::kInvalidState, "STLS refused: TLS is already active");
   }
   const std::uint32_t number = pending.command.number();
-  if (number != 0 && !maildrop_.usable(number)) {
-    const auto* known = maildrop_.find(number);
-    return make_error(ErrorCode::kInvalidArgument,
-                      std::string(command_keyword(kind)) + " " + std::to_string(number) + " refused: " +
-                          (known ? "the message is marked deleted in this session"
-                                 : "there is no such message in the maildrop"));
+  if (number != 0) {
+    if (auto reason = maildrop_.refusal(number)) {
+      return make_error(ErrorCode::kInvalidArgument, std::string(command_keyword(kind)) + " " +
+                                                         std::to_string(number) + " refused: " + *reason);
+    }
   }
   pending.id = next_id_++;
   projected_ = state_after(projected_, kind, true);

@@ -33,6 +33,8 @@ class Maildrop {
   const Message* find(std::uint32_t number) const;
   // True if `number` may be used: listed (when a listing is known) and not marked deleted.
   bool usable(std::uint32_t number) const;
+  // Why `number` may not be used ("marked deleted", "not in the maildrop"), or nothing.
+  std::optional<std::string> refusal(std::uint32_t number) const;
   std::uint32_t count() const;  // messages not marked deleted
   std::uint64_t size() const;   // their total size
   const std::vector<Message>& messages() const { return messages_; }

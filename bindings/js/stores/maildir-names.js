@@ -1,0 +1,91 @@
+/**
+ * Maildir file names: making unique ones and reading what ours carry.
+ *
+ * A delivered file is named `<unique>,S=<size>,K=<tag>[,P=1]`, and a mail client that reads it
+ * moves it to cur/ and appends `:2,<flags>`. The unique part follows the modern Maildir
+ * convention (https://cr.yp.to/proto/maildir.html, Dovecot's and Courier's form):
+ * `<seconds>.M<microseconds>P<pid>Q<count>R<random>.<host>`. The fields after it:
+ *   S=<size>  the file's size in bytes (Dovecot and Courier read it; it must be exact),
+ *   K=<tag>   ours: 32 hex digits = the first 128 bits of SHA-256(UTF-8 account, NUL, UTF-8 key).
+ *             It ties the file to its POP3 message without the store's bookkeeping, so a crash
+ *             between delivering a file and recording it loses nothing: the key is recognised
+ *             again from the server's listing. A hash, because UIDs may hold `/` and `:`.
+ *   P=1       ours: the file holds the headers only (a partial copy, TOP n 0).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import os from 'node:os';
+
+/**
+ * @param {string} account
+ * @param {string} key
+ * @returns {string} 32 lower-case hex digits
+ */
+export function keyTag(account, key) {
+  return createHash('sha256').update(account, 'utf8').update('\0').update(key, 'utf8').digest('hex').slice(0, 32);
+}
+
+// Maildir readers split names on '/' and ':'; Dovecot also escapes ',' (it starts the fields).
+const hostPart = os
+  .hostname()
+  .replaceAll('/', '\\057')
+  .replaceAll(':', '\\072')
+  .replaceAll(',', '\\054');
+
+let deliveries = 0;
+
+/** A name no other delivery (this process, another process, another host) will pick. */
+export function uniqueName() {
+  const micros = BigInt(Math.floor((performance.timeOrigin + performance.now()) * 1000));
+  const seconds = micros / 1_000_000n;
+  const usec = micros % 1_000_000n;
+  deliveries += 1;
+  return `${seconds}.M${usec}P${process.pid}Q${deliveries}R${randomBytes(8).toString('hex')}.${hostPart}`;
+}
+
+/**
+ * @param {string} unique from uniqueName()
+ * @param {{ bytes: number, tag: string, partial: boolean }} fields
+ */
+export function deliveredName(unique, { bytes, tag, partial }) {
+  return `${unique},S=${bytes},K=${tag}${partial ? ',P=1' : ''}`;
+}
+
+/**
+ * @typedef {object} ParsedName
+ * @property {string} tag     the K tag
+ * @property {number} bytes   the S field (NaN if missing)
+ * @property {boolean} partial
+ * @property {number} seconds the delivery time in the unique part (NaN if not ours)
+ * @property {string} flags   Maildir flags after ':2,' (cur/ only), e.g. 'RS'
+ */
+
+const TAG = /^[0-9a-f]{32}$/;
+
+/**
+ * Reads one of our names; anything else in the Maildir (other deliveries, dot files) is null.
+ * @param {string} name
+ * @returns {ParsedName | null}
+ */
+export function parseName(name) {
+  if (name.startsWith('.')) return null;
+  const colon = name.indexOf(':');
+  const base = colon < 0 ? name : name.slice(0, colon);
+  const info = colon < 0 ? '' : name.slice(colon + 1);
+  const [unique, ...fields] = base.split(',');
+  let tag = null;
+  let bytes = NaN;
+  let partial = false;
+  for (const field of fields) {
+    if (field.startsWith('K=')) tag = field.slice(2);
+    else if (field.startsWith('S=')) bytes = Number(field.slice(2));
+    else if (field === 'P=1') partial = true;
+  }
+  if (tag === null || !TAG.test(tag)) return null;
+  return {
+    tag,
+    bytes,
+    partial,
+    seconds: Number(/^(\d+)\./.exec(unique)?.[1] ?? NaN),
+    flags: info.startsWith('2,') ? info.slice(2) : '',
+  };
+}

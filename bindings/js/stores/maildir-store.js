@@ -1,0 +1,474 @@
+/**
+ * MaildirStore: the sync engine's store for Node. Messages go into a real Maildir that any mail
+ * client (mutt, Thunderbird via a Maildir account, Dovecot) can read; the POP3 bookkeeping goes
+ * beside them, per account, under `<maildir>/pop3-wasm-state/` (not dot-prefixed: Maildir++
+ * readers such as Dovecot list dot-directories as mail folders).
+ *
+ * Theory of operation ("nothing lost": the server deletes a message only after put() resolves):
+ *   put()  1. streams the content into tmp/<unique>, fsync;
+ *          2. renames it to new/<unique>,S=<size>,K=<tag>, fsync new/  -> the message is durable;
+ *          3. records it in the account's JSON state (atomic replace, fsync)  -> put() resolves;
+ *          4. removes the partial copy it replaced, if any.
+ *   A crash after 1 leaves an orphan in tmp/ (removed after 36 hours, the Maildir convention);
+ *   the message was not stored and put() never resolved, so the server still has it. A crash
+ *   after 2 leaves a delivered file without its record: load() finds it again by its K tag (a
+ *   hash of account and key, see maildir-names.js) for every key the server lists, so it is
+ *   neither downloaded twice nor lost. A crash after 3 leaves the partial copy beside the full
+ *   one; load() removes it.
+ *   Mail clients move files from new/ to cur/ and append ':2,<flags>': the K tag survives that.
+ *   A record whose file is gone from new/ and cur/, or flagged T (trashed), is `deletedLocally`.
+ *
+ * Messages are stored byte for byte as given: as POP3 delivers them, with CRLF line ends (most
+ * Maildir readers accept CRLF; Dovecot counts it in S= as the physical size, which is what we
+ * write). Each account is locked by one store object at a time (STORE_LOCKED otherwise).
+ */
+import { mkdir, readdir, readFile, rename, stat, unlink, open } from 'node:fs/promises';
+import path from 'node:path';
+
+import { Pop3Error } from '../errors.js';
+import { acquireLock } from './maildir-lock.js';
+import { AccountState, lockPath, statePath } from './maildir-state.js';
+import { deliveredName, keyTag, parseName, uniqueName } from './maildir-names.js';
+import { syncDirectory, writeNewFile } from './durable-files.js';
+import { listOrder } from './list-order.js';
+import { cancelContent, chunksOf } from './message-content.js';
+import { checkAccount, checkContent, checkKeys, checkPutRecord, checkTime } from './store-arguments.js';
+import { storeFailure } from './store-errors.js';
+
+/** Maildir: "a file in tmp/ not accessed for 36 hours" is a failed delivery, to be removed. */
+const STALE_TMP_MS = 36 * 60 * 60 * 1000;
+
+/** Runs tasks one after another: one account's state is changed by one task at a time. */
+class SerialQueue {
+  #tail = Promise.resolve();
+  /** @template T @param {() => Promise<T>} task @returns {Promise<T>} */
+  run(task) {
+    const result = this.#tail.then(task);
+    this.#tail = result.catch(() => {});
+    return result;
+  }
+}
+
+/**
+ * @typedef {object} MaildirFile one of our files in new/ or cur/
+ * @property {string} path
+ * @property {string} tag
+ * @property {number} bytes
+ * @property {boolean} partial
+ * @property {number} seconds
+ * @property {boolean} trashed  flagged T by a mail client
+ */
+
+const ignoreMissing = (error) => {
+  if (error.code !== 'ENOENT') throw error;
+};
+
+/** The copy to report for a key: a full one before a partial one, untrashed before trashed. */
+function bestCopy(files) {
+  const rank = (f) => (f.partial ? 2 : 0) + (f.trashed ? 1 : 0);
+  return files?.length ? files.reduce((a, b) => (rank(b) < rank(a) ? b : a)) : undefined;
+}
+const present = (files) => Boolean(files?.some((f) => !f.trashed));
+
+export class MaildirStore {
+  #dir;
+  #stateDir;
+  #onCheckpoint;
+  /** @type {Promise<void> | null} */
+  #ready = null;
+  /** @type {Map<string, Promise<{ state: AccountState, lock: { release(): Promise<void> }, queue: SerialQueue }>>} */
+  #accounts = new Map();
+  /** @type {Map<string, MaildirFile[]> | null} tag -> our files, as last scanned plus our deliveries */
+  #index = null;
+  #pending = new Set();
+  #closed = false;
+
+  /**
+   * @param {string} dir the Maildir (tmp/, new/ and cur/ are created if missing)
+   * @param {{ onCheckpoint?: (name: string) => void }} [options] `onCheckpoint` is for crash
+   *   tests only: it is called at 'file-written', 'file-committed' and 'state-written' in put().
+   */
+  constructor(dir, options = {}) {
+    if (typeof dir !== 'string' || dir === '') throw new Pop3Error('INVALID_ARGUMENT', 'dir must be a directory path');
+    this.#dir = path.resolve(dir);
+    this.#stateDir = path.join(this.#dir, 'pop3-wasm-state', 'accounts');
+    this.#onCheckpoint = options.onCheckpoint;
+  }
+
+  /**
+   * Creates the Maildir if needed and clears stale tmp/ files now rather than on first use.
+   * @param {string} dir
+   * @returns {Promise<MaildirStore>}
+   */
+  static async open(dir, options) {
+    const store = new MaildirStore(dir, options);
+    await store.#operation('opening the Maildir', () => store.#init());
+    return store;
+  }
+
+  /** The Maildir's absolute path. */
+  get directory() {
+    return this.#dir;
+  }
+
+  /**
+   * What the store knows of `account`; recovers records of files committed without them.
+   * @param {string} account
+   * @param {string[]} serverKeys the keys the server lists now
+   */
+  async load(account, serverKeys) {
+    checkAccount(account);
+    checkKeys(serverKeys, 'serverKeys');
+    return this.#operation(`loading the store's records of "${account}"`, async () => {
+      const { state, queue } = await this.#account(account);
+      return queue.run(async () => {
+        const index = await this.#scan();
+        const copies = (key) => index.get(keyTag(account, key));
+        let changed = false;
+        for (const key of serverKeys) {
+          const entry = state.messages.get(key);
+          const files = copies(key);
+          const best = bestCopy(files);
+          if (!entry && best) {
+            // Delivered, then a crash before the bookkeeping: the file is the record.
+            const storedAt = Number.isFinite(best.seconds) ? best.seconds : Math.floor(Date.now() / 1000);
+            state.messages.set(key, { storedAt, size: best.bytes, partial: best.partial, forgotten: false });
+            changed = true;
+          } else if (entry?.forgotten && present(files)) {
+            entry.forgotten = false;  // the server lists it again; it is still stored
+            changed = true;
+          }
+        }
+        const leftovers = [];
+        for (const [key, entry] of state.messages) {
+          const files = copies(key);
+          if (files?.some((f) => !f.partial)) {
+            if (entry.partial) {
+              entry.partial = false;  // a crash cut short the replacement of a partial copy
+              changed = true;
+            }
+            leftovers.push(...files.filter((f) => f.partial));
+          }
+          if (entry.forgotten && !present(files)) {
+            state.messages.delete(key);
+            changed = true;
+          }
+        }
+        if (changed) await state.write();
+        await this.#removeCopies(leftovers);
+        const records = [];
+        for (const [key, e] of state.messages) {
+          if (e.forgotten) continue;
+          const deletedLocally = !present(copies(key));
+          records.push({ key, storedAt: e.storedAt, partial: e.partial, deletedLocally, size: e.size });
+        }
+        return { records, lastLogin: state.lastLogin };
+      });
+    });
+  }
+
+  /**
+   * Commits one message and its record durably; a no-op if it is already stored as completely.
+   * @param {string} account
+   * @param {{ key: string, storedAt: number, partial: boolean, size: number }} record
+   * @param {Uint8Array | AsyncIterable<Uint8Array>} content
+   */
+  async put(account, record, content) {
+    checkAccount(account);
+    checkPutRecord(record);
+    checkContent(content);
+    return this.#operation(`storing message "${record.key}" of "${account}"`, async () => {
+      const acct = await this.#account(account);
+      const tag = keyTag(account, record.key);
+      if (await acct.queue.run(() => this.#alreadyStored(acct.state, record, tag))) {
+        await cancelContent(content);
+        return;
+      }
+      const unique = uniqueName();
+      const temporary = path.join(this.#dir, 'tmp', unique);
+      try {
+        // Outside the queue: several messages of one account may stream in at once.
+        const bytes = await writeNewFile(temporary, chunksOf(content));
+        this.#checkpoint('file-written');
+        await acct.queue.run(async () => {
+          if (await this.#alreadyStored(acct.state, record, tag)) {
+            await unlink(temporary);  // a concurrent put of the same key won
+            return;
+          }
+          const previous = acct.state.messages.get(record.key)?.partial || this.#index?.get(tag)?.length
+            ? ((await this.#scan()).get(tag) ?? []).filter((f) => f.partial)
+            : [];
+          const name = deliveredName(unique, { bytes, tag, partial: record.partial });
+          const newDir = path.join(this.#dir, 'new');
+          await rename(temporary, path.join(newDir, name));
+          await syncDirectory(newDir);
+          this.#remember(path.join(newDir, name));
+          this.#checkpoint('file-committed');
+          acct.state.messages.set(record.key, {
+            storedAt: record.storedAt,
+            size: record.size,
+            partial: record.partial,
+            forgotten: false,
+          });
+          await acct.state.write();
+          this.#checkpoint('state-written');
+          if (!record.partial) await this.#removeCopies(previous);
+        });
+      } catch (error) {
+        await unlink(temporary).catch(() => {});
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Drops the records of messages the server no longer has; their local copies stay (and stay
+   * in list()).
+   * @param {string} account
+   * @param {string[]} keys
+   */
+  async forget(account, keys) {
+    checkAccount(account);
+    checkKeys(keys);
+    return this.#operation(`forgetting messages of "${account}"`, async () => {
+      const { state, queue } = await this.#account(account);
+      await queue.run(async () => {
+        const index = await this.#scan();
+        let changed = false;
+        for (const key of keys) {
+          const entry = state.messages.get(key);
+          if (!entry || entry.forgotten) continue;
+          if (present(index.get(keyTag(account, key)))) entry.forgotten = true;
+          else state.messages.delete(key);
+          changed = true;
+        }
+        if (changed) await state.write();
+      });
+    });
+  }
+
+  /**
+   * @param {string} account
+   * @param {number} unixMs
+   */
+  async setLastLogin(account, unixMs) {
+    checkAccount(account);
+    checkTime(unixMs);
+    return this.#operation(`recording the last login of "${account}"`, async () => {
+      const { state, queue } = await this.#account(account);
+      await queue.run(async () => {
+        state.lastLogin = unixMs;
+        await state.write();
+      });
+    });
+  }
+
+  /**
+   * Every stored message of `account`, or of every account in the store; messages deleted
+   * locally are not listed. Accounts held by another store are read (not locked).
+   * @param {string} [account]
+   */
+  async list(account) {
+    if (account !== undefined) checkAccount(account);
+    return this.#operation('listing the stored messages', async () => {
+      await this.#init();
+      const states = [];
+      if (account !== undefined) {
+        states.push(await AccountState.read(statePath(this.#stateDir, account), account));
+      } else {
+        for (const name of (await readdir(this.#stateDir)).sort()) {
+          if (name.endsWith('.json') && !name.startsWith('.')) {
+            states.push(await AccountState.read(path.join(this.#stateDir, name)));
+          }
+        }
+      }
+      const index = await this.#scan();
+      const messages = [];
+      for (const state of states) {
+        for (const [key, entry] of state.messages) {
+          const tag = keyTag(state.account, key);
+          const copy = bestCopy(index.get(tag)?.filter((f) => !f.trashed));
+          if (!copy) continue;
+          messages.push(this.#storedMessage(state.account, key, entry, copy));
+        }
+      }
+      return messages.sort(listOrder);
+    });
+  }
+
+  /** Waits for running operations and releases the accounts' locks. */
+  async close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.allSettled(this.#pending);
+    const accounts = await Promise.allSettled(this.#accounts.values());
+    this.#accounts.clear();
+    for (const a of accounts) if (a.status === 'fulfilled') await a.value.lock.release();
+  }
+
+  #storedMessage(account, key, entry, copy) {
+    const store = this;
+    let file = copy.path;
+    // Mail clients move files (new/ -> cur/, flag changes): find it again by its tag.
+    const locate = async () => {
+      try {
+        await stat(file);
+      } catch (error) {
+        ignoreMissing(error);
+        const again = bestCopy((await store.#scan()).get(copy.tag)?.filter((f) => !f.trashed));
+        if (!again) throw new Pop3Error('STORE_FAILED', `message "${key}" of "${account}" is no longer in the Maildir`);
+        file = again.path;
+      }
+      return file;
+    };
+    return {
+      account,
+      key,
+      partial: entry.partial,
+      size: entry.size,
+      storedAt: entry.storedAt,
+      get path() {
+        return file;
+      },
+      async read() {
+        const buffer = await readFile(await locate());
+        return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+      },
+      async *stream() {
+        const handle = await open(await locate(), 'r');
+        try {
+          for await (const chunk of handle.createReadStream({ highWaterMark: 1 << 16, autoClose: false })) {
+            yield new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+          }
+        } finally {
+          await handle.close();
+        }
+      },
+    };
+  }
+
+  // Already stored at least as completely as `record` asks? Repairs the bookkeeping on the way.
+  async #alreadyStored(state, record, tag) {
+    const entry = state.messages.get(record.key);
+    if (entry && (!entry.partial || record.partial)) {
+      if (entry.forgotten) {
+        entry.forgotten = false;
+        await state.write();
+      }
+      return true;
+    }
+    // A copy delivered before a crash that its bookkeeping never recorded.
+    const files = this.#index?.get(tag) ?? [];
+    const copy = files.find((f) => !f.partial) ?? (record.partial ? files[0] : undefined);
+    if (!copy) return false;
+    state.messages.set(record.key, {
+      storedAt: entry?.storedAt ?? record.storedAt,
+      size: entry?.size ?? record.size,
+      partial: copy.partial,
+      forgotten: false,
+    });
+    await state.write();
+    return true;
+  }
+
+  async #removeCopies(files) {
+    for (const f of files) {
+      await unlink(f.path).catch(ignoreMissing);
+      const list = this.#index?.get(f.tag);
+      if (list) this.#index.set(f.tag, list.filter((g) => g.path !== f.path));
+    }
+  }
+
+  #checkpoint(name) {
+    this.#onCheckpoint?.(name);
+  }
+
+  // Reads new/ and cur/ afresh: mail clients move and delete files behind our back.
+  async #scan() {
+    /** @type {Map<string, MaildirFile[]>} */
+    const index = new Map();
+    for (const sub of ['new', 'cur']) {
+      const dir = path.join(this.#dir, sub);
+      for (const name of await readdir(dir)) {
+        const parsed = parseName(name);
+        if (!parsed) continue;
+        const file = {
+          path: path.join(dir, name),
+          tag: parsed.tag,
+          bytes: parsed.bytes,
+          partial: parsed.partial,
+          seconds: parsed.seconds,
+          trashed: parsed.flags.includes('T'),
+        };
+        const list = index.get(parsed.tag);
+        if (list) list.push(file);
+        else index.set(parsed.tag, [file]);
+      }
+    }
+    this.#index = index;
+    return index;
+  }
+
+  #remember(file) {
+    const parsed = parseName(path.basename(file));
+    if (!this.#index || !parsed) return;
+    const { tag, bytes, partial, seconds } = parsed;
+    this.#index.set(tag, [...(this.#index.get(tag) ?? []), { path: file, tag, bytes, partial, seconds, trashed: false }]);
+  }
+
+  #init() {
+    this.#ready ??= (async () => {
+      for (const sub of ['tmp', 'new', 'cur']) await mkdir(path.join(this.#dir, sub), { recursive: true, mode: 0o700 });
+      await mkdir(this.#stateDir, { recursive: true, mode: 0o700 });
+      const tmp = path.join(this.#dir, 'tmp');
+      const now = Date.now();
+      for (const name of await readdir(tmp)) {
+        const file = path.join(tmp, name);
+        const info = await stat(file).catch(() => null);
+        if (info?.isFile() && now - Math.max(info.mtimeMs, info.atimeMs) > STALE_TMP_MS) {
+          await unlink(file).catch(() => {});
+        }
+      }
+      await this.#scan();
+    })().catch((error) => {
+      this.#ready = null;
+      throw error;
+    });
+    return this.#ready;
+  }
+
+  #account(account) {
+    let held = this.#accounts.get(account);
+    if (!held) {
+      held = (async () => {
+        await this.#init();
+        const lock = await acquireLock(lockPath(this.#stateDir, account), account);
+        try {
+          const state = await AccountState.read(statePath(this.#stateDir, account), account);
+          return { state, lock, queue: new SerialQueue() };
+        } catch (error) {
+          await lock.release();
+          throw error;
+        }
+      })();
+      this.#accounts.set(account, held);
+      held.catch(() => {
+        if (this.#accounts.get(account) === held) this.#accounts.delete(account);
+      });
+    }
+    return held;
+  }
+
+  async #operation(doing, task) {
+    if (this.#closed) throw new Pop3Error('INVALID_STATE', 'the store is closed');
+    const running = task().catch((error) => {
+      throw storeFailure(error, doing);
+    });
+    this.#pending.add(running);
+    try {
+      return await running;
+    } finally {
+      this.#pending.delete(running);
+    }
+  }
+}
