@@ -23,9 +23,9 @@ namespace {
 using emscripten::val;
 using protocol::Command;
 
-std::size_t size_option(const val& limits, const char* name, std::size_t fallback) {
+std::uint64_t size_option(const val& limits, const char* name, std::uint64_t fallback) {
   const val v = limits[name];
-  return v.isUndefined() ? fallback : static_cast<std::size_t>(v.as<double>());
+  return v.isUndefined() ? fallback : static_cast<std::uint64_t>(v.as<double>());
 }
 
 std::vector<std::string> string_list(const val& js) {
@@ -82,6 +82,7 @@ client::ConnectionOptions connection_options(const val& js) {
     l.max_status_line = size_option(limits, "maxStatusLine", l.max_status_line);
     l.max_listing_line = size_option(limits, "maxListingLine", l.max_listing_line);
     l.max_listing_bytes = size_option(limits, "maxListingBytes", l.max_listing_bytes);
+    l.max_message_bytes = size_option(limits, "maxMessageBytes", l.max_message_bytes);
     l.max_pipelined_commands = size_option(limits, "maxPipelinedCommands", l.max_pipelined_commands);
     l.max_pipelined_bytes = size_option(limits, "maxPipelinedBytes", l.max_pipelined_bytes);
   }

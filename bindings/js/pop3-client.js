@@ -8,6 +8,11 @@ import { Pop3Error, fromCoreError } from './errors.js';
 import { loadCore } from './wasm-module.js';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+// A command also times out when less than this many bytes a second arrive for a whole time-out
+// window: a server that drips one byte a second must not hold a client forever.
+const DEFAULT_MIN_BYTES_PER_SECOND = 16;
+// Largest message body accepted by default (retrieve() holds it whole; streams may raise it).
+const DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 const DEFAULT_STREAM_HIGH_WATER_MARK = 1 << 20;
 
 function concat(chunks, total) {
@@ -73,7 +78,16 @@ export class Pop3Client {
   #failure = null;
   #closed = false;
   #timer = null;
-  #lastActivity = 0;
+  #windowBytes = 0;
+  #readingPaused = 0;  // streams holding reading paused (backpressure); time-outs wait meanwhile
+  #flowControl = {
+    pause: () => {
+      if (this.#readingPaused++ === 0) this.#transport.pause();
+    },
+    resume: () => {
+      if (--this.#readingPaused === 0) this.#transport.resume();
+    },
+  };
   #flushQueued = false;
   #greeting = null;
   #capabilities = null;
@@ -146,7 +160,7 @@ export class Pop3Client {
     this.#session = new core.ClientConnection({
       transcript: Boolean(options.onTranscript),
       allowPipelining: options.pipelining !== false,
-      limits: options.limits,
+      limits: { maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES, ...options.limits },
       tls,
     });
     const creationError = this.#session.creationError();
@@ -321,7 +335,7 @@ export class Pop3Client {
    * `highWaterMark` bytes (default 1 MiB) wait unread. Breaking out of the loop drops the rest.
    */
   retrieveStream(number, options = {}) {
-    const stream = new BodyStream(this.#transport, options.highWaterMark ?? DEFAULT_STREAM_HIGH_WATER_MARK);
+    const stream = new BodyStream(this.#flowControl, options.highWaterMark ?? DEFAULT_STREAM_HIGH_WATER_MARK);
     this.#command({ command: 'RETR', number }, options, stream).then(
       () => stream.end(),
       (err) => stream.fail(err),
@@ -478,7 +492,7 @@ export class Pop3Client {
 
   #receive(bytes) {
     if (!this.#session || this.#failure || (this.#closed && this.#pending.size === 0)) return;
-    this.#lastActivity = Date.now();
+    this.#windowBytes += bytes.length;
     const core = this.#core;
     let offset = 0;
     // One copy into WASM memory per chunk (HEAPU8 is re-read: memory may have grown).
@@ -598,23 +612,28 @@ export class Pop3Client {
     if (out.length > 0) this.#transport.write(out);
   }
 
-  // A command times out when nothing arrives for `timeoutMs` while it is the one being answered.
+  // The command being answered times out when, over a whole window of `timeoutMs`, nothing
+  // completes and fewer than minBytesPerSecond bytes a second arrive (nothing at all, or a drip).
   #armTimer() {
     this.#clearTimer();
     const head = this.#pending.values().next().value;
     if (!head || this.#failure || !this.#greeting) return;
-    this.#lastActivity = Date.now();
+    const minRate = this.#options.minBytesPerSecond ?? DEFAULT_MIN_BYTES_PER_SECOND;
+    this.#windowBytes = 0;
     const check = () => {
-      const idle = Date.now() - this.#lastActivity;
       const current = this.#pending.values().next().value;
       if (!current) return;
-      if (idle >= current.timeoutMs) {
-        const error = new Pop3Error('TIMEOUT', `no reply to ${current.command} within ${current.timeoutMs} ms`, { command: current.command });
+      const needed = Math.max(1, (minRate * current.timeoutMs) / 1000);
+      // While a slow consumer holds reading paused, the server is not the one to blame.
+      if (current === head && this.#windowBytes < needed && this.#readingPaused === 0) {
+        const what = this.#windowBytes === 0 ? 'no reply' : `only ${this.#windowBytes} bytes`;
+        const error = new Pop3Error('TIMEOUT', `${what} to ${current.command} within ${current.timeoutMs} ms`, { command: current.command });
         this.#settle(current, error);
         this.#fatal(error);
-      } else {
-        this.#timer = setTimeout(check, current.timeoutMs - idle);
+        return;
       }
+      this.#windowBytes = 0;
+      this.#timer = setTimeout(check, current.timeoutMs);
     };
     this.#timer = setTimeout(check, head.timeoutMs);
   }

@@ -81,6 +81,15 @@ std::size_t ClientSession::receive(std::span<const std::uint8_t> data) {
       head_body_size_ += body_chunk_.size() - before;
       pos += step.consumed;
       stream_offset_ += step.consumed;
+      if (options_.limits.max_message_bytes != 0 && head_body_size_ > options_.limits.max_message_bytes) {
+        Error error = make_error(ErrorCode::kReplyTooLarge,
+                                 std::string("the ") + command_keyword(in_flight_.front().command.kind()) +
+                                     " reply exceeded " + std::to_string(options_.limits.max_message_bytes) +
+                                     " octets of message data");
+        error.stream_offset = stream_offset_;
+        fail(std::move(error));
+        break;
+      }
       if (step.finished) {
         line_start_offset_ = stream_offset_;
         emit_body_chunk();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace pop3::protocol {
 
@@ -19,6 +20,9 @@ struct Limits {
   std::size_t max_listing_line = 4096;
   // Total bytes of one buffered multi-line reply (CAPA, LIST, UIDL, LANG): 1M messages of UIDL.
   std::size_t max_listing_bytes = 96u * 1024 * 1024;
+  // Decoded bytes of one RETR/TOP reply (0: no limit). Bodies are streamed, so the core never
+  // holds them; the limit protects whoever collects them from a server that never stops.
+  std::uint64_t max_message_bytes = 0;
   // Commands that may be on the wire unanswered when the server pipelines, and their bytes.
   // RFC 2449 6.6 asks clients not to exceed the transport's window; 32 KiB is below any TCP one.
   std::size_t max_pipelined_commands = 1000;
