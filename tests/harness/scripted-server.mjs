@@ -11,6 +11,7 @@ export async function startScriptedServer(script) {
   const sockets = new Set();
   const received = [];
   const server = net.createServer((socket) => {
+    socket.setNoDelay(true);  // replies leave at once, as from a real server (no Nagle stalls)
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
