@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "js_values.hpp"
+#include <malloc.h>
 #include <openssl/rand.h>
 
 #include "pop3/auth/base64.hpp"
@@ -292,7 +293,11 @@ class JsClientConnection {
   std::vector<std::uint8_t> input_;
 };
 
+// Bytes currently allocated on the WASM heap: tests use it to prove that sessions leak nothing.
+double heap_in_use() { return static_cast<double>(mallinfo().uordblks); }
+
 EMSCRIPTEN_BINDINGS(pop3_core) {
+  emscripten::function("heapInUse", &heap_in_use);
   emscripten::class_<JsClientConnection>("ClientConnection")
       .constructor<val>()
       .function("creationError", &JsClientConnection::creation_error)
