@@ -14,8 +14,12 @@ PACKAGES=(
   emscripten
   # the POP3 server the tests talk to
   dovecot-core dovecot-pop3d
-  # Debian source packages for the WASM dependency builds
-  dpkg-dev
+  # Debian source packages for the WASM dependency builds, and GMime's (GLib's) build tools
+  dpkg-dev make patch bzip2 xz-utils meson autoconf automake libtool gtk-doc-tools llvm-14
+  # native GMime: the oracle the MIME module is compared with
+  libgmime-3.0-dev
+  # browser tests and the bridge's nginx test
+  chromium nginx-light
   # peers in the benchmarks
   python3 curl
 )

@@ -6,10 +6,12 @@ cd "$(dirname "$0")/.."
 cmake -S . -B build/native -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 ninja -C build/native
 
-# OpenSSL for WASM: cached outside the tree, rebuilt only when its key changes (minutes).
+# OpenSSL and GMime for WASM: cached outside the tree, rebuilt only when their key changes
+# (OpenSSL: minutes; GMime with zlib, pcre2 and GLib: about a quarter of an hour).
 openssl_prefix="$(scripts/build-openssl-wasm.sh)"
+gmime_prefix="$(scripts/build-gmime-wasm.sh)"
 # shellcheck source=lib/emscripten-env.sh
 source scripts/lib/emscripten-env.sh
 emcmake cmake -S . -B build/wasm -G Ninja -DCMAKE_BUILD_TYPE=Release \
-  -DPOP3_OPENSSL_WASM_PREFIX="$openssl_prefix" >/dev/null
+  -DPOP3_OPENSSL_WASM_PREFIX="$openssl_prefix" -DPOP3_GMIME_WASM_PREFIX="$gmime_prefix" >/dev/null
 ninja -C build/wasm

@@ -8,3 +8,4 @@ export { loadCore } from './wasm-module.js';
 export { WebSocketTransport } from './transports/websocket.js';
 export { sync, syncAccount } from './sync.js';
 export { IndexedDbStore } from './stores/indexeddb-store.js';
+export { parseMessage, loadMime, ParsedMessage } from './mime.js';

@@ -343,6 +343,16 @@ export class Pop3Client {
     return stream;
   }
 
+  /**
+   * RETR parsed by the MIME module (loaded on first use): subject, addresses, text, HTML,
+   * attachments. The message streams into the parser; it is never joined in JS.
+   * @returns {Promise<import('./mime.js').ParsedMessage>}
+   */
+  async retrieveMessage(number, options) {
+    const { parseMessage } = await import('./mime.js');
+    return parseMessage(this.retrieveStream(number, options));
+  }
+
   /** TOP: the headers and the first `lines` lines of the body. */
   top(number, lines, options) {
     return this.#command({ command: 'TOP', number, lines }, options);

@@ -1,0 +1,56 @@
+// A small JSON writer for the MIME summary: strings are always valid UTF-8 JSON (invalid bytes
+// become U+FFFD), so the native oracle and the WASM module print byte-identical output.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace pop3::mime {
+
+class JsonWriter {
+ public:
+  void begin_object() {
+    value_prefix();
+    out_ += '{';
+    first_ = true;
+  }
+  void end_object() {
+    out_ += '}';
+    first_ = false;
+  }
+  void begin_array() {
+    value_prefix();
+    out_ += '[';
+    first_ = true;
+  }
+  void end_array() {
+    out_ += ']';
+    first_ = false;
+  }
+  void key(std::string_view name);
+  void string(std::string_view value);
+  void string_or_null(const char* value);
+  void number(std::int64_t value);
+  void boolean(bool value);
+  void null();
+
+  // True if the last string() had to replace invalid UTF-8.
+  bool replaced_invalid_utf8() const { return replaced_; }
+  std::string take() { return std::move(out_); }
+
+ private:
+  void separator();     // a comma unless first in its container
+  void value_prefix();  // nothing after a key, else a separator
+  void quoted(std::string_view text);
+  std::string out_;
+  bool first_ = true;
+  bool after_key_ = false;
+  bool replaced_ = false;
+};
+
+// `text` with every invalid UTF-8 sequence replaced by U+FFFD; `replaced` says if any was.
+std::string valid_utf8(std::string_view text, bool* replaced = nullptr);
+
+}  // namespace pop3::mime
