@@ -1,0 +1,33 @@
+// The MIME module in headless Chromium: loaded only when a message is first parsed, and giving
+// the same result as in Node.
+import { readFileSync } from 'node:fs';
+
+import { parseMessage } from '../../bindings/js/index.js';
+import { openBrowserPage } from '../harness/browser.mjs';
+
+let browser;
+beforeAll(async () => {
+  browser = await openBrowserPage({ path: 'tests/e2e/mime-page.html' });
+  await browser.page.waitForFunction(() => window.ready === true);
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+test('the MIME module is loaded on first use, not with the page', async () => {
+  const before = await browser.page.evaluate(() => window.loadedResources());
+  expect(before.some((p) => p.endsWith('pop3-mime.wasm'))).toBe(false);
+  await browser.page.evaluate(() => window.parse('/tests/fixtures/messages/01-plain.eml'));
+  const after = await browser.page.evaluate(() => window.loadedResources());
+  expect(after.some((p) => p.endsWith('pop3-mime.wasm'))).toBe(true);
+});
+
+test.each(['03-eight-bit.eml', '04-multipart.eml', '05-alternative.eml'])('%s parses in Chromium as in Node', async (name) => {
+  const inBrowser = await browser.page.evaluate((path) => window.parse(path), `/tests/fixtures/messages/${name}`);
+  const inNode = await parseMessage(readFileSync(new URL(`../fixtures/messages/${name}`, import.meta.url)));
+  const { attachments, ...rest } = inBrowser;
+  expect(rest).toEqual({ ...inNode.toJSON(), attachments: undefined });
+  expect(attachments.map(({ contentLength, ...a }) => a)).toEqual(inNode.attachments.map((a) => ({ ...a })));
+  expect(attachments.map((a) => a.contentLength)).toEqual(inNode.attachments.map((a) => a.size));
+  inNode.close();
+});
