@@ -5,6 +5,8 @@
 import { BodyStream } from './body-stream.js';
 import { Emitter } from './emitter.js';
 import { Pop3Error, fromCoreError } from './errors.js';
+import { defaultTransport, isNode } from './transports/default-transport.js';
+import { tlsSettings } from './tls-settings.js';
 import { loadCore } from './wasm-module.js';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -24,44 +26,6 @@ function concat(chunks, total) {
     offset += chunk.length;
   }
   return out;
-}
-
-const isNode = typeof process !== 'undefined' && Boolean(process.versions?.node);
-
-function asList(value) {
-  if (value === undefined || value === null) return [];
-  return Array.isArray(value) ? value : [value];
-}
-
-// The TLS settings shared by both engines.
-function tlsSettings(options) {
-  return {
-    servername: options.servername ?? options.host,
-    ca: asList(options.ca),
-    defaultRoots: options.defaultRoots !== false,
-    pins: asList(options.pins),
-    minVersion: options.minVersion ?? 'TLSv1.2',
-    maxVersion: options.maxVersion ?? 'TLSv1.3',
-  };
-}
-
-async function defaultTransport(options) {
-  if (options.bridge) {
-    const { WebSocketTransport } = await import('./transports/websocket.js');
-    return new WebSocketTransport({
-      bridge: options.bridge,
-      host: options.host,
-      port: options.port,
-      token: options.bridgeToken,
-      connectTimeoutMs: options.timeoutMs,
-      wsOptions: options.bridgeWsOptions,
-    });
-  }
-  if (!isNode) {
-    throw new Pop3Error('UNSUPPORTED', 'browsers reach POP3 servers through a bridge: pass the `bridge` option');
-  }
-  const { NodeTcpTransport } = await import('./transports/node-tcp.js');
-  return new NodeTcpTransport({ host: options.host, port: options.port, connectTimeoutMs: options.timeoutMs });
 }
 
 export class Pop3Client {
@@ -109,6 +73,9 @@ export class Pop3Client {
     const tlsEngine = options.tlsEngine ?? (options.transport || options.bridge || !isNode ? 'wasm' : 'node');
     if (!['node', 'wasm'].includes(tlsEngine)) {
       throw new Pop3Error('INVALID_ARGUMENT', `tlsEngine must be 'node' or 'wasm', not '${tlsEngine}'`);
+    }
+    if (tlsEngine === 'node' && tls !== 'none' && (options.bridge || (options.transport && !options.transport.startTls))) {
+      throw new Pop3Error('INVALID_ARGUMENT', "tlsEngine 'node' needs a direct TCP connection; through a bridge or a custom transport TLS runs in the WASM engine");
     }
     if (options.signal?.aborted) throw new Pop3Error('ABORTED', 'connect aborted', { cause: options.signal.reason });
     const core = await loadCore();
@@ -457,6 +424,7 @@ export class Pop3Client {
       throw this.#fatal(new Pop3Error('TLS_UNAVAILABLE', `${this.#options.host} does not offer STLS; refusing to continue without TLS (tls: 'starttls')`));
     }
     const established = new Promise((resolve, reject) => (this.#tlsWaiter = { resolve, reject }));
+    established.catch(() => {});  // awaited below; a failure before that is reported by STLS itself
     try {
       await this.#command({ command: 'STLS' });
     } catch (err) {
