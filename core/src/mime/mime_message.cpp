@@ -4,10 +4,14 @@
 #include <gmime/gmime.h>
 
 #include <cstdio>
+#include <cstring>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "charset_backend.hpp"
+#include "header_text.hpp"
+#include "text_decoding.hpp"
 #include "json_writer.hpp"
 
 namespace pop3::mime {
@@ -102,8 +106,9 @@ bool is_attachment_disposition(GMimeObject* object) {
 }
 
 // Decodes a leaf into memory: the part's content without its transfer encoding, or an embedded
-// message's bytes.
-std::string decoded_content(GMimeObject* object) {
+// message written back with the line ends of the message it came in (GMime keeps the original
+// header and body text of an unmodified message, but writes LF line ends unless told).
+std::string decoded_content(GMimeObject* object, GMimeNewLineFormat newline) {
   Ref<GMimeStream> out(g_mime_stream_mem_new());
   if (GMIME_IS_PART(object)) {
     if (GMimeDataWrapper* content = g_mime_part_get_content(GMIME_PART(object))) {
@@ -111,11 +116,22 @@ std::string decoded_content(GMimeObject* object) {
     }
   } else if (GMIME_IS_MESSAGE_PART(object)) {
     if (GMimeMessage* embedded = g_mime_message_part_get_message(GMIME_MESSAGE_PART(object))) {
-      g_mime_object_write_to_stream(GMIME_OBJECT(embedded), nullptr, out.ptr);
+      GMimeFormatOptions* format = g_mime_format_options_new();
+      g_mime_format_options_set_newline_format(format, newline);
+      g_mime_object_write_to_stream(GMIME_OBJECT(embedded), format, out.ptr);
+      g_mime_format_options_free(format);
     }
   }
   GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(out.ptr));
   return std::string(reinterpret_cast<const char*>(bytes->data), bytes->len);
+}
+
+// The file name of a part: GMime's reading for ordinary parts (RFC 2231, then "name"); for
+// message/rfc822 and other non-GMimePart leaves, the same parameters read directly.
+const char* filename(GMimeObject* object) {
+  if (GMIME_IS_PART(object)) return g_mime_part_get_filename(GMIME_PART(object));
+  if (const char* name = g_mime_object_get_content_disposition_parameter(object, "filename")) return name;
+  return g_mime_object_get_content_type_parameter(object, "name");
 }
 
 std::string sha256_hex(const std::string& data) {
@@ -126,10 +142,26 @@ std::string sha256_hex(const std::string& data) {
   return out;
 }
 
-// A display name, or nothing when the address has none (GMime gives "" or NULL).
-const char* display_name(InternetAddress* address) {
+// A display name, unfolded, or nothing when the address has none (GMime gives "" or NULL).
+std::optional<std::string> display_name(InternetAddress* address) {
   const char* name = internet_address_get_name(address);
-  return name && *name ? name : nullptr;
+  if (!name || !*name) return std::nullopt;
+  return unfold(name);
+}
+
+// The raw (undecoded, folded) value of the first header called `name`, or nullptr.
+const char* raw_header(GMimeObject* object, const char* name) {
+  GMimeHeaderList* headers = g_mime_object_get_header_list(object);
+  GMimeHeader* header = headers ? g_mime_header_list_get_header(headers, name) : nullptr;
+  return header ? g_mime_header_get_raw_value(header) : nullptr;
+}
+
+void string_or_null(JsonWriter& json, const std::optional<std::string>& value) {
+  if (value) {
+    json.string(*value);
+  } else {
+    json.null();
+  }
 }
 
 void write_addresses(JsonWriter& json, InternetAddressList* list) {
@@ -144,7 +176,7 @@ void write_addresses(JsonWriter& json, InternetAddressList* list) {
         if (!INTERNET_ADDRESS_IS_MAILBOX(member)) continue;
         json.begin_object();
         json.key("name");
-        json.string_or_null(display_name(member));
+        string_or_null(json, display_name(member));
         json.key("address");
         json.string_or_null(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(member)));
         json.end_object();
@@ -153,7 +185,7 @@ void write_addresses(JsonWriter& json, InternetAddressList* list) {
     }
     json.begin_object();
     json.key("name");
-    json.string_or_null(display_name(address));
+    string_or_null(json, display_name(address));
     json.key("address");
     json.string_or_null(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(address)));
     json.end_object();
@@ -165,6 +197,7 @@ void write_addresses(JsonWriter& json, InternetAddressList* list) {
 
 struct MimeMessage::Impl {
   Ref<GMimeMessage> message;
+  GMimeNewLineFormat newline_ = GMIME_NEWLINE_FORMAT_DOS;  // of the input, for embedded messages
   std::map<std::string, GMimeObject*, std::less<>> leaves;  // borrowed from `message`
   std::vector<Damage> damage;
 
@@ -205,7 +238,7 @@ struct MimeMessage::Impl {
     json.key("disposition");
     json.string_or_null(g_mime_object_get_disposition(object));
     json.key("filename");
-    json.string_or_null(GMIME_IS_PART(object) ? g_mime_part_get_filename(GMIME_PART(object)) : nullptr);
+    json.string_or_null(filename(object));
     json.key("contentId");
     json.string_or_null(g_mime_object_get_content_id(object));
     json.key("size");
@@ -228,24 +261,23 @@ struct MimeMessage::Impl {
     json.end_object();
   }
 
-  // The body as UTF-8 (GMime converts from the part's charset); undecodable bytes are replaced
-  // and reported.
+  // The body as UTF-8: the part's bytes, transfer encoding removed, converted from its charset
+  // here rather than by GMime (whose C strings would end at a NUL byte). Undecodable bytes are
+  // replaced and reported.
   std::string body_text(const Leaf& leaf) {
-    const std::size_t before = total_replacements();
-    GFreeString text(g_mime_text_part_get_text(GMIME_TEXT_PART(leaf.object)));
-    bool replaced = total_replacements() != before;
-    std::string clean = valid_utf8(text.ptr ? text.ptr : "", &replaced);
+    bool replaced = false;
+    const char* charset = g_mime_object_get_content_type_parameter(leaf.object, "charset");
+    std::string text = decode_text(decoded_content(leaf.object, newline_), charset, &replaced);
     if (replaced) {
       Damage d;
       d.part_id = leaf.id;
       d.has_part = true;
       d.kind = "undecodable-text";
-      const char* charset = g_mime_object_get_content_type_parameter(leaf.object, "charset");
       d.message = std::string("bytes not valid in charset ") + (charset ? charset : "(none given)") +
                   " were replaced by U+FFFD";
       damage.push_back(std::move(d));
     }
-    return clean;
+    return text;
   }
 
   std::string summary() {
@@ -265,12 +297,17 @@ struct MimeMessage::Impl {
       json.key("name");
       json.string_or_null(g_mime_header_get_name(header));
       json.key("value");
-      json.string_or_null(g_mime_header_get_value(header));
+      const char* raw = g_mime_header_get_raw_value(header);
+      json.string(decode_header_text(unfold(raw ? raw : "")));
       json.end_object();
     }
     json.end_array();
     json.key("subject");
-    json.string_or_null(g_mime_message_get_subject(msg));
+    if (const char* raw_subject = raw_header(GMIME_OBJECT(msg), "Subject")) {
+      json.string(decode_header_text(unfold(raw_subject)));
+    } else {
+      json.null();
+    }
     const std::pair<const char*, InternetAddressList*> lists[] = {
         {"from", g_mime_message_get_from(msg)},       {"sender", g_mime_message_get_sender(msg)},
         {"replyTo", g_mime_message_get_reply_to(msg)}, {"to", g_mime_message_get_to(msg)},
@@ -336,12 +373,12 @@ struct MimeMessage::Impl {
     json.begin_array();
     for (const auto& leaf : leaf_order) {
       if (&leaf == text_leaf || &leaf == html_leaf) continue;
-      const std::string content = decoded_content(leaf.object);
+      const std::string content = decoded_content(leaf.object, newline_);
       json.begin_object();
       json.key("partId");
       json.string(leaf.id);
       json.key("filename");
-      json.string_or_null(GMIME_IS_PART(leaf.object) ? g_mime_part_get_filename(GMIME_PART(leaf.object)) : nullptr);
+      json.string_or_null(filename(leaf.object));
       json.key("contentType");
       json.string(mime_type(leaf.object));
       json.key("size");
@@ -406,6 +443,15 @@ std::unique_ptr<MimeMessage> MimeMessage::parse(std::string_view bytes) {
 
 std::unique_ptr<MimeMessage> MimeMessage::from_stream(GMimeStream* stream) {
   auto impl = std::make_unique<Impl>();
+  // The line ends of the input (CRLF as POP3 delivers, or LF from a file), for writing embedded
+  // messages back as they came.
+  if (GMIME_IS_STREAM_MEM(stream)) {
+    GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(stream));
+    const auto* data = reinterpret_cast<const char*>(bytes->data);
+    const auto* newline = static_cast<const char*>(std::memchr(data, '\n', bytes->len));
+    const bool crlf = newline && newline > data && newline[-1] == '\r';
+    impl->newline_ = crlf || !newline ? GMIME_NEWLINE_FORMAT_DOS : GMIME_NEWLINE_FORMAT_UNIX;
+  }
   // The parser keeps references into `stream` for part contents instead of copying them.
   Ref<GMimeParser> parser(g_mime_parser_new_with_stream(stream));
   GMimeParserOptions* options = g_mime_parser_options_new();
@@ -437,7 +483,7 @@ std::unique_ptr<MimeMessage> MimeMessage::from_stream(GMimeStream* stream) {
 std::optional<std::string> MimeMessage::part_content(std::string_view part_id) const {
   const auto it = impl_->leaves.find(part_id);
   if (it == impl_->leaves.end()) return std::nullopt;
-  return decoded_content(it->second);
+  return decoded_content(it->second, impl_->newline_);
 }
 
 // Chunks go straight into a GMime memory stream: the message is held once, where GMime reads it.

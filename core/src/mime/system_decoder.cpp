@@ -65,9 +65,23 @@ class SystemDecoder final : public Decoder {
 
 }  // namespace
 
+// WHATWG names (what normalise_charset_label yields) to the glibc converters that decode the same
+// repertoire: WHATWG's euc-kr is Windows' UHC, its shift_jis is Windows-31J, its big5 includes
+// HKSCS.
+std::string libc_name(std::string_view label) {
+  static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
+      {"euc-kr", "CP949"},     {"shift_jis", "CP932"},      {"big5", "BIG5-HKSCS"},
+      {"windows-874", "CP874"}, {"gbk", "GBK"},             {"gb18030", "GB18030"},
+  };
+  for (const auto& [whatwg, glibc] : kNames) {
+    if (label == whatwg) return std::string(glibc);
+  }
+  return std::string(label);
+}
+
 std::unique_ptr<Decoder> open_platform_decoder(std::string_view label) {
   if (!libc().open) return nullptr;
-  const std::string name(label);
+  const std::string name = libc_name(label);
   iconv_t cd = libc().open("UTF-8", name.c_str());
   if (cd == reinterpret_cast<iconv_t>(-1)) return nullptr;
   return std::make_unique<SystemDecoder>(cd);

@@ -1,0 +1,493 @@
+// The bridge under abuse, checked the way an operator would check it: the bridge stays up and
+// keeps serving legitimate sessions, its memory and file descriptors come back to where they
+// were, every abusive connection is closed within a stated time, and the metrics and logs say
+// what happened. docs/bridge.md ("Abuse handling") lists each defence with the test showing it.
+//
+// Already covered elsewhere, not repeated here: refusals by allowlist, origin and token, the
+// per-IP and global session limits one by one, the idle time-out, a single oversized frame and
+// text frames (bridge-refusals); large-frame backpressure both ways (bridge-backpressure: a
+// 20 MiB slow reader, a target that stops reading); 1,000 idle sessions (bridge-scale).
+import tls from 'node:tls';
+import { readFileSync } from 'node:fs';
+
+import { DEFAULTS } from '../../node-bridge/index.js';
+import { openWs, startBridge, startTcpServer } from '../harness/bridge.mjs';
+import { startBridgeProcess } from '../harness/bridge-process.mjs';
+import { recordDials } from '../harness/dial-recorder.mjs';
+import { startFaultProxy } from '../harness/fault-proxy.mjs';
+import {
+  attemptWebSocket, drip, frame, rawConnect, rawWebSocket, untilClosed, upgradeRequest,
+} from '../harness/raw-clients.mjs';
+import { testPki } from '../harness/test-pki.mjs';
+
+const MiB = 1024 * 1024;
+const mib = (n) => `${(n / MiB).toFixed(1)} MiB`;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let echo;  // a TCP echo server: the allowlisted target
+beforeAll(async () => {
+  echo = await startTcpServer((socket) => socket.on('data', (d) => socket.write(d)));
+});
+afterAll(() => echo?.stop());
+
+async function waitFor(condition, timeoutMs = 10_000, what = 'condition') {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not met in ${timeoutMs} ms`);
+    await sleep(10);
+  }
+}
+
+/** Sends `text` over an open session and waits for the echo. */
+async function roundTrip(session, text) {
+  const before = Buffer.concat(session.received).length;
+  session.ws.send(Buffer.from(text));
+  await waitFor(() => Buffer.concat(session.received).length >= before + text.length, 5000, `echo of "${text}"`);
+  expect(Buffer.concat(session.received).subarray(before).toString()).toBe(text);
+}
+
+function tally(kinds) {
+  const counts = {};
+  for (const kind of kinds) counts[kind] = (counts[kind] ?? 0) + 1;
+  return counts;
+}
+
+/**
+ * Fires `count` WebSocket connects at once (from `from(i)`) and sorts out how each ended:
+ * 'session' (relaying: its echo came back), 'close-<code>' (a refusal after the upgrade),
+ * 'http-<status>', 'reset' (closed before any answer).
+ */
+async function flood(url, count, { target, from = () => ({}) }) {
+  const attempts = Array.from({ length: count }, (_, i) => attemptWebSocket(url, { target, ...from(i) }));
+  const settled = await Promise.all(attempts.map(async (attempt) => {
+    const result = await attempt;
+    if (result.kind !== 'open') return result;
+    const { ws, closed } = result;
+    const echoed = new Promise((resolve) => ws.once('message', () => resolve(null)));
+    ws.send(Buffer.from('x'));
+    const end = await Promise.race([closed, echoed]);
+    return end ? { kind: `close-${end.code}`, reason: end.reason } : { kind: 'session', ws, closed };
+  }));
+  return { results: settled, counts: tally(settled.map((r) => r.kind)) };
+}
+
+async function closeSessions(results) {
+  const open = results.filter((r) => r.kind === 'session');
+  for (const { ws } of open) ws.close(1000);
+  await Promise.all(open.map((r) => r.closed));
+}
+
+/** Sums the 'rejected' log records' counts. */
+function rejectedInLogs(logs) {
+  const counts = {};
+  const clients = {};
+  for (const record of logs.filter((r) => r.event === 'rejected')) {
+    for (const [reason, n] of Object.entries(record.counts)) counts[reason] = (counts[reason] ?? 0) + n;
+    for (const [client, n] of Object.entries(record.clients)) clients[client] = (clients[client] ?? 0) + n;
+  }
+  return { counts, clients };
+}
+
+describe('floods of connections', () => {
+  test('2,000 WebSocket connects at once from one address: 10 sessions, the rest refused (4005, 503 or closed unanswered), none reaches the target; others are served; memory and descriptors come back', async () => {
+    const bridge = await startBridgeProcess({ allowPrivate: [`127.0.0.1:${echo.port}`], maxSessionsPerIp: 10, maxSessions: 100 });
+    const target = `127.0.0.1:${echo.port}`;
+    try {
+      const resident = await openWs(bridge.url, { target, wsOptions: { localAddress: '127.0.0.3' } });
+      await roundTrip(resident, 'before');
+      const baseline = await bridge.measure();
+      const dialsBefore = echo.accepted;
+
+      const started = Date.now();
+      const flooding = flood(bridge.url, 2000, { target });
+      // During the flood: the resident session relays, and a newcomer from another address gets in.
+      await roundTrip(resident, 'during');
+      const newcomerStarted = Date.now();
+      const newcomer = await openWs(bridge.url, { target, wsOptions: { localAddress: '127.0.0.2' } });
+      await roundTrip(newcomer, 'newcomer');
+      const newcomerMs = Date.now() - newcomerStarted;
+      const { results, counts } = await flooding;
+      const floodMs = Date.now() - started;
+      const peak = await bridge.measure();
+
+      expect(Object.keys(counts).sort()).toEqual(expect.arrayContaining(['close-4005', 'session']));
+      expect(Object.keys(counts).every((k) => ['session', 'close-4005', 'http-503', 'reset'].includes(k))).toBe(true);
+      expect(counts.session).toBe(10);
+      // Only sessions reached the target: the flood's 10 and the newcomer.
+      expect(echo.accepted - dialsBefore).toBe(11);
+      expect(floodMs).toBeLessThan(15_000);
+
+      const m = peak.metrics;
+      expect(m.refusals.too_many_connections).toBe(counts['close-4005']);
+      expect(m.rejectedConnections.flood).toBe(counts['http-503'] ?? 0);
+      expect(m.rejectedConnections.pending_per_ip).toBe(counts.reset ?? 0);
+      expect(results.filter((r) => r.kind === 'close-4005').every((r) => r.reason === 'too many connections from your address (limit 10)')).toBe(true);
+
+      await closeSessions(results);
+      newcomer.ws.close(1000);
+      await newcomer.closed;
+      await waitFor(async () => {
+        const { metrics } = await bridge.measure();
+        return metrics.connectionsActive === 1 && metrics.pendingConnections === 0;
+      }, 10_000, 'flood connections gone');
+      const after = await bridge.measure();
+      await roundTrip(resident, 'after');
+      const late = await openWs(bridge.url, { target });
+      await roundTrip(late, 'late');
+      late.ws.close(1000);
+      await late.closed;
+
+      // Logs: one line per WebSocket session (4005 included); connections turned away before
+      // the upgrade are summed up once a second.
+      await waitFor(() => bridge.sessions().filter((r) => r.closeCode === 4005).length === counts['close-4005'], 5000, '4005 session records');
+      await waitFor(() => (rejectedInLogs(bridge.logs).counts.flood ?? 0) === (counts['http-503'] ?? 0)
+        && (rejectedInLogs(bridge.logs).counts.pending_per_ip ?? 0) === (counts.reset ?? 0), 3000, 'rejected records');
+      const logged = rejectedInLogs(bridge.logs);
+      if (counts.reset || counts['http-503']) expect(Object.keys(logged.clients)).toEqual(['127.0.0.1']);
+
+      console.log(
+        `flood from one address: ${JSON.stringify(counts)} in ${floodMs} ms (a newcomer from another address was served in ${newcomerMs} ms meanwhile); ` +
+          `bridge heap ${mib(baseline.memory.heapUsed)} -> ${mib(peak.memory.heapUsed)} at the end of the flood -> ${mib(after.memory.heapUsed)}, ` +
+          `RSS ${mib(baseline.memory.rss)} -> ${mib(peak.memory.rss)} -> ${mib(after.memory.rss)}, descriptors ${baseline.fds} -> ${after.fds}`,
+      );
+      expect(after.fds).toBe(baseline.fds);
+      expect(after.memory.heapUsed - baseline.memory.heapUsed).toBeLessThan(2 * MiB);
+      expect(after.memory.rss - baseline.memory.rss).toBeLessThan(64 * MiB);
+      resident.ws.close(1000);
+      await resident.closed;
+    } finally {
+      await bridge.stop();
+    }
+  });
+
+  test('2,000 connects from 100 addresses: at most maxSessions sessions, per-address and global refusals; a resident session keeps relaying; all comes back', async () => {
+    const bridge = await startBridgeProcess({ allowPrivate: [`127.0.0.1:${echo.port}`], maxSessionsPerIp: 2, maxSessions: 50 });
+    const target = `127.0.0.1:${echo.port}`;
+    try {
+      const resident = await openWs(bridge.url, { target, wsOptions: { localAddress: '127.0.0.3' } });
+      await roundTrip(resident, 'before');
+      const baseline = await bridge.measure();
+      const dialsBefore = echo.accepted;
+      const started = Date.now();
+      const flooding = flood(bridge.url, 2000, { target, from: (i) => ({ localAddress: `127.0.1.${1 + (i % 100)}` }) });
+      await roundTrip(resident, 'during');
+      const { results, counts } = await flooding;
+      const floodMs = Date.now() - started;
+      const peak = await bridge.measure();
+
+      expect(Object.keys(counts).every((k) => ['session', 'close-4005', 'http-503', 'reset'].includes(k))).toBe(true);
+      expect(counts.session).toBe(49);  // the resident holds the 50th slot
+      expect(echo.accepted - dialsBefore).toBe(49);
+      const reasons = tally(results.filter((r) => r.kind === 'close-4005').map((r) => r.reason));
+      expect(Object.keys(reasons).sort()).toEqual(['the bridge is at capacity (50 sessions)', 'too many connections from your address (limit 2)'].filter((r) => reasons[r]));
+      expect(peak.metrics.refusals.too_many_connections).toBe(counts['close-4005']);
+      expect(peak.metrics.rejectedConnections.flood + peak.metrics.rejectedConnections.pending_total + peak.metrics.rejectedConnections.pending_per_ip)
+        .toBe((counts['http-503'] ?? 0) + (counts.reset ?? 0));
+
+      await closeSessions(results);
+      await waitFor(async () => {
+        const { metrics } = await bridge.measure();
+        return metrics.connectionsActive === 1 && metrics.pendingConnections === 0;
+      }, 10_000, 'flood connections gone');
+      const after = await bridge.measure();
+      await roundTrip(resident, 'after');
+      const late = await openWs(bridge.url, { target, wsOptions: { localAddress: '127.0.1.1' } });
+      await roundTrip(late, 'late');
+      late.ws.close(1000);
+      await late.closed;
+      console.log(
+        `flood from 100 addresses: ${JSON.stringify(counts)} in ${floodMs} ms, 4005 reasons ${JSON.stringify(reasons)}; ` +
+          `heap ${mib(baseline.memory.heapUsed)} -> ${mib(after.memory.heapUsed)}, RSS ${mib(baseline.memory.rss)} -> ${mib(after.memory.rss)}, descriptors ${baseline.fds} -> ${after.fds}`,
+      );
+      expect(after.fds).toBe(baseline.fds);
+      expect(after.memory.heapUsed - baseline.memory.heapUsed).toBeLessThan(2 * MiB);
+      resident.ws.close(1000);
+      await resident.closed;
+    } finally {
+      await bridge.stop();
+    }
+  });
+
+  test('behind a trusted proxy, limits apply to each X-Forwarded-For client: 500 connects from 50 forwarded addresses', async () => {
+    const bridge = await startBridge({ allowPrivate: [`127.0.0.1:${echo.port}`], maxSessionsPerIp: 2, trustProxy: ['127.0.0.1'] });
+    const target = `127.0.0.1:${echo.port}`;
+    try {
+      const dialsBefore = echo.accepted;
+      const { results, counts } = await flood(bridge.url, 500, {
+        target, from: (i) => ({ headers: { 'x-forwarded-for': `198.51.100.${1 + (i % 50)}` } }),
+      });
+      // The proxy's own address is exempt from the per-address pending limit: no resets.
+      expect(Object.keys(counts).every((k) => ['session', 'close-4005', 'http-503'].includes(k))).toBe(true);
+      expect(counts.session).toBe(100);
+      expect(echo.accepted - dialsBefore).toBe(100);
+      await closeSessions(results);
+      const refused = (await bridge.sessionsEnded(100 + counts['close-4005'])).filter((r) => r.closeCode === 4005);
+      expect(refused).toHaveLength(counts['close-4005']);
+      expect(refused.every((r) => /^198\.51\.100\.\d+$/.test(r.client))).toBe(true);
+      expect(bridge.bridge.metrics().rejectedConnections.pending_per_ip).toBe(0);
+      console.log(`flood through a trusted proxy: ${JSON.stringify(counts)}`);
+    } finally {
+      await bridge.stop();
+    }
+  });
+});
+
+describe('half-open connections and slow requests', () => {
+  const HEADERS_TIMEOUT = 1000;
+
+  test('silent, stalled and slowloris connections from 10 addresses get 408 and are closed when headersTimeoutMs expires; past 20 per address they are closed at once; others are served meanwhile', async () => {
+    const bridge = await startBridge({ allowPrivate: [`127.0.0.1:${echo.port}`], headersTimeoutMs: HEADERS_TIMEOUT });
+    const target = `127.0.0.1:${echo.port}`;
+    const request = upgradeRequest({ target, headers: { 'X-Padding': 'p'.repeat(200) } });
+    try {
+      const started = Date.now();
+      const held = [];
+      for (let a = 0; a < 10; a++) {
+        const localAddress = `127.0.2.${a + 1}`;
+        // Per address (2 x maxSessionsPerIp = 20 may wait for their request): 7 silent, 7 that
+        // send half a request and stop, 6 that drip a byte every 100 ms.
+        for (let i = 0; i < 20; i++) {
+          const socket = await rawConnect(bridge.port, { localAddress });
+          const connected = Date.now();
+          if (i % 3 === 1) socket.write(request.slice(0, 60));
+          if (i % 3 === 2) drip(socket, request, 100);
+          held.push({ kind: ['silent', 'partial', 'drip'][i % 3], closed: untilClosed(socket, connected) });
+        }
+      }
+      expect(bridge.bridge.metrics().pendingConnections).toBe(200);
+      // One more from an address that already has 20 waiting: closed at once, unanswered.
+      const extra = await rawConnect(bridge.port, { localAddress: '127.0.2.1' });
+      const extraClosed = await untilClosed(extra);
+      expect(extraClosed.text).toBe('');
+      expect(extraClosed.afterMs).toBeLessThan(200);
+
+      // Meanwhile a client from another address opens a session and relays at once.
+      const servedStarted = Date.now();
+      const session = await openWs(bridge.url, { target, wsOptions: { localAddress: '127.0.0.2' } });
+      await roundTrip(session, 'hello');
+      const servedMs = Date.now() - servedStarted;
+      expect(servedMs).toBeLessThan(500);
+
+      const ends = await Promise.all(held.map((h) => h.closed));
+      const slowest = Math.max(...ends.map((e) => e.afterMs));
+      const fastest = Math.min(...ends.map((e) => e.afterMs));
+      for (const end of ends) expect(end.text).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+      expect(fastest).toBeGreaterThanOrEqual(HEADERS_TIMEOUT - 50);
+      expect(slowest).toBeLessThan(HEADERS_TIMEOUT + 600);
+      const metrics = bridge.bridge.metrics();
+      expect(metrics.pendingConnections).toBe(0);
+      expect(metrics.rejectedConnections).toMatchObject({ header_timeout: 200, pending_per_ip: 1 });
+      await waitFor(() => (rejectedInLogs(bridge.logs).counts.header_timeout ?? 0) === 200, 3000, 'rejected records');
+      const logged = rejectedInLogs(bridge.logs);
+      expect(logged.counts).toEqual({ header_timeout: 200, pending_per_ip: 1 });
+      expect(logged.clients['127.0.2.1']).toBe(21);
+      await roundTrip(session, 'still here');
+      session.ws.close(1000);
+      await session.closed;
+      console.log(`200 half-open/slowloris connections closed ${fastest}-${slowest} ms after connecting (headersTimeoutMs ${HEADERS_TIMEOUT}), ` +
+        `all within ${Date.now() - started} ms; a client from another address was served in ${servedMs} ms meanwhile`);
+    } finally {
+      await bridge.stop();
+    }
+  });
+
+  test('headersTimeoutMs defaults to 10 s; Node\'s own header time-out follows it as a backstop', async () => {
+    const bridge = await startBridge({ allow: ['pop.example.com:995'] });
+    try {
+      expect(DEFAULTS.headersTimeoutMs).toBe(10_000);
+      expect(bridge.bridge.server.headersTimeout).toBe(10_000);
+    } finally {
+      await bridge.stop();
+    }
+  });
+
+  test('wss: a connection that never starts TLS, and one that completes TLS but sends no request, are closed after headersTimeoutMs', async () => {
+    const pki = testPki();
+    const bridge = await startBridge({
+      allow: ['pop.example.com:995'], headersTimeoutMs: 600,
+      tls: { cert: readFileSync(pki.server.certFile), key: readFileSync(pki.server.keyFile) },
+    });
+    try {
+      const plain = await rawConnect(bridge.port);
+      const plainClosed = untilClosed(plain);
+      const secure = tls.connect({ port: bridge.port, host: '127.0.0.1', servername: 'localhost', ca: pki.caPem });
+      secure.on('error', () => {});
+      await new Promise((resolve) => secure.once('secureConnect', resolve));
+      const secureClosed = untilClosed(secure);
+      const [a, b] = await Promise.all([plainClosed, secureClosed]);
+      expect(a.text).toBe('');  // no TLS, so no way to answer
+      expect(b.text).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+      for (const end of [a, b]) {
+        expect(end.afterMs).toBeGreaterThanOrEqual(500);
+        expect(end.afterMs).toBeLessThan(1500);
+      }
+      expect(bridge.bridge.metrics().rejectedConnections.header_timeout).toBe(2);
+    } finally {
+      await bridge.stop();
+    }
+  });
+});
+
+describe('clients that vanish', () => {
+  test('a client that drops its socket without a close frame: the session ends and its target connection is closed at once', async () => {
+    const bridge = await startBridge({ allowPrivate: [`127.0.0.1:${echo.port}`] });
+    try {
+      const before = echo.sockets.size;
+      const session = await openWs(bridge.url, { target: `127.0.0.1:${echo.port}` });
+      await roundTrip(session, 'hello');
+      expect(echo.sockets.size).toBe(before + 1);
+      const dropped = Date.now();
+      session.ws._socket.destroy();
+      const [record] = await bridge.sessionsEnded(1);
+      await waitFor(() => echo.sockets.size === before, 1000, 'target connection closed');
+      expect(Date.now() - dropped).toBeLessThan(500);
+      expect(record).toMatchObject({ closeCode: 1006, closedBy: 'client' });
+    } finally {
+      await bridge.stop();
+    }
+  });
+
+  test('a client whose network vanishes (no FIN, no RST) is dropped within two ping intervals; its target connection and its slot are freed', async () => {
+    const PING = 250;
+    const bridge = await startBridge({ allowPrivate: [`127.0.0.1:${echo.port}`], pingIntervalMs: PING, maxSessionsPerIp: 1 });
+    // Between the client and the bridge: a link that goes dead (forwards nothing either way,
+    // closes nothing) once the client has sent 2,000 bytes.
+    const link = await startFaultProxy({ targetHost: '127.0.0.1', targetPort: bridge.port, nextFault: () => ({ kind: 'stall', direction: 'up', afterBytes: 2000 }) });
+    try {
+      const before = echo.sockets.size;
+      const session = await openWs(`ws://127.0.0.1:${link.port}/pop3`, { target: `127.0.0.1:${echo.port}` });
+      await roundTrip(session, 'hello');
+      session.ws.send(Buffer.alloc(4000, 0x61));  // the link dies in the middle of this frame
+      const died = Date.now();
+      await waitFor(() => link.stats.stalls === 1, 1000, 'link stalled');
+      const [record] = await bridge.sessionsEnded(1, 3000);
+      const droppedAfter = Date.now() - died;
+      await waitFor(() => echo.sockets.size === before, 1000, 'target connection closed');
+      expect(record).toMatchObject({ closeCode: 1006, closedBy: 'bridge', closeReason: `the client stopped answering pings (sent every ${PING} ms)` });
+      expect(droppedAfter).toBeGreaterThanOrEqual(PING - 50);
+      expect(droppedAfter).toBeLessThan(2 * PING + 300);
+      // Its per-address slot (limit 1) is free again.
+      const next = await openWs(bridge.url, { target: `127.0.0.1:${echo.port}` });
+      await roundTrip(next, 'back');
+      next.ws.close(1000);
+      await next.closed;
+      console.log(`a vanished client was dropped ${droppedAfter} ms after its link died (ping interval ${PING} ms)`);
+      session.ws.terminate();
+    } finally {
+      await link.stop();
+      await bridge.stop();
+    }
+  });
+
+  test('clients that are idle but answer pings, and slow readers, are not dropped', async () => {
+    const PING = 150;
+    let burst;
+    const source = await startTcpServer((socket) => {
+      burst = () => socket.write(Buffer.alloc(8 * MiB, 0x62));
+    });
+    const bridge = await startBridge({ allowPrivate: [`127.0.0.1:${echo.port}`, `127.0.0.1:${source.port}`], pingIntervalMs: PING });
+    try {
+      const idle = await openWs(bridge.url, { target: `127.0.0.1:${echo.port}` });
+      const slow = await openWs(bridge.url, { target: `127.0.0.1:${source.port}` });
+      await waitFor(() => burst !== undefined, 1000, 'source connected');
+      // The slow reader takes 8 MiB at 8 MiB/s: the bridge's pings wait behind megabytes of
+      // data (in its buffers and the kernel's) for longer than two intervals, but the kernel
+      // keeps taking bytes for the client, which shows it is there.
+      let total = 0;
+      slow.ws.on('message', (d) => {
+        total += d.length;
+        slow.ws.pause();
+        setTimeout(() => slow.ws.resume(), (d.length / (8 * MiB)) * 1000);
+      });
+      const started = Date.now();
+      burst();
+      await waitFor(() => total === 8 * MiB, 10_000, 'slow reader done');
+      expect(Date.now() - started).toBeGreaterThan(6 * PING);
+      await sleep(3 * PING);
+      await roundTrip(idle, 'still here');
+      expect(bridge.sessions()).toHaveLength(0);
+      for (const s of [idle, slow]) s.ws.close(1000);
+      await Promise.all([idle.closed, slow.closed]);
+    } finally {
+      await bridge.stop();
+      await source.stop();
+    }
+  });
+});
+
+describe('oversized and malformed requests', () => {
+  let bridge;
+  beforeAll(async () => {
+    bridge = await startBridge({ allowPrivate: [`127.0.0.1:${echo.port}`] });
+  });
+  afterAll(() => bridge?.stop());
+
+  async function exchange(text, { keepSending } = {}) {
+    const socket = await rawConnect(bridge.port);
+    const closed = untilClosed(socket);
+    socket.write(text);
+    // A client that goes on sending header bytes: the bridge must stop reading, not buffer them.
+    if (keepSending) {
+      let sent = 0;
+      const more = Buffer.alloc(64 * 1024, 0x61);
+      const pump = () => {
+        while (!socket.destroyed && sent < keepSending) {
+          sent += more.length;
+          if (!socket.write(more)) return socket.once('drain', pump);
+        }
+        return undefined;
+      };
+      pump();
+    }
+    return closed;
+  }
+
+  test.each([
+    ['request headers over 16 KiB', () => upgradeRequest({ target: `127.0.0.1:${echo.port}`, headers: { 'X-Big': 'b'.repeat(20_000) } }), 431, 'headers_too_large'],
+    ['64 MiB of headers that never end', () => `GET /pop3 HTTP/1.1\r\nHost: x\r\nX-Endless: `, 431, 'headers_too_large', 64 * MiB],
+    ['a 3,000-character URL on an upgrade', () => upgradeRequest({ path: `/pop3?pad=${'u'.repeat(3000)}`, target: undefined }), 414, 'uri_too_long'],
+    ['a 3,000-character URL on a GET', () => `GET /metrics?${'u'.repeat(3000)} HTTP/1.1\r\nHost: x\r\n\r\n`, 414, 'uri_too_long'],
+    ['a 20,000-character URL', () => upgradeRequest({ path: `/pop3?pad=${'u'.repeat(20_000)}` }), 431, 'headers_too_large'],
+    ['not HTTP at all', () => '\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 binary junk\r\n\r\n', 400, 'bad_request'],
+    ['a header line without a colon', () => 'GET /pop3 HTTP/1.1\r\nHost: x\r\nnonsense\r\n\r\n', 400, 'bad_request'],
+  ])('%s: %i, closed, counted', async (_, text, status, reason, keepSending) => {
+    const before = bridge.bridge.metrics().rejectedConnections[reason];
+    const started = Date.now();
+    const { text: reply, afterMs } = await exchange(text(), { keepSending });
+    expect(reply).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+    expect(afterMs).toBeLessThan(1500);
+    expect(bridge.bridge.metrics().rejectedConnections[reason]).toBe(before + 1);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  test('200 requests with 64 KiB of headers cost the bridge no memory that stays', async () => {
+    const child = await startBridgeProcess({ allow: ['pop.example.com:995'] });
+    try {
+      const text = upgradeRequest({ headers: { 'X-Big': 'b'.repeat(64 * 1024) } });
+      const one = async () => {
+        const socket = await rawConnect(child.port);
+        const closed = untilClosed(socket);
+        socket.write(text);
+        return closed;
+      };
+      await Promise.all(Array.from({ length: 20 }, one));  // warm-up
+      const baseline = await child.measure();
+      const replies = await Promise.all(Array.from({ length: 200 }, one));
+      expect(replies.every((r) => r.text.startsWith('HTTP/1.1 431 '))).toBe(true);
+      const after = await child.measure();
+      expect(after.metrics.rejectedConnections.headers_too_large).toBe(220);
+      expect(after.fds).toBe(baseline.fds);
+      expect(after.memory.heapUsed - baseline.memory.heapUsed).toBeLessThan(MiB);
+    } finally {
+      await child.stop();
+    }
+  });
+
+  test('the bridge keeps serving after all of it', async () => {
+    const session = await openWs(bridge.url, { target: `127.0.0.1:${echo.port}` });
+    await roundTrip(session, 'ok');
+    session.ws.close(1000);
+    await session.closed;
+    expect((await fetch(`http://127.0.0.1:${bridge.port}/healthz`)).status).toBe(200);
+  });
+});
