@@ -6,6 +6,7 @@ import os from 'node:os';
 
 import { wasmCodecThroughput } from './js/codec-throughput.mjs';
 import { bridgeBenchmark, formatBridgeTable } from './js/bridge.mjs';
+import { formatRows as formatMimeRows, mimeParseBenchmark } from './js/mime-parse.mjs';
 import { retrAllBenchmark } from './js/retr-all.mjs';
 import { tlsBenchmark } from './js/tls.mjs';
 
@@ -46,7 +47,12 @@ console.log('');
 for (const w of bridge.workloads) row(`bridge: ${w.name} (MB/s)`, w.bridge.mbPerS, 'direct', w.direct.mbPerS, 'MB/s', true);
 console.log(`\n${formatBridgeTable(bridge)}`);
 
+const mime = await mimeParseBenchmark({ rounds: 3 });
+console.log('');
+console.log(formatMimeRows(mime.rows));
+rows.push(...mime.rows);
+
 mkdirSync('bench/results', { recursive: true });
-const record = { date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0].model, rows, codec: { native, wasm }, retrAll: retr, tls, bridge };
+const record = { date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0].model, rows, codec: { native, wasm }, retrAll: retr, tls, bridge, mime };
 writeFileSync('bench/results/latest.json', JSON.stringify(record, null, 2));
 console.log('\nsaved bench/results/latest.json');
