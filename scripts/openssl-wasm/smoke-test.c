@@ -16,12 +16,17 @@
  * test certificates below (RSA-2048 CA; leaves for pop.example.test: ECDSA P-256, Ed25519,
  * ECDSA P-384, and RSA-4096 signed with RSA-PSS whose SAN also holds IP 192.0.2.1; valid
  * until 2126; test-only keys, not secrets), and checks X.509 parsing (PEM and DER), chain,
- * host name, IP and time checks and SPKI pins outside TLS. Together the checks cover what
+ * host name, IP and time checks, SPKI pins and certificate text (subject, validity, SANs)
+ * outside TLS. Together the checks cover what
  * build-openssl-wasm.sh trims around: every algorithm a TLS 1.2/1.3 client needs goes through
  * at least one of them (RSA PKCS#1 v1.5 and PSS signatures, RSA key exchange, ECDSA P-256/
  * P-384, Ed25519, X25519/P-256/P-384, AES-GCM, ChaCha20-Poly1305, SHA-1/2, HMAC, HKDF, the
- * TLS 1.2 PRF and TLS 1.3 KDF, PBKDF2, base64), and the offered cipher suites and ClientHello
- * size are printed ("info") so that a trimmed build can be compared with an untrimmed one.
+ * TLS 1.2 PRF and TLS 1.3 KDF, PBKDF2, base64); the client-side checks also cover IPv4/IPv6
+ * literal parsing, X25519 against RFC 7748 and the Montgomery ladder (the full build also
+ * Ed25519 against RFC 8032), the "wrong version number" reason string (unless built with
+ * no-err), and that the project's cipher suites and the X25519/P-256/P-384 groups are still
+ * offered. The offered suites, groups and the ClientHello size are printed ("info") so that a
+ * trimmed build can be compared with an untrimmed one.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -42,6 +47,14 @@
 
 static int failures;
 
+/* ERR_print_errors_fp() does not exist when the library is built with no-stdio. */
+static int print_error(const char *str, size_t len, void *unused)
+{
+    (void)unused;
+    printf("%.*s", (int)len, str);
+    return 1;
+}
+
 static void check(int cond, const char *name, const char *fmt, ...)
 {
     if (cond) {
@@ -55,7 +68,7 @@ static void check(int cond, const char *name, const char *fmt, ...)
     vprintf(fmt, ap);
     va_end(ap);
     printf("\n");
-    ERR_print_errors_fp(stdout);
+    ERR_print_errors_cb(print_error, NULL);
 }
 
 static const char *hex(const unsigned char *buf, size_t len)
@@ -82,6 +95,122 @@ static void check_digest(const char *name, const char *md, const char *want)
     unsigned int len = 0;
     int rc = EVP_Digest("abc", 3, out, &len, EVP_get_digestbyname(md), NULL);
     check_hex(name, out, rc ? len : 0, want);
+}
+
+/* Decodes the lower-case hex string s into out (strlen(s) / 2 bytes); no scanf in here. */
+static int hexval(char c)
+{
+    return c >= 'a' ? c - 'a' + 10 : c - '0';
+}
+
+static void unhex(const char *s, unsigned char *out)
+{
+    for (; s[0] && s[1]; s += 2)
+        *out++ = (unsigned char)(hexval(s[0]) << 4 | hexval(s[1]));
+}
+
+/*
+ * X25519 through EVP: the public key of a raw private key (ossl_x25519_public_from_private(),
+ * i.e. the base point table, see trim-curve25519-table.patch), and a shared secret (the
+ * Montgomery ladder, x25519_scalar_mult(), which does not use the table).
+ */
+static int x25519_public(const unsigned char priv[32], unsigned char pub[32])
+{
+    EVP_PKEY *key = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, NULL, priv, 32);
+    size_t len = 32;
+    int ok = key != NULL && EVP_PKEY_get_raw_public_key(key, pub, &len) == 1 && len == 32;
+    EVP_PKEY_free(key);
+    return ok;
+}
+
+static int x25519_derive(const unsigned char priv[32], const unsigned char peer[32],
+                         unsigned char out[32])
+{
+    EVP_PKEY *key = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, NULL, priv, 32);
+    EVP_PKEY *peer_key = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, peer, 32);
+    EVP_PKEY_CTX *ctx = key != NULL ? EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL) : NULL;
+    size_t len = 32;
+    int ok = ctx != NULL && peer_key != NULL && EVP_PKEY_derive_init(ctx) == 1
+             && EVP_PKEY_derive_set_peer(ctx, peer_key) == 1
+             && EVP_PKEY_derive(ctx, out, &len) == 1 && len == 32;
+    EVP_PKEY_CTX_free(ctx);
+    EVP_PKEY_free(peer_key);
+    EVP_PKEY_free(key);
+    return ok;
+}
+
+static void x25519_checks(void)
+{
+    /* RFC 7748 section 6.1. */
+    unsigned char a[32], b[32], pub[32], shared[32];
+    unhex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a", a);
+    unhex("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb", b);
+    int rc = x25519_public(a, pub);
+    check_hex("X25519 public key (RFC 7748 6.1, Alice)", pub, rc ? 32 : 0,
+              "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a");
+    rc = x25519_public(b, pub);
+    check_hex("X25519 public key (RFC 7748 6.1, Bob)", pub, rc ? 32 : 0,
+              "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f");
+    rc = x25519_derive(a, pub, shared);
+    check_hex("X25519 shared secret (RFC 7748 6.1)", shared, rc ? 32 : 0,
+              "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742");
+
+    /*
+     * Public keys from the table against X25519(k, 9), the ladder on the base point, for the
+     * private keys SHA-256(i), i = 0..63: the signed radix-16 digits of these scalars select
+     * every one of the table's 256 entries (already the first 32 keys do).
+     */
+    static const unsigned char nine[32] = {9};
+    int bad = 0, failed = 0;
+    for (unsigned int i = 0; i < 64; i++) {
+        unsigned char seed[2] = {(unsigned char)i, 0}, priv[32], ladder[32];
+        SHA256(seed, sizeof seed, priv);
+        if (!x25519_public(priv, pub) || !x25519_derive(priv, nine, ladder))
+            failed++;
+        else if (memcmp(pub, ladder, 32) != 0)
+            bad++;
+    }
+    check(bad == 0 && failed == 0, "X25519 public keys = X25519(k, 9) for 64 keys",
+          "%d differ, %d failed", bad, failed);
+}
+
+/*
+ * The supported_groups extension (RFC 8446 4.2.7) of a ClientHello record: returns its list
+ * of 2-byte group ids and sets *count, or returns NULL.
+ */
+static const unsigned char *client_hello_groups(const unsigned char *rec, size_t len,
+                                                size_t *count)
+{
+    size_t pos = 5 + 4 + 2 + 32;   /* record header, handshake header, version, random */
+    *count = 0;
+    if (len < pos + 1)
+        return NULL;
+    pos += 1 + rec[pos];                                     /* session id */
+    if (len < pos + 2)
+        return NULL;
+    pos += 2 + ((size_t)rec[pos] << 8 | rec[pos + 1]);       /* cipher suites */
+    if (len < pos + 1)
+        return NULL;
+    pos += 1 + rec[pos];                                     /* compression methods */
+    if (len < pos + 2)
+        return NULL;
+    pos += 2;                                                /* extensions length */
+    while (pos + 4 <= len) {
+        unsigned int type = (unsigned int)rec[pos] << 8 | rec[pos + 1];
+        size_t elen = (size_t)rec[pos + 2] << 8 | rec[pos + 3];
+        pos += 4;
+        if (pos + elen > len)
+            return NULL;
+        if (type == 0x000a && elen >= 2) {                  /* supported_groups */
+            size_t glen = (size_t)rec[pos] << 8 | rec[pos + 1];
+            if (glen + 2 > elen || glen % 2 != 0)
+                return NULL;
+            *count = glen / 2;
+            return rec + pos + 2;
+        }
+        pos += elen;
+    }
+    return NULL;
 }
 
 static void client_hello_check(void)
@@ -132,11 +261,46 @@ static void client_hello_check(void)
     ERR_clear_error();
 
     STACK_OF(SSL_CIPHER) *ciphers = SSL_get1_supported_ciphers(ssl);
+    char offered[2048] = " ";
     printf("info offered cipher suites:");
-    for (int i = 0; i < sk_SSL_CIPHER_num(ciphers); i++)
-        printf(" %s", SSL_CIPHER_get_name(sk_SSL_CIPHER_value(ciphers, i)));
+    for (int i = 0; i < sk_SSL_CIPHER_num(ciphers); i++) {
+        const char *name = SSL_CIPHER_get_name(sk_SSL_CIPHER_value(ciphers, i));
+        printf(" %s", name);
+        if (strlen(offered) + strlen(name) + 2 < sizeof offered) {
+            strcat(offered, name);
+            strcat(offered, " ");
+        }
+    }
     printf("\n");
     sk_SSL_CIPHER_free(ciphers);
+    /* The suites a trimmed build must still offer (the project's TLS 1.3 and 1.2 lists). */
+    static const char *const required[] = {
+        "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+        "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256",
+        "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384",
+        "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305",
+    };
+    for (size_t i = 0; i < sizeof required / sizeof required[0]; i++) {
+        char want[64], name[96];
+        snprintf(want, sizeof want, " %s ", required[i]);
+        snprintf(name, sizeof name, "offers %s", required[i]);
+        check(strstr(offered, want) != NULL, name, "not offered");
+    }
+    /* Key exchange groups in the ClientHello: X25519, P-256 and P-384 must be offered. */
+    size_t ngroups = 0;
+    const unsigned char *groups = client_hello_groups(p, n > 0 ? (size_t)n : 0, &ngroups);
+    int have_x25519 = 0, have_p256 = 0, have_p384 = 0;
+    printf("info offered groups:");
+    for (size_t i = 0; groups != NULL && i < ngroups; i++) {
+        unsigned int id = (unsigned int)groups[2 * i] << 8 | groups[2 * i + 1];
+        printf(" 0x%04x", id);
+        have_x25519 |= id == 0x001d;
+        have_p256 |= id == 0x0017;
+        have_p384 |= id == 0x0018;
+    }
+    printf("\n");
+    check(have_x25519 && have_p256 && have_p384, "offers groups X25519, P-256, P-384",
+          "%zu groups", ngroups);
     SSL_free(ssl);
     SSL_CTX_free(ctx);
 }
@@ -429,9 +593,9 @@ static void tls_case_run(X509 *ca, const struct tls_case *t)
                 check(sig_nid == t->want_sig_nid, name, "got %s, want %s", OBJ_nid2sn(sig_nid),
                       OBJ_nid2sn(t->want_sig_nid));
             }
+            const char *group = SSL_group_to_name(c, SSL_get_negotiated_group(c));
             printf("info %s: %s %s group=%s signature=%s\n", t->name, SSL_get_version(c),
-                   SSL_get_cipher_name(c), SSL_group_to_name(c, SSL_get_negotiated_group(c)),
-                   OBJ_nid2sn(sig_nid));
+                   SSL_get_cipher_name(c), group != NULL ? group : "none", OBJ_nid2sn(sig_nid));
         }
     } else {
         check(c_done != 1 && verify == t->want_verify, t->name,
@@ -527,9 +691,72 @@ static void x509_checks(X509 *ca)
     check_pin(rsa, "SPKI pin (RSA-4096)", "bevdhSpsO7Ch49MM0VRWkHPH57qu81kfdMT8Rqhazo0=");
     check_pin(ec384, "SPKI pin (P-384)", "IfyaqSh1LnOJn2/jzTOUTQ2RePEA/7aKAyvpTCYu52A=");
 
+    /* What the library shows of a certificate: subject, validity, subject alternative names. */
+    BIO *mem = BIO_new(BIO_s_mem());
+    char *text = NULL;
+    X509_NAME_print_ex(mem, X509_get_subject_name(rsa), 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);
+    long tlen = BIO_get_mem_data(mem, &text);
+    static const char subject[] = "CN = pop.example.test RSA-4096";
+    check(tlen == (long)sizeof subject - 1 && memcmp(text, subject, sizeof subject - 1) == 0,
+          "X509_NAME_print_ex", "%.*s", (int)tlen, text);
+    (void)BIO_reset(mem);
+    ASN1_TIME_print(mem, X509_get0_notAfter(rsa));
+    tlen = BIO_get_mem_data(mem, &text);
+    check(tlen > 8 && memcmp(text + tlen - 8, "2126 GMT", 8) == 0, "ASN1_TIME_print", "%.*s",
+          (int)tlen, text);
+    BIO_free(mem);
+    GENERAL_NAMES *names = X509_get_ext_d2i(rsa, NID_subject_alt_name, NULL, NULL);
+    int dns = 0, ip = 0;
+    for (int i = 0; i < sk_GENERAL_NAME_num(names); i++) {
+        const GENERAL_NAME *gn = sk_GENERAL_NAME_value(names, i);
+        dns += gn->type == GEN_DNS;
+        ip += gn->type == GEN_IPADD && ASN1_STRING_length(gn->d.iPAddress) == 4;
+    }
+    check(dns == 1 && ip == 1, "X509_get_ext_d2i (subjectAltName)", "dns=%d ip=%d", dns, ip);
+    GENERAL_NAMES_free(names);
+
     X509_free(rsa_der);
     X509_free(rsa);
     X509_free(ec384);
+}
+
+/*
+ * Ed25519 key derivation and signing (RFC 8032 section 7.1, TEST 1 and 2): both go through
+ * the base point table (ge_scalarmult_base(), see trim-curve25519-table.patch), as does the
+ * server side of the Ed25519 handshakes below.
+ */
+static void ed25519_checks(void)
+{
+    static const struct { const char *name, *secret, *public, *msg, *sig; } tests[] = {
+        { "Ed25519 (RFC 8032 TEST 1)",
+          "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+          "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "",
+          "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155"
+          "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b" },
+        { "Ed25519 (RFC 8032 TEST 2)",
+          "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb",
+          "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c", "72",
+          "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da"
+          "085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00" },
+    };
+    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
+        unsigned char secret[32], msg[1], pub[32], sig[64];
+        size_t msglen = strlen(tests[i].msg) / 2, publen = sizeof pub, siglen = sizeof sig;
+        char name[80];
+        unhex(tests[i].secret, secret);
+        unhex(tests[i].msg, msg);
+        EVP_PKEY *key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, secret, 32);
+        int rc = key != NULL && EVP_PKEY_get_raw_public_key(key, pub, &publen) == 1;
+        snprintf(name, sizeof name, "%s public key", tests[i].name);
+        check_hex(name, pub, rc ? publen : 0, tests[i].public);
+        EVP_MD_CTX *md = EVP_MD_CTX_new();
+        rc = key != NULL && md != NULL && EVP_DigestSignInit(md, NULL, NULL, NULL, key) == 1
+             && EVP_DigestSign(md, sig, &siglen, msg, msglen) == 1;
+        snprintf(name, sizeof name, "%s signature", tests[i].name);
+        check_hex(name, sig, rc ? siglen : 0, tests[i].sig);
+        EVP_MD_CTX_free(md);
+        EVP_PKEY_free(key);
+    }
 }
 
 static void tls_checks(void)
@@ -698,8 +925,30 @@ int main(void)
     EVP_KDF_CTX_free(kctx);
     EVP_KDF_free(kdf);
 
+    /* IP address parsing (X509_VERIFY_PARAM_set1_ip_asc, SSL_set1_host with an IP literal). */
+    static const struct { const char *ip; int ok; } ips[] = {
+        { "192.0.2.1", 1 }, { "0.0.0.0", 1 }, { "255.255.255.255", 1 }, { "::ffff:192.0.2.1", 1 },
+        { "2001:db8::1", 1 }, { "192.0.2", 0 }, { "192.0.2.256", 0 }, { "192.0.2.1x", 0 },
+        { "192.0.2.-1", 0 }, { "192..2.1", 0 }, { "", 0 }, { "pop.example.test", 0 },
+        { "192.0.2.1000", 0 }, { "192.0.2 .1", 0 }, { "99999999999.0.2.1", 0 },
+        /* what sscanf("%d.%d.%d.%d") let through, unchanged by trim-ipv4-sscanf.patch */
+        { " 192.0.2.1", 1 }, { "192. 0.2.1", 1 }, { "192.0.2.1 ", 1 }, { "+192.0.2.1", 1 },
+        { "-0.0.2.1", 1 }, { "0192.0.2.1", 1 },
+    };
+    X509_VERIFY_PARAM *vpm = X509_VERIFY_PARAM_new();
+    for (size_t i = 0; i < sizeof ips / sizeof ips[0]; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "X509_VERIFY_PARAM_set1_ip_asc(\"%s\")", ips[i].ip);
+        rc = X509_VERIFY_PARAM_set1_ip_asc(vpm, ips[i].ip);
+        check(rc == ips[i].ok, name, "got %d", rc);
+    }
+    X509_VERIFY_PARAM_free(vpm);
+    ERR_clear_error();
+
+    x25519_checks();
     client_hello_check();
 #ifndef SMOKE_CLIENT_ONLY
+    ed25519_checks();
     tls_checks();
 #endif
 
