@@ -17,8 +17,8 @@
 #   OPENSSL_WASM_JOBS make -j value (default 2)
 #   OPENSSL_WASM_KEEP_BUILD=1  keep the build tree of a failed build (for debugging)
 #
-# The prefix holds include/openssl/*.h, lib/libssl.a, lib/libcrypto.a, lib/pkgconfig/*.pc
-# and BUILD-INFO. key = short hash of (tarball SHA-256, configure flags, CFLAGS, emcc and
+# The prefix holds include/openssl/*.h, lib/libssl.a, lib/libcrypto.a, lib/pkgconfig/*.pc,
+# share/licenses/openssl/LICENSE.txt and BUILD-INFO. key = short hash of (tarball SHA-256, configure flags, CFLAGS, emcc and
 # clang versions, this script, the patches in scripts/openssl-wasm/). A build runs in a
 # temporary directory inside the cache and is renamed into place only when complete, so an
 # interrupted build never leaves a half prefix; a lock serialises concurrent builds of one key.
@@ -119,7 +119,7 @@ prefix="$POP3_WASM_CACHE/$name"
 
 is_complete() {
   [ -f "$1/BUILD-INFO" ] && [ -f "$1/lib/libssl.a" ] && [ -f "$1/lib/libcrypto.a" ] &&
-    [ -f "$1/include/openssl/ssl.h" ]
+    [ -f "$1/include/openssl/ssl.h" ] && [ -f "$1/share/licenses/openssl/LICENSE.txt" ]
 }
 
 if is_complete "$prefix"; then
@@ -262,6 +262,9 @@ stage="$work/prefix"
 run_step make install_dev DESTDIR="$stage"
 # install_dev installs below DESTDIR + --prefix; flatten to the prefix layout.
 mv "$stage/usr/local"/* "$stage/" && rm -rf "${stage:?}/usr"
+# Apache-2.0 section 4: whoever ships the libraries ships the licence with them.
+mkdir -p "$stage/share/licenses/openssl"
+cp "$src/LICENSE.txt" "$stage/share/licenses/openssl/"
 # pkg-config files: point them at the final prefix.
 for pc in "$stage"/lib/pkgconfig/*.pc; do
   sed -i -e "s|^prefix=.*|prefix=$prefix|" -e "s|^libdir=.*|libdir=\${exec_prefix}/lib|" \

@@ -15,3 +15,4 @@ source scripts/lib/emscripten-env.sh
 emcmake cmake -S . -B build/wasm -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DPOP3_OPENSSL_WASM_PREFIX="$openssl_prefix" -DPOP3_GMIME_WASM_PREFIX="$gmime_prefix" >/dev/null
 ninja -C build/wasm
+scripts/collect-licenses.sh "$openssl_prefix" "$gmime_prefix" bindings/js/wasm/licenses

@@ -31,6 +31,13 @@ test('npm pack ships the WASM and the installed package fetches mail', async () 
   expect(files).toEqual(expect.arrayContaining([
     'bindings/js/index.js', 'bindings/js/index.d.ts',
     'bindings/js/wasm/pop3-core.mjs', 'bindings/js/wasm/pop3-core.wasm',
+    'bindings/js/wasm/pop3-mime.mjs', 'bindings/js/wasm/pop3-mime.wasm',
+    // Licences travel with the binaries that need them (Apache-2.0 s.4, LGPL-2.1 s.6, MPL-2.0 s.3.2).
+    'LICENSE', 'THIRD-PARTY-NOTICES.md',
+    'bindings/js/wasm/licenses/openssl/LICENSE.txt', 'bindings/js/wasm/licenses/gmime/COPYING',
+    'bindings/js/wasm/licenses/glib/COPYING', 'bindings/js/wasm/licenses/pcre2/LICENCE',
+    'bindings/js/wasm/licenses/zlib/README', 'bindings/js/wasm/licenses/ca-certificates/MPL-2.0',
+    'bindings/js/wasm/licenses/emscripten/copyright',
   ]));
   expect(files.some((f) => f.startsWith('core/') || f.startsWith('tests/'))).toBe(false);
 
