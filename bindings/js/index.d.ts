@@ -262,6 +262,8 @@ export declare class Pop3Client {
   uidl(number: number, options?: CommandOptions): Promise<UidListing>;
   retrieve(number: number, options?: CommandOptions): Promise<Uint8Array>;
   retrieveStream(number: number, options?: StreamOptions): AsyncIterable<Uint8Array>;
+  /** RETR streamed into the MIME module (loaded on first use); see parseMessage(). */
+  retrieveMessage(number: number, options?: StreamOptions): Promise<ParsedMessage>;
   top(number: number, lines: number, options?: CommandOptions): Promise<Uint8Array>;
   delete(number: number, options?: CommandOptions): Promise<void>;
   reset(options?: CommandOptions): Promise<void>;
@@ -341,3 +343,119 @@ export declare function sync(client: Pop3Client, store: MessageStore, policy?: S
 export declare function syncAccount(
   connect: ConnectOptions, credentials: LoginOptions, store: MessageStore, policy?: SyncPolicy, options?: SyncOptions,
 ): Promise<SyncResult>;
+
+/** A mailbox of an address header; groups are flattened into their members. */
+export interface MailAddress {
+  /** The display name, unfolded and decoded, or null when there is none. */
+  name: string | null;
+  address: string;
+}
+
+/** A leaf part that is not the message's main text or HTML. */
+export interface Attachment {
+  /** IMAP section number: "2", "1.3". */
+  partId: string;
+  filename: string | null;
+  /** Lower-case type/subtype. */
+  contentType: string;
+  /** Decoded size in bytes. */
+  size: number;
+  /** Content-ID without angle brackets. */
+  contentId: string | null;
+  disposition: 'attachment' | 'inline' | string | null;
+  /** Part of a multipart/related (an inline image referenced by cid:). */
+  related: boolean;
+  /** Hex SHA-256 of the decoded bytes. */
+  sha256: string;
+  /** The decoded bytes, read from the MIME module on demand. Not enumerable. */
+  content(): Uint8Array;
+}
+
+/** A node of the MIME tree. */
+export interface MimePart {
+  /** IMAP section number; "" for a multipart root. */
+  partId: string;
+  contentType: string;
+  charset: string | null;
+  transferEncoding: string | null;
+  disposition: string | null;
+  filename: string | null;
+  contentId: string | null;
+  /** Encoded octets of a leaf; null for a multipart. */
+  size: number | null;
+  children: MimePart[];
+}
+
+/** Something the parser found wrong; parsing goes on regardless (docs/mime.md lists the kinds). */
+export interface MimeDamage {
+  partId: string;
+  /** e.g. 'malformed-multipart', 'truncated-message', 'undecodable-text'. */
+  kind: string;
+  message: string;
+  /** Byte offset in the message where it was found, when known. */
+  offset: number | null;
+}
+
+/** The plain data of a parsed message (what JSON.stringify writes). */
+export interface ParsedMessageData {
+  /** Every header in order, values unfolded and RFC 2047-decoded. */
+  headers: { name: string; value: string }[];
+  subject: string | null;
+  from: MailAddress[];
+  sender: MailAddress[];
+  replyTo: MailAddress[];
+  to: MailAddress[];
+  cc: MailAddress[];
+  bcc: MailAddress[];
+  /** ISO 8601 in UTC, or null if missing or unreadable. */
+  date: string | null;
+  messageId: string | null;
+  inReplyTo: string | null;
+  references: string[];
+  /** The first text/plain part that is not an attachment, as UTF-8 text. */
+  text: string | null;
+  /** The first text/html part that is not an attachment. */
+  html: string | null;
+  attachments: Attachment[];
+  parts: MimePart;
+  damage: MimeDamage[];
+}
+
+/** A message parsed by the MIME module (GMime in WASM). Call close() when done. */
+export declare class ParsedMessage implements ParsedMessageData {
+  headers: { name: string; value: string }[];
+  subject: string | null;
+  from: MailAddress[];
+  sender: MailAddress[];
+  replyTo: MailAddress[];
+  to: MailAddress[];
+  cc: MailAddress[];
+  bcc: MailAddress[];
+  date: string | null;
+  messageId: string | null;
+  inReplyTo: string | null;
+  references: string[];
+  text: string | null;
+  html: string | null;
+  attachments: Attachment[];
+  parts: MimePart;
+  damage: MimeDamage[];
+  /** The decoded bytes of part `partId`; throws INVALID_ARGUMENT for an unknown part. */
+  content(partId: string): Uint8Array;
+  /** The attachment with Content-ID `cid` ("cid:" and angle brackets optional), or null. */
+  resolveCid(cid: string): Attachment | null;
+  /** Frees the message's memory in the MIME module; content() throws INVALID_STATE after it. */
+  close(): void;
+  toJSON(): ParsedMessageData;
+}
+
+/**
+ * Parses a message: bytes, a string, or chunks (as retrieveStream() yields them). Never throws for
+ * bad MIME: what was wrong is listed in `damage`.
+ */
+export declare function parseMessage(
+  input: Uint8Array | ArrayBuffer | string | Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+): Promise<ParsedMessage>;
+
+/** Loads (once) and returns the MIME WASM module. */
+export declare function loadMime(): Promise<unknown>;

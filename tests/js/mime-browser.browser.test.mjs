@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 
 import { parseMessage } from '../../bindings/js/index.js';
+import { mimeCorpus } from '../fixtures/mime-corpus.mjs';
 import { openBrowserPage } from '../harness/browser.mjs';
 
 let browser;
@@ -30,4 +31,15 @@ test.each(['03-eight-bit.eml', '04-multipart.eml', '05-alternative.eml'])('%s pa
   expect(attachments.map(({ contentLength, ...a }) => a)).toEqual(inNode.attachments.map((a) => ({ ...a })));
   expect(attachments.map((a) => a.contentLength)).toEqual(inNode.attachments.map((a) => a.size));
   inNode.close();
+});
+
+// Chromium's TextDecoder is the full WHATWG one: euc-kr includes the UHC syllables that Node 20's
+// ICU decoder lacks (docs/mime.md), so messages labelled euc-kr or ks_c_5601-1987 decode whole.
+test.each(['charset/mislabel-euc-kr-with-uhc-bytes.eml', 'charset/alias-ks_c_5601-1987-uhc.eml'])('%s decodes the UHC syllables in Chromium', async (name) => {
+  const message = mimeCorpus({ huge: false }).find((m) => m.name === name);
+  expect(message).toBeDefined();
+  const parsed = await browser.page.evaluate((bytes) => window.parseBytes(bytes), [...message.bytes]);
+  expect(parsed.text).toContain('똠방각하');
+  expect(parsed.text).not.toContain('\ufffd');
+  expect(parsed.damage.map((d) => d.kind)).not.toContain('undecodable-text');
 });

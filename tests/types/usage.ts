@@ -1,5 +1,8 @@
 // Compiled by tsc (no emit) in `npm test`: the package's declarations describe its real API.
-import { Pop3Client, Pop3Error, ErrorCode, IndexedDbStore, sync, syncAccount, type MessageInfo, type Capabilities, type MessageStore } from 'pop3-wasm';
+import {
+  Pop3Client, Pop3Error, ErrorCode, IndexedDbStore, sync, syncAccount, parseMessage,
+  type MessageInfo, type Capabilities, type MessageStore, type ParsedMessage, type Attachment,
+} from 'pop3-wasm';
 import { MaildirStore } from 'pop3-wasm/stores/maildir';
 
 async function example(): Promise<void> {
@@ -51,5 +54,17 @@ async function syncing(store: MessageStore): Promise<void> {
   const browserStore = await IndexedDbStore.open('mail');
   console.log((await browserStore.list()).length);
 }
+async function parsing(client: Pop3Client, raw: Uint8Array): Promise<void> {
+  const message: ParsedMessage = await client.retrieveMessage(1);
+  console.log(message.subject, message.from[0]?.name ?? message.from[0]?.address, message.date, message.text?.length);
+  for (const a of message.attachments) console.log(a.filename, a.contentType, a.size, a.content().length);
+  const logo: Attachment | null = message.resolveCid('cid:logo@example.org');
+  for (const d of message.damage) console.log(d.kind, d.partId, d.offset);
+  console.log(logo?.sha256, message.parts.children.map((p) => p.partId), JSON.stringify(message.toJSON()));
+  message.close();
+  const streamed = await parseMessage(client.retrieveStream(2));
+  console.log((await parseMessage(raw)).html, streamed.content('1').length);
+}
 void example;
 void syncing;
+void parsing;
