@@ -33,6 +33,10 @@ const USAGE = `usage: pop3-bridge --allow HOST:PORT[,PORT...] [options]
   --max-frame BYTES          largest WebSocket message from a client (default 262144)
   --high-water-mark BYTES    bytes held per session for a slow reader (default 524288)
   --drain MS                 graceful shutdown time on SIGTERM (default 10000)
+  --headers-timeout MS       a connection's HTTP request (and TLS handshake) must arrive within (default 10000)
+  --max-pending N            connections still sending their request, in all (default: --max-sessions)
+  --max-pending-per-ip N     ... per client address (default: 2 x --max-sessions-per-ip)
+  --ping-interval MS         ping clients this often, drop those that stop answering; 0: off (default 30000)
   --no-metrics               do not serve GET /metrics
   --help                     this text
 `;
@@ -56,6 +60,10 @@ const FLAGS = {
   'max-frame': { type: 'string' },
   'high-water-mark': { type: 'string' },
   drain: { type: 'string' },
+  'headers-timeout': { type: 'string' },
+  'max-pending': { type: 'string' },
+  'max-pending-per-ip': { type: 'string' },
+  'ping-interval': { type: 'string' },
   'no-metrics': { type: 'boolean' },
   help: { type: 'boolean' },
 };
@@ -68,6 +76,10 @@ const NUMBERS = {
   'max-frame': 'maxFrameBytes',
   'high-water-mark': 'highWaterMark',
   drain: 'drainMs',
+  'headers-timeout': 'headersTimeoutMs',
+  'max-pending': 'maxPendingConnections',
+  'max-pending-per-ip': 'maxPendingConnectionsPerIp',
+  'ping-interval': 'pingIntervalMs',
 };
 
 /**

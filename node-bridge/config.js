@@ -29,10 +29,19 @@ export const DEFAULTS = Object.freeze({
   highWaterMark: 512 * 1024,   // per session, bytes waiting for a slow WebSocket reader
   closeTimeoutMs: 5_000,       // waiting for the client's close frame
   drainMs: 10_000,             // CLI: graceful shutdown time
+  headersTimeoutMs: 10_000,    // from TCP accept to a complete HTTP request (TLS handshake included)
+  maxPendingConnections: null,       // connections whose request has not arrived in full yet; null: maxSessions
+  maxPendingConnectionsPerIp: null,  // ... per client address (IPv6: per /64); null: 2 x maxSessionsPerIp
+  pingIntervalMs: 30_000,      // ping clients this often; drop one that leaves a ping unanswered (heartbeat.js); 0: off
   metrics: true,
 });
 
-const NUMBER_KEYS = ['maxSessions', 'maxSessionsPerIp', 'connectTimeoutMs', 'idleTimeoutMs', 'maxFrameBytes', 'highWaterMark', 'closeTimeoutMs', 'drainMs'];
+const NUMBER_KEYS = [
+  'maxSessions', 'maxSessionsPerIp', 'connectTimeoutMs', 'idleTimeoutMs', 'maxFrameBytes', 'highWaterMark', 'closeTimeoutMs', 'drainMs',
+  'headersTimeoutMs', 'maxPendingConnections', 'maxPendingConnectionsPerIp', 'pingIntervalMs',
+];
+// Keys where 0 means "none" (no drain time; no pings).
+const ZERO_ALLOWED = new Set(['drainMs', 'pingIntervalMs']);
 const LIBRARY_KEYS = new Set([
   ...Object.keys(DEFAULTS), 'allow', 'allowPrivate', 'tokens', 'tls', 'trustProxy', 'log', 'onRelay', 'lookup',
 ]);
@@ -50,9 +59,11 @@ export function resolveOptions(options = {}) {
     if (!LIBRARY_KEYS.has(key)) throw new Error(`unknown bridge option "${key}"`);
   }
   const settings = { ...DEFAULTS, ...options };
+  settings.maxPendingConnections ??= settings.maxSessions;
+  settings.maxPendingConnectionsPerIp ??= 2 * settings.maxSessionsPerIp;
   for (const key of NUMBER_KEYS) {
     const value = settings[key];
-    if (!Number.isSafeInteger(value) || value < (key === 'drainMs' ? 0 : 1)) {
+    if (!Number.isSafeInteger(value) || value < (ZERO_ALLOWED.has(key) ? 0 : 1)) {
       throw new Error(`${key} must be a positive integer, not ${JSON.stringify(value)}`);
     }
   }

@@ -33,6 +33,20 @@ export interface BridgeOptions {
   closeTimeoutMs?: number;
   /** Default of close({ drainMs }). Default 10000. */
   drainMs?: number;
+  /**
+   * A connection must deliver its complete HTTP request (for wss, after the TLS handshake)
+   * within this many ms of being accepted, or it is answered 408 and closed. Default 10000.
+   */
+  headersTimeoutMs?: number;
+  /** Connections whose request has not arrived in full yet, in all; beyond, new ones are closed at once. Default: maxSessions. */
+  maxPendingConnections?: number | null;
+  /** The same per client address (IPv6: per /64); trusted proxies are exempt. Default: 2 x maxSessionsPerIp. */
+  maxPendingConnectionsPerIp?: number | null;
+  /**
+   * Ping each client this often; one that stops answering is dropped after one to two
+   * intervals (longer while it may still be reading data sent to it). 0: no pings. Default 30000.
+   */
+  pingIntervalMs?: number;
   /** Accept WebSocket upgrades on this path only. Default: any path. */
   path?: string | null;
   /** Proxies (IP addresses) whose X-Forwarded-For names the client. */
@@ -52,7 +66,7 @@ export interface BridgeOptions {
 /** One log record; `event: 'session'` records end a session. */
 export interface LogRecord {
   time: string;
-  event: 'listening' | 'session' | 'closing' | 'closed' | 'error' | string;
+  event: 'listening' | 'session' | 'rejected' | 'closing' | 'closed' | 'error' | string;
   [field: string]: unknown;
 }
 
@@ -71,12 +85,30 @@ export interface SessionRecord extends LogRecord {
   closedBy: 'client' | 'target' | 'bridge';
 }
 
+/** Why a connection was turned away before it became a WebSocket (docs/bridge.md, "Abuse handling"). */
+export type RejectionReason =
+  | 'pending_per_ip' | 'pending_total' | 'header_timeout' | 'headers_too_large' | 'uri_too_long'
+  | 'bad_request' | 'not_found' | 'flood' | 'shutting_down';
+
+/** Summary of the connections turned away in one window (at most one record per second). */
+export interface RejectedRecord extends LogRecord {
+  event: 'rejected';
+  windowMs: number;
+  counts: Partial<Record<RejectionReason, number>>;
+  /** The addresses turned away most (at most 10), with their counts. */
+  clients: Record<string, number>;
+}
+
 export interface BridgeMetrics {
   connectionsActive: number;
   connectionsTotal: number;
   sessionsActive: number;
   sessionsTotal: number;
   refusals: Record<'target_not_allowed' | 'private_address' | 'origin_not_allowed' | 'bad_token' | 'too_many_connections' | 'connect_failed', number>;
+  /** Connections whose HTTP request has not arrived in full yet. */
+  pendingConnections: number;
+  /** Connections turned away before the WebSocket upgrade, by reason. */
+  rejectedConnections: Record<RejectionReason, number>;
   closes: Record<string, number>;
   bytesClientToTarget: number;
   bytesTargetToClient: number;
@@ -119,7 +151,7 @@ export function parseTarget(text: string): { host: string; kind: 'name' | 'ipv4'
 export function parseRule(rule: AllowRule, defaults?: { allowPrivate?: boolean }): {
   host: string; kind: 'name' | 'ipv4' | 'ipv6'; wildcard: boolean; ports: Set<number>; allowPrivate: boolean; text: string;
 };
-export const DEFAULTS: Readonly<Required<Pick<BridgeOptions, 'origins' | 'allowMissingOrigin' | 'maxSessions' | 'maxSessionsPerIp' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'maxFrameBytes' | 'highWaterMark' | 'closeTimeoutMs' | 'drainMs' | 'metrics'>> & { path: null }>;
+export const DEFAULTS: Readonly<Required<Pick<BridgeOptions, 'origins' | 'allowMissingOrigin' | 'maxSessions' | 'maxSessionsPerIp' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'maxFrameBytes' | 'highWaterMark' | 'closeTimeoutMs' | 'drainMs' | 'headersTimeoutMs' | 'pingIntervalMs' | 'metrics'>> & { path: null; maxPendingConnections: null; maxPendingConnectionsPerIp: null }>;
 export function readConfigFile(file: string): Record<string, unknown>;
 export function configToOptions(config: Record<string, unknown>): { options: BridgeOptions; listen: { host: string; port: number }; drainMs: number };
 export function parseListen(text: string): { host: string; port: number };

@@ -28,6 +28,14 @@
  * @property {number} [highWaterMark=524288] bytes held per session for a slow reader
  * @property {number} [closeTimeoutMs=5000] wait for the client's close frame
  * @property {number} [drainMs=10000] default of close({ drainMs })
+ * @property {number} [headersTimeoutMs=10000] a connection's complete HTTP request (and TLS
+ *   handshake) must arrive within this long of the accept; 408 and closed otherwise
+ * @property {number | null} [maxPendingConnections] connections still sending their request, in
+ *   all (default: maxSessions); beyond, new connections are closed at once
+ * @property {number | null} [maxPendingConnectionsPerIp] the same per client address (default:
+ *   2 x maxSessionsPerIp); trusted proxies are exempt
+ * @property {number} [pingIntervalMs=30000] ping clients this often and drop those that stop
+ *   answering; 0: no pings
  * @property {string | null} [path=null] accept WebSocket upgrades on this path only
  * @property {string[]} [trustProxy] proxies whose X-Forwarded-For names the client
  * @property {{cert: string | Buffer, key: string | Buffer}} [tls] serve wss:// directly

@@ -5,6 +5,22 @@
  */
 import { refusalLabel } from './close-codes.js';
 
+/**
+ * Why a connection was turned away before it became a WebSocket (so without a close code):
+ * pending-connections.js and server.js. Fixed, so the label set is bounded.
+ */
+export const REJECTION_REASONS = Object.freeze([
+  'pending_per_ip',     // too many connections from one address still sending their request
+  'pending_total',      // too many such connections in all
+  'header_timeout',     // the request (or TLS handshake) was not complete within headersTimeoutMs: 408
+  'headers_too_large',  // request line + headers over the limit: 431
+  'uri_too_long',       // request target over the limit: 414
+  'bad_request',        // not HTTP, or a URL that cannot be parsed: 400
+  'not_found',          // an upgrade on another path than `path`: 404
+  'flood',              // the flood guard: too many WebSockets from the address or in all: 503
+  'shutting_down',      // an upgrade while closing: 503
+]);
+
 export class Metrics {
   connectionsTotal = 0;
   sessionsTotal = 0;
@@ -13,10 +29,11 @@ export class Metrics {
   peakBufferedBytes = 0;
   refusals = Object.fromEntries(Object.values(refusalLabel).map((label) => [label, 0]));
   closes = new Map();  // close code -> count
+  rejections = Object.fromEntries(REJECTION_REASONS.map((reason) => [reason, 0]));
   #live;
 
   /**
-   * @param {() => {connectionsActive: number, sessionsActive: number, bufferedBytes: number}} live
+   * @param {() => {connectionsActive: number, sessionsActive: number, bufferedBytes: number, pendingConnections: number}} live
    *   reads the gauges from the live sessions when asked
    */
   constructor(live) {
@@ -26,6 +43,11 @@ export class Metrics {
   refused(code) {
     const label = refusalLabel[code];
     if (label) this.refusals[label]++;
+  }
+
+  /** A connection turned away before the upgrade (REJECTION_REASONS). */
+  rejected(reason) {
+    if (reason in this.rejections) this.rejections[reason]++;
   }
 
   closed(code) {
@@ -46,6 +68,8 @@ export class Metrics {
       sessionsActive: live.sessionsActive,
       sessionsTotal: this.sessionsTotal,
       refusals: { ...this.refusals },
+      pendingConnections: live.pendingConnections,
+      rejectedConnections: { ...this.rejections },
       closes: Object.fromEntries([...this.closes].sort((a, b) => a[0] - b[0])),
       bytesClientToTarget: this.bytesClientToTarget,
       bytesTargetToClient: this.bytesTargetToClient,
@@ -69,6 +93,9 @@ export class Metrics {
     metric('pop3_bridge_sessions_total', 'counter', 'Sessions that connected to their target since start.', [['', s.sessionsTotal]]);
     metric('pop3_bridge_refusals_total', 'counter', 'Connections refused, by reason.',
       Object.entries(s.refusals).map(([reason, n]) => [`{reason="${reason}"}`, n]));
+    metric('pop3_bridge_pending_connections', 'gauge', 'Connections whose HTTP request (upgrade) has not arrived in full yet.', [['', s.pendingConnections]]);
+    metric('pop3_bridge_rejected_connections_total', 'counter', 'Connections turned away before the WebSocket upgrade, by reason.',
+      Object.entries(s.rejectedConnections).map(([reason, n]) => [`{reason="${reason}"}`, n]));
     metric('pop3_bridge_closes_total', 'counter', 'Connections ended, by WebSocket close code.',
       Object.entries(s.closes).map(([code, n]) => [`{code="${code}"}`, n]));
     metric('pop3_bridge_bytes_total', 'counter', 'Bytes relayed, by direction.', [

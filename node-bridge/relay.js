@@ -7,15 +7,31 @@
  *     not yet taken by the kernel (ws.bufferedAmount), the TCP socket is paused; it resumes
  *     when a send completes and the level is at or below half of that. At most one TCP read
  *     (up to 256 KiB, see connector.js) more than the mark is held.
+ *     Backpressure also counts frames, not only bytes: each send the kernel has not taken
+ *     costs a hundred bytes or more of bookkeeping whatever its size, so a target sending in
+ *     tiny pieces to a client that does not read would otherwise make the bridge hold many
+ *     times the mark. Past MAX_UNSENT_FRAMES unsent frames the TCP socket is paused too.
  *   client -> target: when socket.write() returns false (the TCP write buffer is full), the
- *     WebSocket is paused (ws.pause(): it stops reading its socket) until 'drain'.
+ *     WebSocket is paused (ws.pause(): it stops reading its socket) until 'drain'. Messages
+ *     smaller than SMALL_MESSAGE are gathered and written together: ws hands over every message
+ *     of one socket read in one go, and a queued write, like an unsent frame, costs its
+ *     bookkeeping whatever its size - a client sending 1-byte messages to a slow target would
+ *     otherwise make the bridge hold megabytes while its byte count says kilobytes.
  *   before the target is connected: the client's first bytes (a TLS ClientHello is sent at once)
- *     are held, up to `highWaterMark`; past that the WebSocket is paused.
+ *     are held, up to `highWaterMark`, small messages copied together into STAGING_BYTES
+ *     buffers; past that the WebSocket is paused.
  *
  * The relay also keeps the idle timer (no byte in either direction for `idleTimeoutMs`) and
  * counts bytes. It never looks inside the bytes; `onRelay` lets tests see exactly what crossed.
  * Ending the WebSocket side and logging are the session's business (session.js).
  */
+
+/** Messages below this size are gathered into one write. */
+export const SMALL_MESSAGE = 4096;
+/** Size of the buffers that gather small messages held before the target is connected. */
+const STAGING_BYTES = 16 * 1024;
+/** Frames to the client the kernel has not taken yet, before the target is paused. */
+export const MAX_UNSENT_FRAMES = 1024;
 
 export class Relay {
   #ws;
@@ -25,8 +41,11 @@ export class Relay {
   #onRelay;
   #metrics;
   #events;
-  #early = [];
+  #early = [];  // [{buffer, length, staging}] held before the target is connected
   #earlyBytes = 0;
+  #small = [];  // small messages of the current socket read, written together
+  #smallBytes = 0;
+  #unsentFrames = 0;
   #wsPaused = false;
   #awaitingDrain = false;
   #tcpPaused = false;
@@ -68,6 +87,11 @@ export class Relay {
     return this.#socket !== null;
   }
 
+  /** False while the relay is not reading the WebSocket (backpressure). */
+  get reading() {
+    return !this.#wsPaused;
+  }
+
   /**
    * Starts relaying over a connected TCP socket; the bytes held so far go first.
    * @param {{socket: import('node:net').Socket, onData(handler: (chunk: Buffer) => void): void}} connection
@@ -86,7 +110,7 @@ export class Relay {
     const early = this.#early;
     this.#early = [];
     this.#earlyBytes = 0;
-    for (const data of early) this.#toTarget(data);
+    for (const { buffer, length } of early) this.#toTarget(buffer.subarray(0, length));
     if (!this.#awaitingDrain) this.#resumeWs();
     this.#touch();
     this.#armIdle();
@@ -94,10 +118,10 @@ export class Relay {
 
   /** Client side closed: the target gets the bytes still buffered, then a FIN; then it must close. */
   endTarget() {
+    this.#flushSmall();  // what the client sent before its close goes first
     this.#stopped = true;
     this.#stopIdle();
-    this.#early = [];
-    this.#earlyBytes = 0;
+    this.#dropHeld();
     if (!this.#socket || this.#socket.destroyed) return;
     this.#socket.end();
     this.#endTimer = setTimeout(() => this.#socket.destroy(), this.closeTimeoutMs);
@@ -108,9 +132,15 @@ export class Relay {
   destroy() {
     this.#stopped = true;
     this.#stopIdle();
+    this.#dropHeld();
+    this.#socket?.destroy();
+  }
+
+  #dropHeld() {
     this.#early = [];
     this.#earlyBytes = 0;
-    this.#socket?.destroy();
+    this.#small = [];
+    this.#smallBytes = 0;
   }
 
   // ---- client -> target ---------------------------------------------------------------------
@@ -124,14 +154,45 @@ export class Relay {
       return;
     }
     this.#touch();
-    if (!this.#socket) {
-      this.#early.push(data);
-      this.#earlyBytes += data.length;
-      this.#metrics.buffered(this.bufferedBytes);
-      if (this.#earlyBytes > this.#highWaterMark) this.#pauseWs();
+    if (data.length < SMALL_MESSAGE) {
+      this.#small.push(data);
+      this.#smallBytes += data.length;
+      // After the last message of this socket read (ws emits them synchronously).
+      if (this.#small.length === 1) queueMicrotask(this.#flushSmall);
+      if (this.#smallBytes < STAGING_BYTES) return;
+    }
+    this.#flushSmall();
+    if (data.length >= SMALL_MESSAGE) this.#forward(data);
+  }
+
+  #flushSmall = () => {
+    if (this.#small.length === 0 || this.#stopped || this.#targetEnded) return;
+    const chunk = this.#small.length === 1 ? this.#small[0] : Buffer.concat(this.#small, this.#smallBytes);
+    this.#small = [];
+    this.#smallBytes = 0;
+    this.#forward(chunk);
+  };
+
+  #forward(data) {
+    if (this.#socket) {
+      this.#toTarget(data);
       return;
     }
-    this.#toTarget(data);
+    // Not connected yet: held, small pieces copied together so that their number stays small.
+    const last = this.#early.at(-1);
+    if (data.length < SMALL_MESSAGE && last?.staging && last.length + data.length <= last.buffer.length) {
+      data.copy(last.buffer, last.length);
+      last.length += data.length;
+    } else if (data.length < SMALL_MESSAGE) {
+      const buffer = Buffer.allocUnsafe(STAGING_BYTES);
+      data.copy(buffer);
+      this.#early.push({ buffer, length: data.length, staging: true });
+    } else {
+      this.#early.push({ buffer: data, length: data.length, staging: false });
+    }
+    this.#earlyBytes += data.length;
+    this.#metrics.buffered(this.bufferedBytes);
+    if (this.#earlyBytes > this.#highWaterMark) this.#pauseWs();
   }
 
   #toTarget(data) {
@@ -169,10 +230,11 @@ export class Relay {
     this.bytesTargetToClient += chunk.length;
     this.#metrics.bytesTargetToClient += chunk.length;
     this.#onRelay?.('target-to-client', chunk);
+    this.#unsentFrames++;
     this.#ws.send(chunk, { binary: true }, this.#afterSend);
     const buffered = this.#ws.bufferedAmount;
     this.#metrics.buffered(buffered + this.#socket.writableLength);
-    if (buffered > this.#highWaterMark && !this.#tcpPaused) {
+    if ((buffered > this.#highWaterMark || this.#unsentFrames > MAX_UNSENT_FRAMES) && !this.#tcpPaused) {
       this.#tcpPaused = true;
       this.#socket.pause();
     }
@@ -180,9 +242,10 @@ export class Relay {
 
   // Called by ws when a message has been handed to the kernel (or failed).
   #afterSend = (err) => {
+    this.#unsentFrames--;
     if (err) return;
     this.#touch();
-    if (this.#tcpPaused && this.#ws.bufferedAmount <= this.#highWaterMark / 2) {
+    if (this.#tcpPaused && this.#ws.bufferedAmount <= this.#highWaterMark / 2 && this.#unsentFrames <= MAX_UNSENT_FRAMES / 2) {
       this.#tcpPaused = false;
       this.#socket?.resume();
     }

@@ -3,6 +3,12 @@
  * sessions (session.js) and answers GET /healthz and GET /metrics. It owns the lifecycle:
  * listen, graceful close (stop accepting, let sessions finish for `drainMs`, then close the rest
  * with 4009), and the shared parts every session uses.
+ *
+ * Before a connection is a WebSocket it is bounded here: pending-connections.js limits how many
+ * may be waiting for their request and for how long; requests larger than MAX_HEADER_BYTES are
+ * answered 431, URLs longer than MAX_URL_LENGTH 414, malformed ones 400; and the flood guard
+ * (limits.js) answers 503 when there are too many WebSockets. Each of these is counted
+ * (metrics.js REJECTION_REASONS) and summed up in the log once a second (RejectionLog).
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -10,13 +16,30 @@ import https from 'node:https';
 import { WebSocketServer } from 'ws';
 
 import { SUBPROTOCOL, TokenCheck, validateToken } from './access-token.js';
-import { clientAddress, limitKey } from './client-address.js';
+import { clientAddress, limitKey, normalizeIp } from './client-address.js';
 import { resolveOptions } from './config.js';
-import { eventRecord, loggerFrom } from './logging.js';
+import { RejectionLog, eventRecord, loggerFrom } from './logging.js';
 import { FloodGuard, SessionLimits } from './limits.js';
 import { Metrics } from './metrics.js';
 import { OriginPolicy } from './origin-policy.js';
+import { PendingConnections } from './pending-connections.js';
 import { Session } from './session.js';
+
+/** Request line plus headers, in bytes (Node's default; a WebSocket upgrade needs well under 2 KiB, plus any cookies). */
+export const MAX_HEADER_BYTES = 16 * 1024;
+/** The request target (path and query: the target is at most 300 characters). */
+export const MAX_URL_LENGTH = 2048;
+/**
+ * Fragments of one WebSocket message. Each costs some 115 bytes of bookkeeping in ws whatever
+ * its size, so 1-byte fragments could make a message of `maxFrameBytes` cost many times that;
+ * clients do not fragment (browsers and ws send a message as one frame) or use large fragments.
+ */
+export const MAX_FRAGMENTS = 1024;
+
+/** How long a refused connection may take to close its side after the answer. */
+const REJECT_LINGER_MS = 1000;
+
+const STATUS_TEXT = { 400: 'Bad Request', 404: 'Not Found', 408: 'Request Timeout', 414: 'URI Too Long', 431: 'Request Header Fields Too Large', 503: 'Service Unavailable' };
 
 /** The request's URL, or null when it cannot be parsed (the request is then refused). */
 function requestUrl(request) {
@@ -46,8 +69,15 @@ export function createBridge(options) {
       bufferedBytes += s.bufferedBytes;
       if (s.relaying) sessionsActive++;
     }
-    return { connectionsActive: sessions.size, sessionsActive, bufferedBytes };
+    return { connectionsActive: sessions.size, sessionsActive, bufferedBytes, pendingConnections: pending.size };
   });
+  const rejectionLog = new RejectionLog(log);
+  const rejected = (reason, client) => {
+    metrics.rejected(reason);
+    // A wrong path or an upgrade during shutdown is not abuse: counted, not logged.
+    if (reason !== 'not_found' && reason !== 'shutting_down') rejectionLog.note(reason, client);
+  };
+  const pending = new PendingConnections(settings, { rejected });
   const ctx = {
     settings,
     metrics,
@@ -62,28 +92,71 @@ export function createBridge(options) {
     },
   };
   const floodGuard = new FloodGuard(settings);
+  const answered = new WeakSet();  // sockets refused with an HTTP status
 
   const wss = new WebSocketServer({
     noServer: true,
     clientTracking: false,
     maxPayload: settings.maxFrameBytes,
+    maxFragments: MAX_FRAGMENTS,
     perMessageDeflate: false,  // ciphertext does not compress; compression only costs memory
     closeTimeout: settings.closeTimeoutMs,
+    // The session answers pings itself (heartbeat.js): it can say why it drops a ping flood.
+    autoPong: false,
+    // All messages of one socket read are emitted in one go, so the relay can write them to the
+    // target as one chunk (relay.js).
+    allowSynchronousEvents: true,
     // Echo "pop3-bridge" (browsers fail a handshake whose offered protocols get no answer);
     // never echo the token subprotocol.
     handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
   });
 
+  // Node's own limits stay as a second line, a little later than pending-connections.js (which
+  // is exact, counts and logs): the TLS handshake time-out (120 s by default) and the header
+  // time-outs (only checked every 30 s).
+  const backstopMs = settings.headersTimeoutMs + 5_000;
+  const serverOptions = { maxHeaderSize: MAX_HEADER_BYTES };
   const server = settings.tls
-    ? https.createServer({ cert: settings.tls.cert, key: settings.tls.key, minVersion: 'TLSv1.2' })
-    : http.createServer();
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 15_000;
+    ? https.createServer({
+      ...serverOptions, cert: settings.tls.cert, key: settings.tls.key, minVersion: 'TLSv1.2', handshakeTimeout: backstopMs,
+    })
+    : http.createServer(serverOptions);
+  server.headersTimeout = settings.headersTimeoutMs;
+  server.requestTimeout = backstopMs;
+  server.on('connection', (socket) => pending.accept(socket));
+  if (settings.tls) server.on('secureConnection', (socket) => pending.secured(socket));
   server.on('request', (request, response) => answerHttp(request, response));
   server.on('upgrade', (request, socket, head) => upgrade(request, socket, head));
-  server.on('clientError', (err, socket) => socket.destroy());
+  server.on('clientError', (err, socket) => refuseBadRequest(err, socket));
+
+  // Requests Node's parser refused (too large, malformed) or timed out: answered, then closed.
+  function refuseBadRequest(err, socket) {
+    if (answered.has(socket)) return undefined;
+    const client = normalizeIp(socket.remoteAddress);
+    if (err.code === 'HPE_HEADER_OVERFLOW') {
+      rejected('headers_too_large', client);
+      return rejectUpgrade(socket, 431);
+    }
+    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {  // Node's own (backstop) header time-out
+      rejected('header_timeout', client);
+      return rejectUpgrade(socket, 408);
+    }
+    if (typeof err.code === 'string' && err.code.startsWith('HPE_')) {
+      rejected('bad_request', client);
+      return rejectUpgrade(socket, 400);
+    }
+    socket.destroy();  // ECONNRESET and the like: nobody to answer
+    return undefined;
+  }
 
   function answerHttp(request, response) {
+    pending.requestReceived(request.socket);
+    response.once('finish', () => pending.responseSent(request.socket));
+    if (request.url.length > MAX_URL_LENGTH) {
+      rejected('uri_too_long', normalizeIp(request.socket.remoteAddress));
+      response.writeHead(414, { 'content-type': 'text/plain', 'cache-control': 'no-store', connection: 'close' });
+      return response.end('uri too long\n');
+    }
     const pathname = requestUrl(request)?.pathname;
     const send = (status, type, body) => {
       response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
@@ -100,21 +173,46 @@ export function createBridge(options) {
     return send(404, 'text/plain', 'not found\n');
   }
 
-  function rejectUpgrade(socket, status, text) {
-    socket.once('finish', () => socket.destroy());
+  // Answers with an HTTP status and closes. The socket is not destroyed at once: unread bytes
+  // of the request would make the kernel reset the connection, and the reset can overtake the
+  // answer. It closes when the client does, or after REJECT_LINGER_MS, reading and dropping
+  // whatever the client still sends; until then it still counts as a pending connection.
+  function rejectUpgrade(socket, status) {
+    if (answered.has(socket)) return;  // Node's parser reports every further chunk of a bad request
+    answered.add(socket);
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const timer = setTimeout(() => socket.destroy(), REJECT_LINGER_MS);
+    timer.unref?.();
+    socket.once('close', () => clearTimeout(timer));
+    socket.once('end', () => socket.destroy());
+    socket.resume();
+    const text = STATUS_TEXT[status];
     socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length + 1}\r\n\r\n${text}\n`);
   }
 
   function upgrade(request, socket, head) {
+    // The request is complete; the connection counts as pending until it is a WebSocket (a
+    // refused one until it has closed, within a second).
+    pending.requestReceived(socket);
     socket.on('error', () => socket.destroy());
-    if (closing) return rejectUpgrade(socket, 503, 'Service Unavailable');
+    const peer = normalizeIp(socket.remoteAddress);
+    const refuse = (status, reason, client = peer) => {
+      rejected(reason, client);
+      rejectUpgrade(socket, status);
+    };
+    if (closing) return refuse(503, 'shutting_down');
+    if (request.url.length > MAX_URL_LENGTH) return refuse(414, 'uri_too_long');
     const url = requestUrl(request);
-    if (!url) return rejectUpgrade(socket, 400, 'Bad Request');
-    if (settings.path !== null && url.pathname !== settings.path) return rejectUpgrade(socket, 404, 'Not Found');
+    if (!url) return refuse(400, 'bad_request');
+    if (settings.path !== null && url.pathname !== settings.path) return refuse(404, 'not_found');
     const client = clientAddress(request, settings.trustProxy);
     const key = limitKey(client);
-    if (!floodGuard.enter(key)) return rejectUpgrade(socket, 503, 'Service Unavailable');
+    if (!floodGuard.enter(key)) return refuse(503, 'flood', client);
     socket.once('close', () => floodGuard.leave(key));
+    pending.upgraded(socket);
     wss.handleUpgrade(request, socket, head, (ws) => {
       metrics.connectionsTotal++;
       const session = new Session(ws, request, { client, limitKey: key, url }, ctx);
@@ -160,6 +258,7 @@ export function createBridge(options) {
         log(eventRecord('closing', { sessions: sessions.size, drainMs }));
         const serverClosed = new Promise((resolve) => server.close(() => resolve()));
         server.closeIdleConnections?.();
+        pending.closeWaiting();  // connections still sending (or not sending) a request
         const drained = new Promise((resolve) => {
           allEnded = resolve;
           if (sessions.size === 0) resolve();
@@ -170,6 +269,7 @@ export function createBridge(options) {
         for (const session of sessions) session.shutdown();
         await drained;
         await serverClosed;
+        rejectionLog.flush();
         log(eventRecord('closed', { sessionsTotal: metrics.sessionsTotal }));
       })();
       return closing;

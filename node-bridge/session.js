@@ -8,7 +8,8 @@
  *      to one of exactly the checked addresses (4006 when it cannot be made in
  *      `connectTimeoutMs`, name resolution included);
  *   3. relaying (relay.js) until either side closes (4008 when the target does), the idle time-
- *      out (4007) or shutdown (4009);
+ *      out (4007), shutdown (4009), or the heartbeat (heartbeat.js) finds the client gone (1006)
+ *      or flooding pings (1008);
  *   4. one log line (logging.js) and the metrics.
  *
  * Refusals come after the upgrade on purpose: a browser cannot read an HTTP error status of a
@@ -18,6 +19,7 @@ import { CloseCode, closeReason } from './close-codes.js';
 import { checkAddresses } from './address-policy.js';
 import { offeredProtocols } from './access-token.js';
 import { connectToTarget } from './connector.js';
+import { Heartbeat, MAX_UNSENT_PONGS } from './heartbeat.js';
 import { Relay } from './relay.js';
 import { resolveTarget } from './resolver.js';
 import { parseTarget, sanitizeForReason } from './target.js';
@@ -26,6 +28,16 @@ import { eventRecord, sessionRecord } from './logging.js';
 let nextId = 1;
 
 const duration = (ms) => (ms < 10_000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
+
+// ws's errors (it has already sent the close frame with this code): the code and the start of
+// the reason logged for each. Anything else is a protocol error, 1002.
+const WS_ERRORS = {
+  WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: CloseCode.FRAME_TOO_LARGE,       // a message over maxFrameBytes
+  WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH: CloseCode.FRAME_TOO_LARGE,  // a length over 2^53 - 1
+  WS_ERR_TOO_MANY_BUFFERED_PARTS: 1008,                               // too many fragments
+  WS_ERR_INVALID_UTF8: 1007,
+};
+const WS_ERROR_REASONS = { 1007: 'invalid data', 1008: 'policy violation', 1002: 'protocol error' };
 
 export class Session {
   id = nextId++;
@@ -36,6 +48,7 @@ export class Session {
   #limitKey;
   #url;
   #relay;
+  #heartbeat;
   #started = Date.now();
   #abort = new AbortController();
   #slot = false;
@@ -70,13 +83,21 @@ export class Session {
         this.#maybeFinish();
       },
     });
+    this.#heartbeat = new Heartbeat(ws, settings, {
+      listening: () => this.#relay.reading,
+      sentBytes: () => this.#relay.bytesTargetToClient - ws.bufferedAmount,
+      gone: () => this.#drop(1006, `the client stopped answering pings (sent every ${duration(settings.pingIntervalMs)})`),
+      pingFlood: () => this.#drop(1008, `ping flood: ${MAX_UNSENT_PONGS} answers waiting to be sent`),
+    });
     ws.on('error', (err) => {
-      // ws has already sent its close frame (1009 for an oversized frame, 1002 otherwise).
-      const tooLarge = err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
-      this.#noteClose(tooLarge ? CloseCode.FRAME_TOO_LARGE : 1002, tooLarge ? 'frame too large' : `protocol error: ${err.message}`, 'bridge');
+      // ws has already sent its close frame with this code.
+      const code = WS_ERRORS[err.code] ?? 1002;
+      this.#heartbeat.stop();
+      this.#noteClose(code, code === CloseCode.FRAME_TOO_LARGE ? 'frame too large' : `${WS_ERROR_REASONS[code]}: ${err.message}`, 'bridge');
       this.#relay.destroy();
     });
     ws.on('close', (code, reason) => {
+      this.#heartbeat.stop();
       this.#wsClosed = true;
       this.#abort.abort();
       // The client closed first (or went away): its code stands, and the target gets a FIN.
@@ -98,6 +119,7 @@ export class Session {
 
   /** Runs the checks, connects and starts relaying. Never throws: failures close the WebSocket. */
   async start() {
+    this.#heartbeat.start();
     try {
       await this.#run();
     } catch (err) {
@@ -185,10 +207,21 @@ export class Session {
     this.#closing = true;
     const text = closeReason(reason);
     this.#noteClose(code, text, by);
+    this.#heartbeat.stop();
     this.#abort.abort();
     if (by !== 'target') this.#relay.destroy();
     this.#ws.resume();  // a paused WebSocket would not read the client's close frame
     this.#ws.close(code, text);
+  }
+
+  // Ends the session without a close handshake: the client is gone, or not reading.
+  #drop(code, reason) {
+    if (this.#closing || this.#wsClosed) return;
+    this.#closing = true;
+    this.#noteClose(code, reason, 'bridge');
+    this.#abort.abort();
+    this.#relay.destroy();
+    this.#ws.terminate();
   }
 
   #maybeFinish() {

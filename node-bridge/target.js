@@ -6,8 +6,10 @@
  *
  * - host names: LDH labels (letters, digits, hyphens; 1-63 characters, no leading or trailing
  *   hyphen), at most 253 characters, compared in lower case, one trailing dot dropped. A name
- *   whose last label is all digits is refused: resolvers read "127.1" or "2130706433" as IPv4
- *   addresses, which must only ever be written as dotted quads.
+ *   whose last label is a number - all digits, or "0x" and hex digits - is refused: resolvers
+ *   (inet_aton) read "127.1", "2130706433", "0x7f000001" or "127.0.0.0x1" as IPv4 addresses,
+ *   which must only ever be written as dotted quads. (The WHATWG URL parser draws the same
+ *   line: such a host "ends in a number".)
  * - IPv4: four decimal octets ("10.0.0.1"; no "010.0.0.1", no "0x7f.1").
  * - IPv6: in brackets ("[2001:db8::1]"), no zone id; kept in its canonical compressed form.
  * - port: 1-65535, decimal, no leading zeros.
@@ -52,7 +54,7 @@ export function parseHost(text) {
   if (name.length === 0 || name.length > 253) return null;
   const labels = name.split('.');
   if (!labels.every((label) => LABEL.test(label))) return null;
-  if (/^[0-9]+$/.test(labels[labels.length - 1])) return null;
+  if (/^(?:[0-9]+|0x[0-9a-f]*)$/.test(labels[labels.length - 1])) return null;
   return { host: name, kind: 'name' };
 }
 
