@@ -4,39 +4,14 @@
 
 #include <string>
 
+#include "pop3/utf8.hpp"
+
 namespace pop3::bindings {
 
 using emscripten::val;
 using namespace pop3::protocol;
 
 namespace {
-
-// Length of the valid UTF-8 sequence at `s[i]`, or 0 if it is invalid (overlongs, surrogates
-// and code points above U+10FFFF included).
-std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  if (b0 < 0x80) return 1;
-  std::size_t n;
-  unsigned min;
-  unsigned cp;
-  if ((b0 & 0xe0) == 0xc0) {
-    n = 2, min = 0x80, cp = b0 & 0x1f;
-  } else if ((b0 & 0xf0) == 0xe0) {
-    n = 3, min = 0x800, cp = b0 & 0x0f;
-  } else if ((b0 & 0xf8) == 0xf0) {
-    n = 4, min = 0x10000, cp = b0 & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k) {
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xc0) != 0x80) return 0;
-    cp = (cp << 6) | (b & 0x3f);
-  }
-  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
-  return n;
-}
 
 val number_or_undefined(const std::optional<std::uint32_t>& v) {
   return v ? val(*v) : val::undefined();
@@ -99,7 +74,7 @@ val text(std::string_view bytes) {
   std::string clean;
   clean.reserve(bytes.size());
   for (std::size_t i = 0; i < bytes.size();) {
-    const std::size_t n = utf8_sequence(bytes, i);
+    const std::size_t n = pop3::utf8_sequence_length(bytes, i);
     if (n == 0 || bytes[i] == '\0') {
       clean += "\xEF\xBF\xBD";
       i += 1;

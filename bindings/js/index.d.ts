@@ -421,25 +421,9 @@ export interface ParsedMessageData {
   damage: MimeDamage[];
 }
 
-/** A message parsed by the MIME module (GMime in WASM). Call close() when done. */
-export declare class ParsedMessage implements ParsedMessageData {
-  headers: { name: string; value: string }[];
-  subject: string | null;
-  from: MailAddress[];
-  sender: MailAddress[];
-  replyTo: MailAddress[];
-  to: MailAddress[];
-  cc: MailAddress[];
-  bcc: MailAddress[];
-  date: string | null;
-  messageId: string | null;
-  inReplyTo: string | null;
-  references: string[];
-  text: string | null;
-  html: string | null;
-  attachments: Attachment[];
-  parts: MimePart;
-  damage: MimeDamage[];
+/** A message parsed by the MIME module (GMime in WASM): the fields of ParsedMessageData. Call close() when done. */
+export interface ParsedMessage extends ParsedMessageData {}
+export declare class ParsedMessage {
   /** The decoded bytes of part `partId`; throws INVALID_ARGUMENT for an unknown part. */
   content(partId: string): Uint8Array;
   /** The attachment with Content-ID `cid` ("cid:" and angle brackets optional), or null. */

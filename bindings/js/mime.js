@@ -4,33 +4,16 @@
  * apps that never parse messages never download it.
  */
 import { Pop3Error } from './errors.js';
-
-let mimePromise;
-
-async function readBinary(url) {
-  if (url.protocol === 'file:') {
-    const { readFile } = await import('node:fs/promises');
-    return readFile(url);
-  }
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`could not load ${url}: HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
-}
+import { loadOnce, readBinary } from './wasm-module.js';
 
 /** Loads (once) the MIME WASM module. */
-export function loadMime() {
-  mimePromise ??= (async () => {
-    const [{ default: createPop3Mime }, wasmBinary] = await Promise.all([
-      import('./wasm/pop3-mime.mjs'),
-      readBinary(new URL('./wasm/pop3-mime.wasm', import.meta.url)),
-    ]);
-    return createPop3Mime({ wasmBinary });
-  })();
-  mimePromise.catch(() => {
-    mimePromise = undefined;
-  });
-  return mimePromise;
-}
+export const loadMime = loadOnce(async () => {
+  const [{ default: createPop3Mime }, wasmBinary] = await Promise.all([
+    import('./wasm/pop3-mime.mjs'),
+    readBinary(new URL('./wasm/pop3-mime.wasm', import.meta.url)),
+  ]);
+  return createPop3Mime({ wasmBinary });
+});
 
 // The WASM-side document is freed by close(); this frees it if an app forgets.
 const registry = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry((doc) => doc.delete()) : null;

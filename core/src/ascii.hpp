@@ -13,6 +13,17 @@ constexpr char to_upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<ch
 constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
 constexpr bool is_printable(char c) { return c >= 0x21 && c <= 0x7e; }
 
+// The value of a digit of base64's standard alphabet (RFC 4648 table 1), or -1. RFC 2047's "B"
+// encoding and UTF-7's modified base64 (RFC 2152) share it.
+constexpr int base64_digit(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
 inline bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {

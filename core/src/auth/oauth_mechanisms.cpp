@@ -1,25 +1,11 @@
 // XOAUTH2 (Google's, also Microsoft's) and OAUTHBEARER (RFC 7628): a bearer token in one message.
 // On failure the server sends its JSON error as a challenge; the client acknowledges it and the
 // server answers -ERR. The JSON is kept so that the caller learns why (e.g. "invalid_token").
+#include "auth/gs2_saslname.hpp"
 #include "pop3/auth/mechanisms.hpp"
 
 namespace pop3::auth {
 namespace {
-
-// RFC 5801 saslname: "=" and "," must be escaped in the gs2 header.
-std::string gs2_name(std::string_view name) {
-  std::string out;
-  for (char c : name) {
-    if (c == '=') {
-      out += "=3D";
-    } else if (c == ',') {
-      out += "=2C";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 class BearerMechanism : public SaslMechanism {
  public:
@@ -55,7 +41,7 @@ class Xoauth2 final : public BearerMechanism {
 class OAuthBearer final : public BearerMechanism {
  public:
   OAuthBearer(const Credentials& c, const MechanismContext& context) {
-    message_ = "n,a=" + gs2_name(c.authzid.empty() ? c.user : c.authzid) + ",\x01";
+    message_ = "n,a=" + gs2_saslname(c.authzid.empty() ? c.user : c.authzid) + ",\x01";
     if (!context.host.empty()) message_ += "host=" + context.host + "\x01";
     if (context.port != 0) message_ += "port=" + std::to_string(context.port) + "\x01";
     message_ += "auth=Bearer " + c.access_token + "\x01\x01";

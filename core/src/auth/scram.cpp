@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ascii.hpp"
+#include "auth/gs2_saslname.hpp"
 #include "pop3/auth/base64.hpp"
 #include "pop3/auth/mechanisms.hpp"
 
@@ -38,26 +39,12 @@ std::optional<std::vector<std::pair<char, std::string_view>>> attributes(std::st
   return out;
 }
 
-std::string saslname(std::string_view name) {
-  std::string out;
-  for (char c : name) {
-    if (c == '=') {
-      out += "=3D";
-    } else if (c == ',') {
-      out += "=2C";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 class Scram final : public SaslMechanism {
  public:
   Scram(ScramHash hash, const Credentials& c, std::string nonce)
       : hash_(hash), password_(c.password), nonce_(std::move(nonce)) {
-    gs2_header_ = "n," + (c.authzid.empty() ? std::string() : "a=" + saslname(c.authzid)) + ",";
-    client_first_bare_ = "n=" + saslname(c.user) + ",r=" + nonce_;
+    gs2_header_ = "n," + (c.authzid.empty() ? std::string() : "a=" + gs2_saslname(c.authzid)) + ",";
+    client_first_bare_ = "n=" + gs2_saslname(c.user) + ",r=" + nonce_;
   }
   ~Scram() override {
     OPENSSL_cleanse(password_.data(), password_.size());

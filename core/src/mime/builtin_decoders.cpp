@@ -3,6 +3,8 @@
 #include <array>
 #include <vector>
 
+#include "ascii.hpp"
+
 namespace pop3::mime {
 namespace {
 
@@ -175,15 +177,6 @@ class Utf7Decoder final : public Decoder {
   }
 
  private:
-  static int value(std::uint8_t c) {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  }
-
   void step(std::uint8_t c, std::string& out) {
     if (!in_base64_) {
       if (c == '+') {
@@ -201,7 +194,7 @@ class Utf7Decoder final : public Decoder {
       }
       return;
     }
-    const int v = value(c);
+    const int v = ascii::base64_digit(static_cast<char>(c));
     if (v < 0) {
       if (c == '-' && just_started_) {
         out += '+';  // "+-"

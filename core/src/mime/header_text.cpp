@@ -3,6 +3,7 @@
 #include <optional>
 #include <vector>
 
+#include "ascii.hpp"
 #include "charset_backend.hpp"
 #include "text_decoding.hpp"
 
@@ -18,15 +19,6 @@ int hex_value(char c) {
   return -1;
 }
 
-int base64_value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
 // One word's payload; each word is decoded on its own, so padding ends only its own word.
 std::optional<std::string> decode_base64(std::string_view text) {
   std::string out;
@@ -34,7 +26,7 @@ std::optional<std::string> decode_base64(std::string_view text) {
   int count = 0;
   for (char c : text) {
     if (c == '=') break;
-    const int v = base64_value(c);
+    const int v = ascii::base64_digit(c);
     if (v < 0) return std::nullopt;
     bits = (bits << 6) | static_cast<std::uint32_t>(v);
     count += 6;

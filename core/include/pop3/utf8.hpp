@@ -1,0 +1,37 @@
+// UTF-8 validation shared by the protocol bindings (server text shown to JS) and the MIME module
+// (its JSON). Header-only: the MIME module links no other part of the core.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace pop3 {
+
+// Length of the valid UTF-8 sequence at `s[i]`, or 0 if it is invalid: overlong forms,
+// surrogates and code points above U+10FFFF are invalid (RFC 3629 section 3).
+inline std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  if (b0 < 0x80) return 1;
+  std::size_t n;
+  unsigned min;
+  unsigned cp;
+  if ((b0 & 0xe0) == 0xc0) {
+    n = 2, min = 0x80, cp = b0 & 0x1f;
+  } else if ((b0 & 0xf0) == 0xe0) {
+    n = 3, min = 0x800, cp = b0 & 0x0f;
+  } else if ((b0 & 0xf8) == 0xf0) {
+    n = 4, min = 0x10000, cp = b0 & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k) {
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    if ((b & 0xc0) != 0x80) return 0;
+    cp = (cp << 6) | (b & 0x3f);
+  }
+  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+  return n;
+}
+
+}  // namespace pop3
