@@ -24,6 +24,9 @@ import { simpleParser } from 'mailparser';
 import PostalMime from 'postal-mime';
 
 import { CORPUS_CATEGORIES, corpusCategory, mimeCorpus } from '../../tests/fixtures/mime-corpus.mjs';
+import {
+  attachmentKey, checkExpectation, comparable, fromOracleJson, same, view,
+} from '../../tests/fixtures/mime-view.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const run = promisify(execFile);
@@ -41,46 +44,6 @@ const packageVersion = (name) => JSON.parse(readFileSync(path.join(root, 'node_m
 // ---------------------------------------------------------------------------------------------
 // One shape for every parser
 
-const nonEmpty = (s) => (typeof s === 'string' && s.trim() !== '' ? s : null);
-
-/** Body text compared modulo line ends and trailing whitespace (LF vs CRLF is not a finding). */
-const normalizeBody = (s) => {
-  const v = nonEmpty(s);
-  return v === null ? null : v.replace(/\r\n?/g, '\n').replace(/\s+$/, '');
-};
-
-const normalizeDate = (d) => {
-  if (d === null || d === undefined || d === '') return null;
-  const ms = d instanceof Date ? d.getTime() : Date.parse(d);
-  return Number.isNaN(ms) ? null : ms;
-};
-
-const normalizeMessageId = (id) => {
-  const v = nonEmpty(Array.isArray(id) ? id[0] : id);
-  return v === null ? null : v.trim().replace(/^<|>$/g, '');
-};
-
-const mailbox = ({ name, address }) => ({ name: nonEmpty(name)?.trim() ?? null, address: address ?? '' });
-
-const attachmentKey = (a) => `${a.filename ?? ''}\u0000${a.size}\u0000${a.sha256}\u0000${a.type}`;
-const sortAttachments = (list) => [...list].sort((x, y) => (attachmentKey(x) < attachmentKey(y) ? -1 : 1));
-
-/** The comparison shape. `from` is flat: group members are listed, groups themselves are not. */
-function view({ subject, from, date, messageId, text, html, attachments }) {
-  return {
-    subject: nonEmpty(subject)?.trim() ?? null,
-    from: from.map(mailbox),
-    date: normalizeDate(date),
-    messageId: normalizeMessageId(messageId),
-    text: normalizeBody(text),
-    html: normalizeBody(html),
-    // `type` helps to classify a difference; it is not compared (libraries spell types differently).
-    attachments: sortAttachments(attachments.map((a) => ({ filename: a.filename ?? null, size: a.size, sha256: a.sha256, type: (a.contentType ?? a.mimeType ?? '').toLowerCase() }))),
-  };
-}
-
-/** The MIME module's JSON (native mime-dump or WASM parseMessage) in the comparison shape. */
-export const fromOracleJson = (json) => view({ ...json, from: json.from ?? [], attachments: json.attachments ?? [] });
 
 const flatten = (list) => list.flatMap((a) => (a.group ? a.group : [a]));
 
@@ -192,8 +155,6 @@ export async function findOracle(kind = 'auto') {
 
 export const FIELDS = ['subject', 'from', 'date', 'messageId', 'text', 'html', 'attachments'];
 
-const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
-const comparable = (v, field) => (field === 'attachments' ? v.attachments.map(({ type, ...rest }) => rest).sort((x, y) => (attachmentKey(x) < attachmentKey(y) ? -1 : 1)) : v[field]);
 
 /** Fields in which `a` and `b` differ; a parse error differs from everything but an equal error. */
 function differingFields(a, b) {
@@ -281,26 +242,6 @@ export function categorize(name, field, reference, other) {
   return 'attachment detection (which parts are files)';
 }
 
-/** How a view compares with a corpus message's RFC expectation: the fields it gets wrong. */
-export function checkExpectation(expect, v) {
-  if (!expect) return [];
-  if (v.error) return Object.keys(expect);
-  const wrong = [];
-  for (const [field, want] of Object.entries(expect)) {
-    let got = v[field];
-    let norm = want;
-    if (field === 'text' || field === 'html') norm = normalizeBody(want);
-    if (field === 'subject') norm = nonEmpty(want)?.trim() ?? null;
-    if (field === 'date') norm = normalizeDate(want);
-    if (field === 'from') norm = want.map(mailbox);
-    if (field === 'attachments') {
-      norm = sortAttachments(want);
-      got = comparable(v, 'attachments');
-    }
-    if (!same(got, norm)) wrong.push(field);
-  }
-  return wrong;
-}
 
 const short = (value, max = 70) => {
   if (value === null || value === undefined) return 'null';

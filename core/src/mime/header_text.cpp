@@ -1,5 +1,7 @@
 #include "header_text.hpp"
 
+#include <glib.h>
+
 #include <optional>
 #include <vector>
 
@@ -144,6 +146,40 @@ std::string decode_header_text(std::string_view text, bool* damaged) {
   }
   end_run();
   out += undeclared_text(text.substr(plain_start), damaged);
+  return out;
+}
+
+std::string merge_encoded_word_runs(std::string_view text) {
+  std::string out;
+  std::size_t copied = 0;  // text before this is in `out`
+  std::size_t run_begin = 0;
+  std::size_t run_end = 0;
+  int run_words = 0;
+  auto end_run = [&] {
+    if (run_words >= 2) {
+      out.append(text.substr(copied, run_begin - copied));
+      const std::string utf8 = decode_header_text(text.substr(run_begin, run_end - run_begin));
+      gchar* base64 = g_base64_encode(reinterpret_cast<const guchar*>(utf8.data()), utf8.size());
+      out.append("=?UTF-8?B?").append(base64).append("?=");
+      g_free(base64);
+      copied = run_end;
+    }
+    run_words = 0;
+  };
+  for (std::size_t i = 0; i < text.size();) {
+    const auto word = text[i] == '=' ? encoded_word_at(text, i) : std::nullopt;
+    if (!word) {
+      if (!is_space(text[i])) end_run();
+      ++i;
+      continue;
+    }
+    if (run_words == 0) run_begin = word->begin;
+    run_end = word->end;
+    ++run_words;
+    i = word->end;
+  }
+  end_run();
+  out.append(text.substr(copied));
   return out;
 }
 

@@ -21,4 +21,10 @@ std::string unfold(std::string_view raw);
 // word that cannot be decoded stays as it was written. Sets `*damaged` when bytes were replaced.
 std::string decode_header_text(std::string_view text, bool* damaged = nullptr);
 
+// `text` with every run of two or more adjacent encoded words replaced by one UTF-8 encoded word
+// holding what decode_header_text makes of the run; the rest stays byte for byte. For structured
+// headers (addresses), which GMime must tokenise itself: its phrase decoder has the padding bug
+// above, a single word it reads correctly.
+std::string merge_encoded_word_runs(std::string_view text);
+
 }  // namespace pop3::mime

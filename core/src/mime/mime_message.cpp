@@ -7,6 +7,7 @@
 #include <cstring>
 #include <map>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "charset_backend.hpp"
@@ -26,6 +27,7 @@ struct Ref {
   T* ptr = nullptr;
   Ref() = default;
   explicit Ref(T* p) : ptr(p) {}
+  Ref(Ref&& other) noexcept : ptr(std::exchange(other.ptr, nullptr)) {}
   Ref(const Ref&) = delete;
   Ref& operator=(const Ref&) = delete;
   ~Ref() {
@@ -162,6 +164,41 @@ void string_or_null(JsonWriter& json, const std::optional<std::string>& value) {
   } else {
     json.null();
   }
+}
+
+// What the parser accepts: real mail breaks the RFCs; read what can be read. Unlabelled 8-bit
+// text is UTF-8 if it is, else Latin-1 (fixed, so that native and WASM agree whatever the host's
+// locale).
+GMimeParserOptions* new_parser_options() {
+  GMimeParserOptions* options = g_mime_parser_options_new();
+  g_mime_parser_options_set_address_compliance_mode(options, GMIME_RFC_COMPLIANCE_LOOSE);
+  g_mime_parser_options_set_parameter_compliance_mode(options, GMIME_RFC_COMPLIANCE_LOOSE);
+  g_mime_parser_options_set_rfc2047_compliance_mode(options, GMIME_RFC_COMPLIANCE_LOOSE);
+  const char* fallback[] = {"utf-8", "iso-8859-1", nullptr};
+  g_mime_parser_options_set_fallback_charsets(options, fallback);
+  return options;
+}
+
+// Every mailbox of the headers called `name`, in order (a repeated From: adds its mailboxes, as
+// Debian's GMime does). Parsed from the raw values with encoded-word runs merged, so that display
+// names come out whole (header_text.hpp); warnings were already reported when the message was
+// parsed, so these options have no callback.
+Ref<InternetAddressList> address_header(GMimeObject* object, const char* name) {
+  Ref<InternetAddressList> all(internet_address_list_new());
+  GMimeHeaderList* headers = g_mime_object_get_header_list(object);
+  GMimeParserOptions* options = new_parser_options();
+  for (int i = 0; headers && i < g_mime_header_list_get_count(headers); ++i) {
+    GMimeHeader* header = g_mime_header_list_get_header_at(headers, i);
+    const char* raw = g_mime_header_get_raw_value(header);
+    if (!raw || g_ascii_strcasecmp(g_mime_header_get_name(header), name) != 0) continue;
+    const std::string merged = merge_encoded_word_runs(raw);
+    if (InternetAddressList* parsed = internet_address_list_parse(options, merged.c_str())) {
+      internet_address_list_append(all.ptr, parsed);
+      g_object_unref(parsed);
+    }
+  }
+  g_mime_parser_options_free(options);
+  return all;
 }
 
 void write_addresses(JsonWriter& json, InternetAddressList* list) {
@@ -308,14 +345,12 @@ struct MimeMessage::Impl {
     } else {
       json.null();
     }
-    const std::pair<const char*, InternetAddressList*> lists[] = {
-        {"from", g_mime_message_get_from(msg)},       {"sender", g_mime_message_get_sender(msg)},
-        {"replyTo", g_mime_message_get_reply_to(msg)}, {"to", g_mime_message_get_to(msg)},
-        {"cc", g_mime_message_get_cc(msg)},           {"bcc", g_mime_message_get_bcc(msg)},
+    const std::pair<const char*, const char*> lists[] = {
+        {"from", "From"}, {"sender", "Sender"}, {"replyTo", "Reply-To"}, {"to", "To"}, {"cc", "Cc"}, {"bcc", "Bcc"},
     };
-    for (const auto& [name, list] : lists) {
-      json.key(name);
-      write_addresses(json, list);
+    for (const auto& [key, header] : lists) {
+      json.key(key);
+      write_addresses(json, address_header(GMIME_OBJECT(msg), header).ptr);
     }
     json.key("date");
     if (GDateTime* date = g_mime_message_get_date(msg)) {
@@ -454,15 +489,7 @@ std::unique_ptr<MimeMessage> MimeMessage::from_stream(GMimeStream* stream) {
   }
   // The parser keeps references into `stream` for part contents instead of copying them.
   Ref<GMimeParser> parser(g_mime_parser_new_with_stream(stream));
-  GMimeParserOptions* options = g_mime_parser_options_new();
-  // Real mail breaks the RFCs; read what can be read (and report it through the callback).
-  g_mime_parser_options_set_address_compliance_mode(options, GMIME_RFC_COMPLIANCE_LOOSE);
-  g_mime_parser_options_set_parameter_compliance_mode(options, GMIME_RFC_COMPLIANCE_LOOSE);
-  g_mime_parser_options_set_rfc2047_compliance_mode(options, GMIME_RFC_COMPLIANCE_LOOSE);
-  // Unlabelled 8-bit text: UTF-8 if it is, else Latin-1 (fixed, so that native and WASM agree
-  // whatever the host's locale).
-  const char* fallback[] = {"utf-8", "iso-8859-1", nullptr};
-  g_mime_parser_options_set_fallback_charsets(options, fallback);
+  GMimeParserOptions* options = new_parser_options();
   g_mime_parser_options_set_warning_callback(options, &record_warning, &impl->damage);
   impl->message.ptr = g_mime_parser_construct_message(parser.ptr, options);
   g_mime_parser_options_free(options);
