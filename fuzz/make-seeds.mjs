@@ -2,6 +2,8 @@
 // each fuzzer's input format (see fuzz_input.hpp). Run: node fuzz/make-seeds.mjs
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 
+import { corpusCategory, mimeCorpus } from '../tests/fixtures/mime-corpus.mjs';
+
 const root = new URL('../', import.meta.url);
 const out = (target, name, bytes) => {
   const dir = new URL(`corpus/${target}/`, import.meta.url);
@@ -40,4 +42,13 @@ out('sasl_fuzzer', 'oauth', Buffer.concat([Buffer.from([6]), round('{"status":"i
 
 // sync_planner_fuzzer: any bytes are a valid description; a few shapes to start from.
 out('sync_planner_fuzzer', 'three-messages', Buffer.from([3, 1, 0, 0, 0, 0, 100, 0, 1, 0, 0, 0, 0, 200, 1, 1, 0, 0, 0, 0, 50, 2, 2, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 2, 2, 1, 3]));
+// mime_fuzzer: an options byte (bit 0: builtin charsets only; the rest: chunk size), then a
+// message: the first three small messages of each MIME corpus category.
+const perCategory = new Map();
+for (const m of mimeCorpus({ huge: false })) {
+  const category = corpusCategory(m.name);
+  if (m.bytes.length > 3000 || (perCategory.get(category) ?? 0) >= 3) continue;
+  perCategory.set(category, (perCategory.get(category) ?? 0) + 1);
+  out('mime_fuzzer', m.name.replace('/', '-'), Buffer.concat([Buffer.from([perCategory.size & 1 ? 0x0e : 0x41]), m.bytes]));
+}
 console.log('seeds written to fuzz/corpus/');

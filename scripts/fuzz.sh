@@ -9,7 +9,7 @@ seconds="${1:-20}"
 CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DPOP3_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 ninja -C build/fuzz >/dev/null
 status=0
-for target in session_fuzzer parsers_fuzzer sasl_fuzzer sync_planner_fuzzer; do
+for target in session_fuzzer parsers_fuzzer sasl_fuzzer sync_planner_fuzzer mime_fuzzer; do
   binary="build/fuzz/fuzz/$target"
   work="build/fuzz/corpus/$target"
   mkdir -p "$work" "build/fuzz/crashes/$target"

@@ -483,7 +483,8 @@ std::unique_ptr<MimeMessage> MimeMessage::from_stream(GMimeStream* stream) {
   if (GMIME_IS_STREAM_MEM(stream)) {
     GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(stream));
     const auto* data = reinterpret_cast<const char*>(bytes->data);
-    const auto* newline = static_cast<const char*>(std::memchr(data, '\n', bytes->len));
+    // An empty message has no buffer at all (memchr on a null pointer is undefined, even for 0).
+    const auto* newline = bytes->len ? static_cast<const char*>(std::memchr(data, '\n', bytes->len)) : nullptr;
     const bool crlf = newline && newline > data && newline[-1] == '\r';
     impl->newline_ = crlf || !newline ? GMIME_NEWLINE_FORMAT_DOS : GMIME_NEWLINE_FORMAT_UNIX;
   }
