@@ -4,12 +4,20 @@
 #   server.pem server.key         CN=localhost, SAN DNS:localhost, IP:127.0.0.1, signed by the CA
 #   expired.pem                   the same name and key, valid 2020-01-01 .. 2021-01-01 only
 #   rogue-ca.pem rogue.pem rogue.key  a server certificate from a CA nobody trusts
-# Usage: make-test-pki.sh DIR   (does nothing if DIR/server.pem exists)
+# Usage: make-test-pki.sh DIR   (does nothing if DIR exists)
+# Test processes run in parallel (ctest -j, Jest workers) and may all ask at once: the first
+# builds the set in a temporary directory and renames it into place, the others wait on a lock.
 set -euo pipefail
 dir="$1"
 [ -f "$dir/server.pem" ] && exit 0
-mkdir -p "$dir"
-cd "$dir"
+mkdir -p "$(dirname "$dir")"
+exec 9>"$dir.lock"
+flock 9
+[ -f "$dir/server.pem" ] && exit 0
+work="$(mktemp -d "$dir.tmp.XXXXXX")"
+chmod 755 "$work"  # as mkdir would make it: servers under test read it as other users
+trap 'rm -rf "$work"' EXIT
+cd "$work"
 export OPENSSL_CONF=/dev/null
 q() { "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; "$@"; exit 1; }; }
 
@@ -55,3 +63,5 @@ CNF
 q openssl ca -batch -config ca.cnf -in server.csr -out expired.pem -notext \
   -startdate 20200101000000Z -enddate 20210101000000Z -extfile server.ext
 rm -f ./*.csr ./*.srl server.ext
+rm -rf "$dir"
+mv -T "$work" "$dir"
