@@ -3,13 +3,17 @@
 // Invariants: no crash; the summary is valid UTF-8 JSON; parsing in chunks gives the same summary
 // as parsing at once; header text decodes to valid UTF-8, and merging encoded-word runs (done
 // before GMime parses address headers) does not change what the text decodes to; every charset
-// decoder gives valid UTF-8 for any bytes.
+// decoder gives valid UTF-8 for any bytes, the UHC extension decoder included (natively on
+// glibc's EUC-KR, which lacks the extension as Node's TextDecoder does).
 #include <cstdlib>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "fuzz_input.hpp"
 #include "mime/charset_backend.hpp"
 #include "mime/header_text.hpp"
+#include "mime/uhc_extension.hpp"
 #include "pop3/mime/mime_message.hpp"
 #include "pop3/utf8.hpp"
 
@@ -60,14 +64,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   require(valid_utf8(decoded));
   require(mime::decode_header_text(mime::merge_encoded_word_runs(head)) == decoded);
 
-  for (const char* charset : kCharsets) {
-    if (auto decoder = mime::open_decoder(charset)) {
-      std::string out;
-      const auto* bytes = reinterpret_cast<const std::uint8_t*>(head.data());
-      decoder->decode(bytes, head.size() / 2, false, out);
-      decoder->decode(bytes + head.size() / 2, head.size() - head.size() / 2, true, out);
-      require(valid_utf8(out));
-    }
+  static const auto uhc_table = mime::uhc_extension_table([] { return mime::open_platform_decoder("euckr"); });
+  require(uhc_table.has_value());
+  std::vector<std::unique_ptr<mime::Decoder>> decoders;
+  decoders.push_back(mime::uhc_decoder(mime::open_platform_decoder("euckr"), *uhc_table));
+  for (const char* charset : kCharsets) decoders.push_back(mime::open_decoder(charset));
+  for (auto& decoder : decoders) {
+    if (!decoder) continue;
+    std::string out;
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(head.data());
+    const std::size_t split = head.size() / 2 + (options & 1);  // odd splits cut pairs in two
+    decoder->decode(bytes, std::min(split, head.size()), false, out);
+    decoder->decode(bytes + std::min(split, head.size()), head.size() - std::min(split, head.size()), true, out);
+    require(valid_utf8(out));
   }
   return 0;
 }

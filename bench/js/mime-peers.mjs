@@ -426,7 +426,7 @@ export const WHY = {
     'Outside registered names and correct labels every decoder has its own fallbacks. us-ascii over UTF-8 bytes: mailparser passes UTF-8 through, postal-mime returns Latin-1 mojibake (Node\'s windows-1252 bug, see above), GMime replaces or drops the bytes. ' +
     '"unknown-8bit": postal-mime guesses Latin-1, the others give U+FFFD. A UTF-8 BOM is stripped by postal-mime (TextDecoder) and kept as U+FEFF by GMime and mailparser; the RFCs do not settle it. ' +
     'Invalid UTF-8: the peers write one U+FFFD per maximal invalid subsequence (the Unicode and WHATWG practice), GMime fewer. ' +
-    'ks_c_5601-1987 (Outlook\'s label for CP949/UHC): mailparser maps it to CP949 and decodes 똠. Native GMime (glibc\'s EUC-KR), the WASM module and postal-mime (both TextDecoder in Node) do not: Node\'s ICU euc-kr decoder lacks the UHC extension that WHATWG\'s euc-kr has, and drops the lead byte without a U+FFFD. ' +
+    'ks_c_5601-1987 (Outlook\'s label for CP949/UHC): mailparser maps it to CP949 and the MIME module reads it as WHATWG\'s euc-kr (natively glibc\'s CP949; in Node its own UHC decoder, as Node\'s ICU euc-kr lacks the extension); both decode 똠. postal-mime (TextDecoder in Node) does not, and loses the lead byte without a U+FFFD. ' +
     'UTF-7 bodies: the MIME module decodes them; the peers do not (mailparser by policy).',
   'charset decoding':
     'Every body charset of the corpus decodes identically in GMime and both peers, except the rows listed separately here.',
@@ -591,7 +591,7 @@ const FINDINGS = [
   },
   {
     when: (v) => !(v('charset/alias-ks_c_5601-1987-uhc', 'postal-mime')?.text ?? '').includes('똠'),
-    text: "Node's TextDecoder('euc-kr') (ICU) lacks the CP949/UHC syllables that WHATWG's euc-kr index has, and drops the lead byte without a U+FFFD. Korean mail from Outlook (ks_c_5601-1987) therefore loses characters in TextDecoder-based parsers, the WASM module included in Node, and no `undecodable-text` damage is reported (`charset/alias-ks_c_5601-1987-uhc`: 똠 becomes \"c\"). Browsers that follow WHATWG decode it.",
+    text: "Node's TextDecoder('euc-kr') (ICU) lacks the CP949/UHC syllables that WHATWG's euc-kr index has, and drops the lead byte without a U+FFFD. Korean mail from Outlook (ks_c_5601-1987) therefore loses characters in TextDecoder-based parsers such as postal-mime, silently (`charset/alias-ks_c_5601-1987-uhc`: 똠 becomes \"c\"). Browsers that follow WHATWG decode it; the MIME module decodes the extension itself where the platform lacks it (docs/mime.md, Charsets).",
   },
   {
     when: (v) => v('date/garbage', 'mailparser')?.date !== null,

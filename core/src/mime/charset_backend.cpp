@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "builtin_decoders.hpp"
+#include "uhc_extension.hpp"
 
 namespace pop3::mime {
 namespace {
@@ -78,6 +79,7 @@ std::unique_ptr<Decoder> open_decoder(std::string_view label) {
   const std::string name = normalise_charset_label(label);
   if (auto builtin = open_builtin_decoder(name)) return builtin;
   if (g_backend == CharsetBackend::kBuiltinOnly) return nullptr;
+  if (name == "euc-kr") return open_euc_kr_with_uhc([] { return open_platform_decoder("euc-kr"); });
   return open_platform_decoder(name);
 }
 

@@ -27,7 +27,7 @@ class Decoder {
   // Appends the UTF-8 for `input` to `out`; `flush` ends the stream (pending bytes are decoded
   // or replaced). Undecodable bytes become U+FFFD and are counted in replacements().
   virtual void decode(const std::uint8_t* input, std::size_t size, bool flush, std::string& out) = 0;
-  std::size_t replacements() const { return replacements_; }
+  virtual std::size_t replacements() const { return replacements_; }
 
  protected:
   // Records one U+FFFD substitution (also in total_replacements()).
