@@ -106,7 +106,10 @@ Result<SSL_CTX*> build_context(const TlsOptions& options) {
 
 Result<SSL_CTX*> acquire_context(const TlsOptions& options) {
   static std::mutex mutex;
-  static std::list<std::pair<std::string, SSL_CTX*>> cache;  // most recently used first
+  // Most recently used first. Never destroyed: freeing the contexts from a static destructor
+  // could run after OpenSSL's own atexit cleanup; held through a static pointer, they stay
+  // reachable (not leaks) until the process ends.
+  static auto& cache = *new std::list<std::pair<std::string, SSL_CTX*>>;
   const std::string key = cache_key(options);
   std::lock_guard lock(mutex);
   for (auto it = cache.begin(); it != cache.end(); ++it) {
