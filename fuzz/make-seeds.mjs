@@ -51,4 +51,13 @@ for (const m of mimeCorpus({ huge: false })) {
   perCategory.set(category, (perCategory.get(category) ?? 0) + 1);
   out('mime_fuzzer', m.name.replace('/', '-'), Buffer.concat([Buffer.from([perCategory.size & 1 ? 0x0e : 0x41]), m.bytes]));
 }
+// charset_fuzzer: an options byte (low bits: which decoder; high nibble: where to cut), then text.
+const seedTexts = [
+  '=?UTF-8?B?SsO8cmdlbg==?= =?UTF-8?B?IE3DvGxsZXI=?= <j@example.org>',
+  'Re: =?iso-8859-1?Q?Caf=E9?= and =?utf-8?q?na=C3=AFve?= plain =?x-unknown?B?w6k=?=',
+  '=?ks_c_5601-1987?B?jGO55rCix8/AzA==?= +AGEAYgBj- \u00e9',
+];
+seedTexts.forEach((t, i) => out('charset_fuzzer', `header-${i}`, Buffer.concat([Buffer.from([0x30 + i * 4]), Buffer.from(t, 'latin1')])));
+out('charset_fuzzer', 'uhc-pairs', Buffer.from([0x5b, 0x81, 0x41, 0xb0, 0xa1, 0x41, 0xc6, 0x52, 0xc6, 0x53, 0xa1, 0xa1, 0x81]));
+out('charset_fuzzer', 'utf-16-surrogates', Buffer.from([0x72, 0xd8, 0x3d, 0xde, 0x00, 0xdc, 0x00, 0x00, 0x41]));
 console.log('seeds written to fuzz/corpus/');

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "charset_backend.hpp"
+#include "pop3/utf8.hpp"
 
 namespace pop3::mime {
 namespace {
@@ -32,6 +33,26 @@ class SystemDecoder final : public Decoder {
   ~SystemDecoder() override { libc().close(cd_); }
 
   void decode(const std::uint8_t* in, std::size_t size, bool flush, std::string& out) override {
+    std::string produced;
+    convert(in, size, flush, produced);
+    // glibc writes code points above U+10FFFF (UCS-4 input) in the old five- and six-byte forms,
+    // which are not UTF-8: those become U+FFFD too.
+    for (std::size_t i = 0; i < produced.size();) {
+      const std::size_t n = utf8_sequence_length(produced, i);
+      if (n == 0) {
+        out += "\xEF\xBF\xBD";
+        count_replacement();
+        ++i;
+        while (i < produced.size() && (static_cast<unsigned char>(produced[i]) & 0xC0) == 0x80) ++i;
+      } else {
+        out.append(produced, i, n);
+        i += n;
+      }
+    }
+  }
+
+ private:
+  void convert(const std::uint8_t* in, std::size_t size, bool flush, std::string& out) {
     pending_.insert(pending_.end(), in, in + size);
     char* input = reinterpret_cast<char*>(pending_.data());
     std::size_t left = pending_.size();
@@ -58,7 +79,6 @@ class SystemDecoder final : public Decoder {
     }
   }
 
- private:
   iconv_t cd_;
   std::vector<std::uint8_t> pending_;
 };
