@@ -82,7 +82,9 @@ test('refuses a password in the URL, and runs without one only on a terminal', a
 });
 
 test('a fetch killed with SIGKILL at random moments loses and duplicates nothing', async () => {
-  const proxy = await startDelayProxy({ targetHost: dovecot.host, targetPort: dovecot.port, delayMs: 5 });
+  // 25 ms each way: a whole fetch then outlasts the last kill even on a fast, idle machine (with
+  // 5 ms it could finish first, and later runs found nothing left to interrupt).
+  const proxy = await startDelayProxy({ targetHost: dovecot.host, targetPort: dovecot.port, delayMs: 25 });
   const maildir = path.join(work, 'killed');
   const args = ['fetch', url('killed', proxy.port), '--maildir', maildir, '--delete', '--insecure-auth', '--quiet'];
   const env = { POP3_PASSWORD: 'cli-pw' };
