@@ -4,7 +4,6 @@
 // Invariants: no crash; every output is valid UTF-8; merging runs does not change what a header
 // decodes to; the UHC extension decoder (natively on glibc's EUC-KR, which lacks the extension
 // as Node's TextDecoder does) behaves like the others.
-#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,21 +15,9 @@
 #include "pop3/utf8.hpp"
 
 using namespace pop3;
+using fuzz::require;
 
 namespace {
-
-bool valid_utf8(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    const std::size_t n = utf8_sequence_length(s, i);
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
-}
-
-void require(bool condition) {
-  if (!condition) std::abort();
-}
 
 // Labels that reach every decoder of our own and a few of the platform's.
 constexpr const char* kCharsets[] = {"utf-8", "utf-7", "utf-16", "utf-16le", "utf-32be", "windows-1252",
@@ -44,7 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text = input.rest();
 
   const std::string decoded = mime::decode_header_text(text);
-  require(valid_utf8(decoded));
+  require(is_valid_utf8(decoded));
   require(mime::decode_header_text(mime::merge_encoded_word_runs(text)) == decoded);
 
   static const auto uhc_table = mime::uhc_extension_table([] { return mime::open_platform_decoder("euckr"); });
@@ -62,6 +49,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::size_t cut = text.empty() ? 0 : (options >> 4) % text.size();
   decoder->decode(bytes, cut, false, out);
   decoder->decode(bytes + cut, text.size() - cut, true, out);
-  require(valid_utf8(out));
+  require(is_valid_utf8(out));
   return 0;
 }

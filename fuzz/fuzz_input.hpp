@@ -4,10 +4,16 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 
 namespace pop3::fuzz {
+
+// An invariant of the code under test: a violation aborts, which libFuzzer reports as a crash.
+inline void require(bool condition) {
+  if (!condition) std::abort();
+}
 
 class FuzzInput {
  public:

@@ -2,7 +2,6 @@
 // Input: one byte of options, then the message.
 // Invariants: no crash; the summary is valid UTF-8 JSON; decoded parts are never larger than
 // their encoding can produce. (The charset and header decoders have charset_fuzzer.)
-#include <cstdlib>
 #include <string>
 
 #include "fuzz_input.hpp"
@@ -10,23 +9,7 @@
 #include "pop3/utf8.hpp"
 
 using namespace pop3;
-
-namespace {
-
-bool valid_utf8(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    const std::size_t n = utf8_sequence_length(s, i);
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
-}
-
-void require(bool condition) {
-  if (!condition) std::abort();
-}
-
-}  // namespace
+using fuzz::require;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   fuzz::FuzzInput input(data, size);
@@ -40,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (std::size_t at = 0; at < message.size(); at += chunk) parser.append(message.substr(at, chunk));
   const auto parsed = parser.finish();
   const std::string& json = parsed->json();
-  require(json.size() >= 2 && json.front() == '{' && json.back() == '}' && valid_utf8(json));
+  require(json.size() >= 2 && json.front() == '{' && json.back() == '}' && is_valid_utf8(json));
   // uuencode and base64 shrink; quoted-printable and 8bit keep the size; message/rfc822 parts are
   // re-serialised (line ends may double).
   for (const char* part : {"", "1", "2", "1.1", "2.1.3"}) {

@@ -34,4 +34,14 @@ inline std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
   return n;
 }
 
+// True if all of `s` is valid UTF-8.
+inline bool is_valid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = utf8_sequence_length(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
 }  // namespace pop3
