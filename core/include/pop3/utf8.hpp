@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace pop3 {
@@ -42,6 +43,27 @@ inline bool is_valid_utf8(std::string_view s) {
     i += n;
   }
   return true;
+}
+
+// `text` with every invalid UTF-8 sequence replaced by U+FFFD; `replaced` says if any was. Valid
+// runs are copied in one append: this carries whole text bodies.
+inline std::string valid_utf8(std::string_view text, bool* replaced = nullptr) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t run = 0;  // start of the valid bytes not copied yet
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t n = utf8_sequence_length(text, i);
+    if (n != 0) {
+      i += n;
+      continue;
+    }
+    out.append(text.substr(run, i - run));
+    out += "\xEF\xBF\xBD";
+    if (replaced) *replaced = true;
+    run = ++i;
+  }
+  out.append(text.substr(run));
+  return out;
 }
 
 }  // namespace pop3

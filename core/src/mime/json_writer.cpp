@@ -4,28 +4,6 @@
 
 namespace pop3::mime {
 
-// Both functions below copy runs of bytes that need no change in one append: the summary
-// carries whole text bodies, and a byte-at-a-time copy was most of the cost of building it.
-
-std::string valid_utf8(std::string_view text, bool* replaced) {
-  std::string out;
-  out.reserve(text.size());
-  std::size_t run = 0;  // start of the valid bytes not copied yet
-  for (std::size_t i = 0; i < text.size();) {
-    const std::size_t n = pop3::utf8_sequence_length(text, i);
-    if (n != 0) {
-      i += n;
-      continue;
-    }
-    out.append(text.substr(run, i - run));
-    out += "\xEF\xBF\xBD";
-    if (replaced) *replaced = true;
-    run = ++i;
-  }
-  out.append(text.substr(run));
-  return out;
-}
-
 void JsonWriter::separator() {
   if (!first_) out_ += ',';
   first_ = false;
@@ -51,6 +29,8 @@ void JsonWriter::string(std::string_view value) {
   quoted(value);
 }
 
+// Bytes that need no escaping are copied a run at a time: the summary carries whole text bodies,
+// and a byte-at-a-time copy was most of the cost of building it.
 void JsonWriter::quoted(std::string_view value) {
   static constexpr char kHex[] = "0123456789abcdef";
   replaced_ = false;

@@ -50,7 +50,4 @@ class JsonWriter {
   bool replaced_ = false;
 };
 
-// `text` with every invalid UTF-8 sequence replaced by U+FFFD; `replaced` says if any was.
-std::string valid_utf8(std::string_view text, bool* replaced = nullptr);
-
 }  // namespace pop3::mime

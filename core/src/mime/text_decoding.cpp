@@ -1,7 +1,7 @@
 #include "text_decoding.hpp"
 
 #include "charset_backend.hpp"
-#include "json_writer.hpp"
+#include "pop3/utf8.hpp"
 
 namespace pop3::mime {
 
@@ -15,11 +15,9 @@ std::optional<std::string> convert_to_utf8(std::string_view charset, std::string
 }
 
 std::string undeclared_text(std::string_view bytes, bool* damaged) {
-  bool invalid = false;
-  std::string utf8 = valid_utf8(bytes, &invalid);
-  if (!invalid) return utf8;
+  if (is_valid_utf8(bytes)) return std::string(bytes);
   auto latin = convert_to_utf8("windows-1252", bytes, damaged);
-  return latin ? *latin : utf8;
+  return latin ? *latin : valid_utf8(bytes);
 }
 
 std::string decode_text(std::string_view bytes, const char* charset, bool* damaged) {
