@@ -1,7 +1,7 @@
 // `npm start` for now: starts a throwaway Dovecot on 127.0.0.1 with a few sample messages, reads
 // them with pop3-wasm (the WASM core, over plain TCP) and prints what a mail client would show.
 // No mail account is needed. The web demo replaces this once it exists.
-import { Pop3Client } from '../bindings/js/index.js';
+import { Pop3Client } from '../bindings/js/node.js';
 import { startDovecot } from '../tests/harness/dovecot.mjs';
 import { fixtureMessages } from '../tests/fixtures/messages.mjs';
 

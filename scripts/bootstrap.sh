@@ -59,10 +59,14 @@ if [ "$(id -u)" -eq 0 ] && ! getent passwd pop3wasm-mail >/dev/null; then
   useradd --system --no-create-home --shell /usr/sbin/nologin pop3wasm-mail
 fi
 
-# Node modules, reinstalled when the lock file changes.
-stamp=node_modules/.package-lock.sha256
-want="$(sha256sum package-lock.json | cut -d' ' -f1)"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  npm ci --no-audit --no-fund >&2
-  echo "$want" > "$stamp"
-fi
+# Node modules, reinstalled when a lock file changes: the project's, and the other runtimes the
+# packed package is tested on (Node 22, Deno, Bun: tests/runtimes, apart so that its `node`
+# never shadows the system's in node_modules/.bin).
+for dir in . tests/runtimes; do
+  stamp="$dir/node_modules/.package-lock.sha256"
+  want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    (cd "$dir" && npm ci --no-audit --no-fund >&2)
+    echo "$want" > "$stamp"
+  fi
+done

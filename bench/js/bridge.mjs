@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-import { Pop3Client } from '../../bindings/js/index.js';
+import { Pop3Client } from '../../bindings/js/node.js';
 import { startBridgeCli } from '../../tests/harness/bridge.mjs';
 import { startDovecot, toWire } from '../../tests/harness/dovecot.mjs';
 import { testPki } from '../../tests/harness/test-pki.mjs';

@@ -1,6 +1,6 @@
 // Codec throughput of the WASM build in Node: the same 50 MB RETR reply as the native bench,
 // fed through the Embind ClientSession in 64 KiB chunks exactly as Pop3Client feeds it.
-import { loadCore } from '../../bindings/js/wasm-module.js';
+import { loadCore } from '../../bindings/js/node.js';
 import { makeWire } from './codec-wire.mjs';
 
 export async function wasmCodecThroughput(megabytes = 50) {

@@ -31,7 +31,8 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const run = promisify(execFile);
 
 export const PATHS = {
-  mimeJs: path.join(root, 'bindings/js/mime.js'),
+  mimeJs: path.join(root, 'bindings/js/mime-node.js'),  // the Node entry of pop3-wasm/mime
+  mimeLoader: path.join(root, 'bindings/js/mime.js'),   // what a browser loads
   wasm: path.join(root, 'bindings/js/wasm/pop3-mime.wasm'),
   glue: path.join(root, 'bindings/js/wasm/pop3-mime.mjs'),
   nativeBench: path.join(root, 'build/native/bench/native/mime_parse_bench'),
@@ -109,7 +110,7 @@ export function moduleSizes() {
   if (existsSync(PATHS.wasm)) {
     sizes.wasm = sizeOf(PATHS.wasm);
     sizes.glue = sizeOf(PATHS.glue);
-    sizes.loader = sizeOf(PATHS.mimeJs);
+    sizes.loader = sizeOf(PATHS.mimeLoader);
     sizes.total = { raw: sizes.wasm.raw + sizes.glue.raw + sizes.loader.raw, gzip: sizes.wasm.gzip + sizes.glue.gzip + sizes.loader.gzip };
   }
   // postal-mime has no dependencies: its ESM build is everything it ships (gzip per file, summed).

@@ -35,7 +35,7 @@ const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 /** Where the oracles appear once the MIME module is built. */
 export const ORACLE_PATHS = {
   native: path.join(root, 'build/native/tools/mime-dump'),
-  wasm: path.join(root, 'bindings/js/mime.js'),
+  wasm: path.join(root, 'bindings/js/mime-node.js'),
   wasmBinary: path.join(root, 'bindings/js/wasm/pop3-mime.wasm'),
 };
 

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 
 import Pop3Command from 'node-pop3';
 
-import { Pop3Client } from '../../bindings/js/index.js';
+import { Pop3Client } from '../../bindings/js/node.js';
 import { startDelayProxy } from '../../tests/harness/delay-proxy.mjs';
 import { startDovecot, toWire } from '../../tests/harness/dovecot.mjs';
 import { fixtureMessages } from '../../tests/fixtures/messages.mjs';

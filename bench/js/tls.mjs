@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 
-import { Pop3Client } from '../../bindings/js/index.js';
+import { Pop3Client } from '../../bindings/js/node.js';
 import { startDovecot } from '../../tests/harness/dovecot.mjs';
 import { testPki } from '../../tests/harness/test-pki.mjs';
 import { largeMessage } from '../../tests/fixtures/messages.mjs';

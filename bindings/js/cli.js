@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
+import './platform-node.js';
 import { Pop3Client } from './pop3-client.js';
 import { MaildirStore } from './stores/maildir-store.js';
 import { syncAccount } from './sync.js';

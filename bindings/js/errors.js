@@ -37,6 +37,7 @@ export const ErrorCode = Object.freeze({
   STORE_FULL: 'STORE_FULL',
   STORE_FAILED: 'STORE_FAILED',
   UNSUPPORTED: 'UNSUPPORTED',
+  WASM_LOAD_FAILED: 'WASM_LOAD_FAILED',
 });
 
 export class Pop3Error extends Error {
@@ -61,6 +62,8 @@ export class Pop3Error extends Error {
     this.details = details.details;
     /** `details` parsed, when it is the JSON error of an OAuth login (e.g. { status: 'invalid_token' }). */
     this.oauth = parseOAuthError(details.details);
+    /** WASM_LOAD_FAILED: the URL (or file) the module was loaded from. */
+    this.url = details.url;
   }
 }
 

@@ -31,7 +31,8 @@ export type ErrorCodeName =
   | 'STORE_CORRUPT'
   | 'STORE_FULL'
   | 'STORE_FAILED'
-  | 'UNSUPPORTED';
+  | 'UNSUPPORTED'
+  | 'WASM_LOAD_FAILED';
 
 export declare const ErrorCode: Readonly<{ [K in ErrorCodeName]: K }>;
 
@@ -52,6 +53,8 @@ export declare class Pop3Error extends Error {
   readonly command?: string;
   /** Protocol errors: byte offset in the server's stream where the bad data starts. */
   readonly offset?: number;
+  /** WASM_LOAD_FAILED: the URL (or file) the module was loaded from. */
+  readonly url?: string;
 }
 
 export interface Pop3ErrorDetails {
@@ -60,6 +63,7 @@ export interface Pop3ErrorDetails {
   serverText?: string;
   command?: string;
   offset?: number;
+  url?: string;
   cause?: unknown;
 }
 
@@ -145,6 +149,8 @@ export interface ConnectOptions {
   limits?: Limits;
   /** Receives protocol lines from the start of the session (passwords redacted). */
   onTranscript?: (entry: TranscriptEntry) => void;
+  /** Where the protocol module's .wasm comes from, if not from configureWasm() or the package. */
+  wasm?: { core?: WasmSource };
 }
 
 export interface CommandOptions {
@@ -236,6 +242,17 @@ export interface LoginOptions {
   sdps?: { domain: string; separator?: '@' | '+' };
 }
 
+/** The session's state as the core's state machine sees it. */
+export type SessionState =
+  | 'GREETING'
+  | 'AUTHORIZATION'
+  | 'AUTHORIZATION (after USER)'
+  | 'TLS-HANDSHAKE'
+  | 'TRANSACTION'
+  | 'UPDATE'
+  | 'CLOSED'
+  | 'FAILED';
+
 export declare class Pop3Client {
   static connect(options: ConnectOptions): Promise<Pop3Client>;
   readonly greeting: Greeting | null;
@@ -245,7 +262,7 @@ export declare class Pop3Client {
   readonly loginMechanism: string | null;
   /** "user@host:port" once logged in. */
   readonly account: string | null;
-  readonly state: string;
+  readonly state: SessionState;
   /** Whether the connection is encrypted. */
   readonly secure: boolean;
   /** TLS details once encrypted. */
@@ -262,8 +279,6 @@ export declare class Pop3Client {
   uidl(number: number, options?: CommandOptions): Promise<UidListing>;
   retrieve(number: number, options?: CommandOptions): Promise<Uint8Array>;
   retrieveStream(number: number, options?: StreamOptions): AsyncIterable<Uint8Array>;
-  /** RETR streamed into the MIME module (loaded on first use); see parseMessage(). */
-  retrieveMessage(number: number, options?: StreamOptions): Promise<ParsedMessage>;
   top(number: number, lines: number, options?: CommandOptions): Promise<Uint8Array>;
   delete(number: number, options?: CommandOptions): Promise<void>;
   reset(options?: CommandOptions): Promise<void>;
@@ -286,14 +301,50 @@ export declare class WebSocketTransport implements Transport {
   destroy(): void;
 }
 
-/** Loads (once) and returns the protocol WASM module. */
-export declare function loadCore(): Promise<unknown>;
+// WebAssembly's types come from the DOM lib or @types/node's web globals; this empty
+// declaration merges with either, and keeps a project with neither compiling.
+declare global {
+  namespace WebAssembly {
+    interface Module {}
+  }
+}
+
+/**
+ * Where a WASM module comes from: a URL (absolute, or relative to the page), its bytes, a
+ * compiled module, or a function given the package's default URL that returns one of these.
+ */
+export type WasmSource =
+  | string
+  | URL
+  | ArrayBuffer
+  | ArrayBufferView
+  | WebAssembly.Module
+  | ((defaultUrl: URL) => WasmSourceValue | Promise<WasmSourceValue>);
+export type WasmSourceValue = string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module;
+
+/**
+ * Sets where the WASM modules are loaded from when a call does not say (a CDN, a folder your
+ * build copies them to, a replacement MIME module). Takes effect for modules not yet loaded.
+ */
+export declare function configureWasm(sources: { core?: WasmSource; mime?: WasmSource }): void;
+
+/** The protocol module (Emscripten) as loadCore() returns it; its classes are internal. */
+export interface Pop3CoreModule {
+  /** Bytes of the module's heap in use (for leak checks). */
+  heapInUse(): number;
+  readonly HEAPU8: Uint8Array;
+}
+
+/**
+ * Loads (once) and returns the protocol WASM module, e.g. to load it before the user connects.
+ * Rejects with WASM_LOAD_FAILED, naming the URL and the likely fix.
+ */
+export declare function loadCore(options?: { wasm?: { core?: WasmSource } }): Promise<Pop3CoreModule>;
 
 export type {
   MessageStore, StoreRecord, StoreState, PutRecord, MessageContent, StoredMessage,
 } from './stores/store-types.js';
 import type { MessageStore } from './stores/store-types.js';
-export { IndexedDbStore } from './stores/indexeddb-store.js';
 
 /** What sync() does with messages on the server. */
 export interface SyncPolicy {
@@ -344,102 +395,3 @@ export declare function syncAccount(
   connect: ConnectOptions, credentials: LoginOptions, store: MessageStore, policy?: SyncPolicy, options?: SyncOptions,
 ): Promise<SyncResult>;
 
-/** A mailbox of an address header; groups are flattened into their members. */
-export interface MailAddress {
-  /** The display name, unfolded and decoded, or null when there is none. */
-  name: string | null;
-  address: string;
-}
-
-/** A leaf part that is not the message's main text or HTML. */
-export interface Attachment {
-  /** IMAP section number: "2", "1.3". */
-  partId: string;
-  filename: string | null;
-  /** Lower-case type/subtype. */
-  contentType: string;
-  /** Decoded size in bytes. */
-  size: number;
-  /** Content-ID without angle brackets. */
-  contentId: string | null;
-  disposition: 'attachment' | 'inline' | string | null;
-  /** Part of a multipart/related (an inline image referenced by cid:). */
-  related: boolean;
-  /** Hex SHA-256 of the decoded bytes. */
-  sha256: string;
-  /** The decoded bytes, read from the MIME module on demand. Not enumerable. */
-  content(): Uint8Array;
-}
-
-/** A node of the MIME tree. */
-export interface MimePart {
-  /** IMAP section number; "" for a multipart root. */
-  partId: string;
-  contentType: string;
-  charset: string | null;
-  transferEncoding: string | null;
-  disposition: string | null;
-  filename: string | null;
-  contentId: string | null;
-  /** Encoded octets of a leaf; null for a multipart. */
-  size: number | null;
-  children: MimePart[];
-}
-
-/** Something the parser found wrong; parsing goes on regardless (docs/mime.md lists the kinds). */
-export interface MimeDamage {
-  partId: string;
-  /** e.g. 'malformed-multipart', 'truncated-message', 'undecodable-text'. */
-  kind: string;
-  message: string;
-  /** Byte offset in the message where it was found, when known. */
-  offset: number | null;
-}
-
-/** The plain data of a parsed message (what JSON.stringify writes). */
-export interface ParsedMessageData {
-  /** Every header in order, values unfolded and RFC 2047-decoded. */
-  headers: { name: string; value: string }[];
-  subject: string | null;
-  from: MailAddress[];
-  sender: MailAddress[];
-  replyTo: MailAddress[];
-  to: MailAddress[];
-  cc: MailAddress[];
-  bcc: MailAddress[];
-  /** ISO 8601 in UTC, or null if missing or unreadable. */
-  date: string | null;
-  messageId: string | null;
-  inReplyTo: string | null;
-  references: string[];
-  /** The first text/plain part that is not an attachment, as UTF-8 text. */
-  text: string | null;
-  /** The first text/html part that is not an attachment. */
-  html: string | null;
-  attachments: Attachment[];
-  parts: MimePart;
-  damage: MimeDamage[];
-}
-
-/** A message parsed by the MIME module (GMime in WASM): the fields of ParsedMessageData. Call close() when done. */
-export interface ParsedMessage extends ParsedMessageData {}
-export declare class ParsedMessage {
-  /** The decoded bytes of part `partId`; throws INVALID_ARGUMENT for an unknown part. */
-  content(partId: string): Uint8Array;
-  /** The attachment with Content-ID `cid` ("cid:" and angle brackets optional), or null. */
-  resolveCid(cid: string): Attachment | null;
-  /** Frees the message's memory in the MIME module; content() throws INVALID_STATE after it. */
-  close(): void;
-  toJSON(): ParsedMessageData;
-}
-
-/**
- * Parses a message: bytes, a string, or chunks (as retrieveStream() yields them). Never throws for
- * bad MIME: what was wrong is listed in `damage`.
- */
-export declare function parseMessage(
-  input: Uint8Array | ArrayBuffer | string | Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
-): Promise<ParsedMessage>;
-
-/** Loads (once) and returns the MIME WASM module. */
-export declare function loadMime(): Promise<unknown>;

@@ -1,19 +1,17 @@
 /**
- * parseMessage(): e-mail as a plain object (subject, addresses, text, HTML, attachments), by the
- * MIME module: GMime compiled to WASM, a module of its own that is loaded on first use, so that
- * apps that never parse messages never download it.
+ * `pop3-wasm/mime`: e-mail as a plain object (subject, addresses, text, HTML, attachments), by
+ * the MIME module: GMime compiled to WASM, a module of its own. An entry of its own too: the
+ * root entry never references it, so apps that never parse messages neither bundle nor download
+ * GMime. The .wasm itself is fetched and compiled on the first parse.
  */
 import { Pop3Error } from './errors.js';
-import { loadOnce, readBinary } from './wasm-module.js';
+import { instantiate, loadOncePerSource } from './wasm-module.js';
+import createPop3Mime from './wasm/pop3-mime.mjs';
 
-/** Loads (once) the MIME WASM module. */
-export const loadMime = loadOnce(async () => {
-  const [{ default: createPop3Mime }, wasmBinary] = await Promise.all([
-    import('./wasm/pop3-mime.mjs'),
-    readBinary(new URL('./wasm/pop3-mime.wasm', import.meta.url)),
-  ]);
-  return createPop3Mime({ wasmBinary });
-});
+/** Loads (once per source) the MIME WASM module. `options.wasm.mime` overrides where it comes from. */
+export const loadMime = loadOncePerSource('mime', (source) =>
+  instantiate(createPop3Mime, new URL('./wasm/pop3-mime.wasm', import.meta.url), source),
+);
 
 // The WASM-side document is freed by close(); this frees it if an app forgets.
 const registry = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry((doc) => doc.delete()) : null;
@@ -76,10 +74,11 @@ export class ParsedMessage {
  * Parses a message: bytes, a string, or chunks as Pop3Client.retrieveStream() yields them (they
  * go into the MIME module as they come; nothing is joined in JS). Never throws for bad MIME: the
  * result lists what was damaged in `damage`.
+ * @param {{ wasm?: { mime?: import('./index.js').WasmSource } }} [options]
  * @returns {Promise<ParsedMessage>}
  */
-export async function parseMessage(input) {
-  const mime = await loadMime();
+export async function parseMessage(input, options) {
+  const mime = await loadMime(options);
   const doc = new mime.MimeDocument();
   try {
     for await (const chunk of chunksOf(input)) {
@@ -94,4 +93,18 @@ export async function parseMessage(input) {
     doc.delete();
     throw error;
   }
+}
+
+/**
+ * RETR streamed into the MIME module: subject, addresses, text, HTML, attachments. The message is
+ * never joined in JS.
+ * @param {import('./pop3-client.js').Pop3Client} client logged in
+ * @param {number} number
+ * @param {import('./index.js').StreamOptions & { wasm?: { mime?: import('./index.js').WasmSource } }} [options]
+ * @returns {Promise<ParsedMessage>}
+ */
+export async function retrieveMessage(client, number, options) {
+  // Loaded before RETR is sent, so that a module that cannot load costs no download.
+  await loadMime(options);
+  return parseMessage(client.retrieveStream(number, options), options);
 }

@@ -5,7 +5,8 @@
 import { BodyStream } from './body-stream.js';
 import { Emitter } from './emitter.js';
 import { Pop3Error, fromCoreError } from './errors.js';
-import { defaultTransport, isNode } from './transports/default-transport.js';
+import { platform } from './platform.js';
+import { defaultTransport } from './transports/default-transport.js';
 import { tlsSettings } from './tls-settings.js';
 import { loadCore } from './wasm-module.js';
 
@@ -70,7 +71,7 @@ export class Pop3Client {
       throw new Pop3Error('INVALID_ARGUMENT', `tls must be 'implicit', 'starttls' or 'none', not '${tls}'`);
     }
     // Node's own TLS for direct TCP in Node; the WASM engine everywhere else (and on request).
-    const tlsEngine = options.tlsEngine ?? (options.transport || options.bridge || !isNode ? 'wasm' : 'node');
+    const tlsEngine = options.tlsEngine ?? (options.transport || options.bridge || !platform.connectTcp ? 'wasm' : 'node');
     if (!['node', 'wasm'].includes(tlsEngine)) {
       throw new Pop3Error('INVALID_ARGUMENT', `tlsEngine must be 'node' or 'wasm', not '${tlsEngine}'`);
     }
@@ -78,7 +79,7 @@ export class Pop3Client {
       throw new Pop3Error('INVALID_ARGUMENT', "tlsEngine 'node' needs a direct TCP connection; through a bridge or a custom transport TLS runs in the WASM engine");
     }
     if (options.signal?.aborted) throw new Pop3Error('ABORTED', 'connect aborted', { cause: options.signal.reason });
-    const core = await loadCore();
+    const core = await loadCore(options);
     const transport = options.transport ?? (await defaultTransport(options));
     await transport.open({ signal: options.signal });
     if (tls === 'implicit' && tlsEngine === 'node') {
@@ -308,16 +309,6 @@ export class Pop3Client {
       (err) => stream.fail(err),
     );
     return stream;
-  }
-
-  /**
-   * RETR parsed by the MIME module (loaded on first use): subject, addresses, text, HTML,
-   * attachments. The message streams into the parser; it is never joined in JS.
-   * @returns {Promise<import('./mime.js').ParsedMessage>}
-   */
-  async retrieveMessage(number, options) {
-    const { parseMessage } = await import('./mime.js');
-    return parseMessage(this.retrieveStream(number, options));
   }
 
   /** TOP: the headers and the first `lines` lines of the body. */

@@ -14,6 +14,7 @@
  *   5. Bookkeeping of messages gone from the server is forgotten only after a successful QUIT.
  */
 import { Pop3Error } from './errors.js';
+import { Pop3Client } from './pop3-client.js';
 import { loadCore } from './wasm-module.js';
 
 // Messages up to this size are retrieved whole (pipelined, fast for small mail); larger ones are
@@ -145,7 +146,6 @@ export async function sync(client, store, policy = {}, options = {}) {
  * @param {import('./index.js').LoginOptions} credentials
  */
 export async function syncAccount(connectOptions, credentials, store, policy = {}, options = {}) {
-  const { Pop3Client } = await import('./pop3-client.js');
   const clock = options.now ?? (() => Date.now());
   const account = options.account ?? `${credentials.user}@${connectOptions.host}:${connectOptions.port}`;
   const client = await Pop3Client.connect(connectOptions);

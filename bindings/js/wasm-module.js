@@ -1,38 +1,226 @@
 /**
- * Loads the WASM modules once per realm. The `new URL('./wasm/...', import.meta.url)` form, kept
- * literal at each call site, lets bundlers (Vite, webpack 5, Rollup) find and emit the .wasm file;
- * Node reads it from disk. The binary is always passed as `wasmBinary` (Emscripten 3.1.6's own
- * loader cannot fetch a file: URL in Node).
+ * Loads the two WASM modules: the protocol module (pop3-core) and the MIME module (pop3-mime).
+ *
+ * Where a module's .wasm comes from, in order: the `wasm` option of the call that loads it, then
+ * configureWasm(), then the file next to this package. The default is written as
+ * `new URL('./wasm/....wasm', import.meta.url)`, literally at each call site, because that is the
+ * form Vite, webpack 5 and Rollup plugins recognise to emit the file with the bundle; Node reads
+ * it from disk. Every way of failing to load ends in one typed error, WASM_LOAD_FAILED, which names
+ * the URL, what came back, and the likely fix (docs/bundlers.md).
+ *
+ * The module is compiled here, not by Emscripten's glue, so that the bytes can be checked first
+ * and a Content Security Policy refusal recognised; the glue gets the compiled module through its
+ * `instantiateWasm` hook.
  */
+import { Pop3Error } from './errors.js';
+import { platform } from './platform.js';
+import createPop3Core from './wasm/pop3-core.mjs';
 
-/** The bytes at `url`: read from disk for file: URLs, fetched otherwise. */
-export async function readBinary(url) {
-  if (url.protocol === 'file:') {
-    const { readFile } = await import('node:fs/promises');
-    return readFile(url);
+/** @typedef {import('./index.js').WasmSource} WasmSource */
+
+const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
+const MODULES = ['core', 'mime'];
+const BUNDLER_GUIDE = 'see docs/bundlers.md in the pop3-wasm package';
+
+/** What configureWasm() set, per module. */
+const configured = { core: undefined, mime: undefined };
+
+/**
+ * Sets where the WASM modules are loaded from when a call does not say: a URL (e.g. a CDN, or
+ * where your build copied the files), the bytes, a compiled `WebAssembly.Module`, or a function
+ * `(defaultUrl) => any of these`. Takes effect for modules not yet loaded.
+ * @param {{ core?: WasmSource, mime?: WasmSource }} sources
+ */
+export function configureWasm(sources) {
+  if (sources === null || typeof sources !== 'object') {
+    throw new Pop3Error('INVALID_ARGUMENT', 'configureWasm takes { core, mime }');
   }
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`could not load ${url}: HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
+  for (const [which, source] of Object.entries(sources)) {
+    if (!MODULES.includes(which)) {
+      throw new Pop3Error('INVALID_ARGUMENT', `configureWasm: unknown module '${which}' (expected 'core' or 'mime')`);
+    }
+    checkSource(source, `configureWasm: ${which}`);
+    configured[which] = source;
+  }
 }
 
-/** `load` run at most once; a failure is forgotten so a later call retries (a network error). */
-export function loadOnce(load) {
-  let promise;
-  return () => {
-    promise ??= load();
-    promise.catch(() => {
-      promise = undefined;
-    });
+function checkSource(source, what) {
+  const ok =
+    source === undefined ||
+    typeof source === 'string' ||
+    source instanceof URL ||
+    source instanceof WebAssembly.Module ||
+    source instanceof ArrayBuffer ||
+    ArrayBuffer.isView(source) ||
+    typeof source === 'function';
+  if (!ok) {
+    throw new Pop3Error(
+      'INVALID_ARGUMENT',
+      `${what}: expected a URL, a string, bytes, a WebAssembly.Module or a function returning one`,
+    );
+  }
+}
+
+/**
+ * Returns `load(source)` memoised per source: each distinct source is loaded at most once per
+ * realm, a call without a source reuses whichever module is loaded, and a failed load is
+ * forgotten so that a later call retries (a network error).
+ * @template T
+ * @param {'core' | 'mime'} which
+ * @param {(source: WasmSource | undefined) => Promise<T>} load
+ * @returns {(options?: { wasm?: { core?: WasmSource, mime?: WasmSource } }) => Promise<T>}
+ */
+export function loadOncePerSource(which, load) {
+  const loads = new Map();
+  return (options) => {
+    const wanted = options?.wasm?.[which];
+    checkSource(wanted, `wasm.${which}`);
+    // A call that names no source takes the module already loaded, whatever its source: sync()
+    // must not load a second copy from the default URL after connect({ wasm }) loaded one.
+    if (wanted === undefined && loads.size > 0) return loads.values().next().value;
+    const source = wanted ?? configured[which];
+    const key = source ?? 'default';
+    let promise = loads.get(key);
+    if (!promise) {
+      promise = load(source);
+      loads.set(key, promise);
+      promise.catch(() => loads.delete(key));
+    }
     return promise;
   };
 }
 
-/** Loads (once) the protocol module. @returns {Promise<any>} the instantiated Emscripten module */
-export const loadCore = loadOnce(async () => {
-  const [{ default: createPop3Core }, wasmBinary] = await Promise.all([
-    import('./wasm/pop3-core.mjs'),
-    readBinary(new URL('./wasm/pop3-core.wasm', import.meta.url)),
-  ]);
-  return createPop3Core({ wasmBinary });
-});
+/**
+ * Compiles the WASM that `source` designates (`defaultUrl` when there is none) and instantiates
+ * it with Emscripten's glue `createModule`.
+ * @param {(moduleArg: object) => Promise<any>} createModule
+ * @param {URL} defaultUrl
+ * @param {WasmSource | undefined} source
+ */
+export async function instantiate(createModule, defaultUrl, source) {
+  const compiled = await compile(defaultUrl, source);
+  return new Promise((resolve, reject) => {
+    createModule({
+      instantiateWasm(imports, receiveInstance) {
+        WebAssembly.instantiate(compiled, imports).then(
+          (instance) => receiveInstance(instance, compiled),
+          (error) => reject(loadFailed(defaultUrl.href, `could not instantiate it: ${error.message}`, '', error)),
+        );
+        return {};  // exports arrive through receiveInstance
+      },
+    }).then(resolve, reject);
+  });
+}
+
+/** @returns {Promise<WebAssembly.Module>} */
+async function compile(defaultUrl, source) {
+  if (typeof source === 'function') {
+    source = await source(defaultUrl);
+    checkSource(source, 'the wasm locator\'s result');
+  }
+  if (source instanceof WebAssembly.Module) return source;
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
+    const bytes = source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+    return compileBytes(bytes, 'the bytes passed as `wasm`');
+  }
+  const url = source === undefined ? defaultUrl : new URL(String(source), globalThis.location?.href ?? defaultUrl);
+  let fetched = await fetchWasm(url);
+  const retry = fetched.ok ? null : viteDepsFallback(url);
+  if (retry) {
+    const second = await fetchWasm(retry);
+    if (second.ok) fetched = second;
+  }
+  if (!fetched.ok) throw fetched.error;
+  return compileBytes(fetched.bytes, fetched.url.href);
+}
+
+/**
+ * The bytes at `url`, checked to be WebAssembly.
+ * @returns {Promise<{ ok: true, url: URL, bytes: Uint8Array } | { ok: false, error: Pop3Error }>}
+ */
+async function fetchWasm(url) {
+  const where = url.href;
+  if (url.protocol === 'file:' && platform.readFileUrl) {
+    try {
+      return checked(url, await platform.readFileUrl(url), '');
+    } catch (error) {
+      return { ok: false, error: loadFailed(where, `could not read the file: ${error.message}`, 'reinstall the package, or build it (npm run build)', error) };
+    }
+  }
+  let response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    return {
+      ok: false,
+      error: loadFailed(
+        where,
+        `the request failed (${error.message})`,
+        "check that the URL is reachable from the page; a Content Security Policy must allow it in connect-src, and another origin must send CORS headers",
+        error,
+      ),
+    };
+  }
+  if (!response.ok) {
+    return {
+      ok: false,
+      error: loadFailed(
+        where,
+        `the server answered HTTP ${response.status}`,
+        `the bundler did not emit the file, or it is not served there: serve node_modules/pop3-wasm/bindings/js/wasm/ beside your bundle, or call configureWasm() with its URL (${BUNDLER_GUIDE})`,
+      ),
+    };
+  }
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  return checked(url, bytes, response.headers.get('content-type') ?? '');
+}
+
+function checked(url, bytes, contentType) {
+  if (WASM_MAGIC.every((byte, i) => bytes[i] === byte)) return { ok: true, url, bytes };
+  const head = new TextDecoder().decode(bytes.subarray(0, 256)).trimStart().toLowerCase();
+  const html = contentType.includes('text/html') || head.startsWith('<!doctype html') || head.startsWith('<html') || head.startsWith('<');
+  const what = html
+    ? 'an HTML page came back instead of WebAssembly'
+    : `the ${bytes.length} bytes that came back are not WebAssembly (they do not start with \\0asm)`;
+  const hint = html
+    ? `a dev server answers unknown paths with index.html, so the file is not where the code looks for it; with Vite 5 or 6, add optimizeDeps: { exclude: ['pop3-wasm'] } to vite.config, or call configureWasm() with the file's URL (${BUNDLER_GUIDE})`
+    : 'the file is damaged or is not the module: reinstall the package';
+  return { ok: false, error: loadFailed(url.href, what, hint) };
+}
+
+async function compileBytes(bytes, where) {
+  try {
+    return await WebAssembly.compile(bytes);
+  } catch (error) {
+    if (/Content Security Policy|unsafe-eval/i.test(error.message)) {
+      throw loadFailed(
+        where,
+        "the page's Content Security Policy forbids compiling WebAssembly",
+        "add 'wasm-unsafe-eval' to the policy's script-src (it allows WebAssembly only, not JavaScript eval)",
+        error,
+      );
+    }
+    throw loadFailed(where, `it is not valid WebAssembly: ${error.message}`, 'the file is damaged or from another version: reinstall the package', error);
+  }
+}
+
+/**
+ * Vite 5 and 6 pre-bundle dependencies into node_modules/.vite/deps/ and point the package's
+ * `new URL('./wasm/…', import.meta.url)` there, where the dev server has no such file. The
+ * package's own copy is still served from node_modules, so one retry there finds it.
+ */
+function viteDepsFallback(url) {
+  const match = /^(.*\/node_modules\/)\.vite\/deps[^/]*\/(?:wasm\/)?([^/]+\.wasm)$/.exec(url.pathname);
+  if (!match) return null;
+  return new URL(`${match[1]}pop3-wasm/bindings/js/wasm/${match[2]}`, url);
+}
+
+function loadFailed(url, what, hint, cause) {
+  const message = `could not load the WebAssembly module from ${url}: ${what}${hint ? `. Fix: ${hint}` : ''}`;
+  return new Pop3Error('WASM_LOAD_FAILED', message, { url, cause });
+}
+
+/** Loads (once per source) the protocol module. `options.wasm.core` overrides where it comes from. */
+export const loadCore = loadOncePerSource('core', (source) =>
+  instantiate(createPop3Core, new URL('./wasm/pop3-core.wasm', import.meta.url), source),
+);

@@ -49,12 +49,14 @@ export function mimeType(file) {
 
 /**
  * Serves `root` read-only on 127.0.0.1 (an ephemeral port unless `port` is given).
- * @param {{ root?: string, port?: number, headers?: Record<string, string> }} [options]
+ * @param {{ root?: string, port?: number, headers?: Record<string, string>, fallback?: string }} [options]
  *   `headers` are added to every response, e.g. COOP/COEP for cross-origin isolation.
+ *   `fallback`: a file under `root` answered, with 200, for every path that has no file, as
+ *   single-page-app servers and dev servers do.
  * @returns {Promise<{ url: string, origin: string, port: number, close(): Promise<void> }>}
  *   `url` is the root's URL, ending in '/'.
  */
-export async function startStaticServer({ root = REPOSITORY_ROOT, port = 0, headers = {} } = {}) {
+export async function startStaticServer({ root = REPOSITORY_ROOT, port = 0, headers = {}, fallback } = {}) {
   const base = path.resolve(root);
   const server = http.createServer(async (request, response) => {
     const send = (status, text) => {
@@ -73,6 +75,10 @@ export async function startStaticServer({ root = REPOSITORY_ROOT, port = 0, head
     let info = await stat(file).catch(() => null);
     if (info?.isDirectory()) {
       file = path.join(file, 'index.html');
+      info = await stat(file).catch(() => null);
+    }
+    if (!info?.isFile() && fallback) {
+      file = path.join(base, fallback);
       info = await stat(file).catch(() => null);
     }
     if (!info?.isFile()) return send(404, `not found: ${request.url}\n`);
@@ -106,6 +112,39 @@ export async function startStaticServer({ root = REPOSITORY_ROOT, port = 0, head
   };
 }
 
+/** The flags every test browser gets: headless, no sandbox (root), nothing that calls home. */
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/**
+ * One headless Chromium for many pages: `open(url)` gives a page in a fresh context (its own
+ * storage) with its console collected, for tests that load many small sites.
+ * @returns {Promise<{ open(url: string): Promise<{ page: import('playwright-core').Page, logs: string[], close(): Promise<void> }>, close(): Promise<void> }>}
+ */
+export async function launchChromium() {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, timeout: 30_000, args: CHROMIUM_ARGS });
+  return {
+    async open(url) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const logs = [];
+      page.on('console', (message) => logs.push(`[console.${message.type()}] ${message.text()}`));
+      page.on('pageerror', (error) => logs.push(`[pageerror] ${error.message}`));
+      await page.goto(url);
+      return { page, logs, close: () => context.close().catch(() => {}) };
+    },
+    close: () => browser.close().catch(() => {}),
+  };
+}
+
 /**
  * Launches headless Chromium with a fresh profile (deleted on close) and opens one page.
  * @param {object} [options]
@@ -127,22 +166,7 @@ export async function openBrowserPage({ path: pagePath, root, headers, args = []
   const profile = await mkdtemp(path.join(os.tmpdir(), 'pop3-wasm-chromium-'));
   let context;
   try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      timeout: 30_000,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-        ...args,
-      ],
-    });
+    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, timeout: 30_000, args: [...CHROMIUM_ARGS, ...args] });
   } catch (error) {
     await server.close();
     await rm(profile, { recursive: true, force: true });

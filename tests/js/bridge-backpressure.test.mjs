@@ -2,7 +2,7 @@
 // not fill the bridge's memory. The bridge's own gauge of the bytes it holds (WebSocket send
 // buffers, TCP write buffers, early bytes) is the measure; a control run with backpressure
 // effectively off (a high-water mark of 1 GiB) shows what the same transfer would hold without it.
-import { Pop3Client } from '../../bindings/js/index.js';
+import { Pop3Client } from '../../bindings/js/node.js';
 import { openWs, startBridge, startTcpServer } from '../harness/bridge.mjs';
 import { startDovecot } from '../harness/dovecot.mjs';
 import { largeMessage } from '../fixtures/messages.mjs';

@@ -5,8 +5,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
-import { Pop3Client } from '../../bindings/js/index.js';
-import { WebSocketTransport } from '../../bindings/js/transports/websocket.js';
+import { Pop3Client } from '../../bindings/js/node.js';
+import { WebSocketTransport } from '../../bindings/js/node.js';
 import { openWs, startBridge, startBridgeCli, startTcpServer } from '../harness/bridge.mjs';
 import { startDovecot } from '../harness/dovecot.mjs';
 import { testPki } from '../harness/test-pki.mjs';

@@ -1,8 +1,8 @@
 // The deployment docs/bridge.md recommends: Debian's nginx terminating TLS (wss://) in front of
 // two bridge instances, round robin. POP3S sessions succeed through either instance, refusals
 // keep their close codes through the proxy, and each instance counts its own sessions.
-import { Pop3Client } from '../../bindings/js/index.js';
-import { WebSocketTransport } from '../../bindings/js/transports/websocket.js';
+import { Pop3Client } from '../../bindings/js/node.js';
+import { WebSocketTransport } from '../../bindings/js/node.js';
 import { openWs, startBridge } from '../harness/bridge.mjs';
 import { startDovecot, toWire } from '../harness/dovecot.mjs';
 import { startNginx } from '../harness/nginx.mjs';

@@ -1,6 +1,6 @@
 // Real POP3 sessions through the bridge (node-bridge/) to a real Dovecot, with TLS in the WASM
 // engine: the bridge relays every byte, and none of them is the password or the mail.
-import { Pop3Client } from '../../bindings/js/index.js';
+import { Pop3Client } from '../../bindings/js/node.js';
 import { startBridge } from '../harness/bridge.mjs';
 import { startDovecot, toWire } from '../harness/dovecot.mjs';
 import { testPki } from '../harness/test-pki.mjs';

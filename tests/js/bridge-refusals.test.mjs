@@ -4,8 +4,8 @@
 // own TCP server counts the connections it receives.
 import dns from 'node:dns/promises';
 
-import { Pop3Client } from '../../bindings/js/index.js';
-import { WebSocketTransport } from '../../bindings/js/transports/websocket.js';
+import { Pop3Client } from '../../bindings/js/node.js';
+import { WebSocketTransport } from '../../bindings/js/node.js';
 import { fetchMetrics, openWs, startBridge, startTcpServer } from '../harness/bridge.mjs';
 import { freePort } from '../harness/dovecot.mjs';
 

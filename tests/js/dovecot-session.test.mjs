@@ -2,7 +2,7 @@
 // 5 MB message, streaming, pipelining, and what deletion does (and does not do) to the maildir.
 import { jest } from '@jest/globals';
 
-import { Pop3Client, Pop3Error } from '../../bindings/js/index.js';
+import { Pop3Client, Pop3Error } from '../../bindings/js/node.js';
 import { startDovecot, toWire } from '../harness/dovecot.mjs';
 import { fixtureMessages, largeMessage } from '../fixtures/messages.mjs';
 

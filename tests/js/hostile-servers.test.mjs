@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 
-import { Pop3Client, loadCore } from '../../bindings/js/index.js';
+import { Pop3Client, loadCore } from '../../bindings/js/node.js';
 import { startScriptedServer } from '../harness/scripted-server.mjs';
 import { testPki } from '../harness/test-pki.mjs';
 

@@ -2,7 +2,7 @@
 // the same result as in Node.
 import { readFileSync } from 'node:fs';
 
-import { parseMessage } from '../../bindings/js/index.js';
+import { parseMessage } from '../../bindings/js/mime-node.js';
 import { mimeCorpus } from '../fixtures/mime-corpus.mjs';
 import { openBrowserPage } from '../harness/browser.mjs';
 

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { loadMime, parseMessage } from '../../bindings/js/index.js';
+import { loadMime, parseMessage } from '../../bindings/js/mime-node.js';
 import { mimeCorpus } from '../fixtures/mime-corpus.mjs';
 
 const mimeDump = fileURLToPath(new URL('../../build/native/tools/mime-dump', import.meta.url));

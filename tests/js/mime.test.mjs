@@ -1,9 +1,10 @@
 // parseMessage(): the MIME module (GMime in WASM) on real-shaped messages: decoded headers,
 // addresses, bodies in UTF-8, attachments decoded on demand, cid: resolution, damage reported,
-// streamed input, and retrieveMessage() against Dovecot.
+// streamed input, and retrieveMessage(client, n) against Dovecot.
 import { createHash } from 'node:crypto';
 
-import { Pop3Client, parseMessage } from '../../bindings/js/index.js';
+import { Pop3Client } from '../../bindings/js/node.js';
+import { parseMessage, retrieveMessage } from '../../bindings/js/mime-node.js';
 import { startDovecot } from '../harness/dovecot.mjs';
 import { fixtureMessages } from '../fixtures/messages.mjs';
 
@@ -89,12 +90,12 @@ test('takes a message in chunks, as RETR streams it', async () => {
   whole.close();
 });
 
-test('retrieveMessage() fetches and parses from Dovecot', async () => {
+test('retrieveMessage(client, n) fetches and parses from Dovecot', async () => {
   const dovecot = await startDovecot({ users: { alice: { password: 'pw', messages: Object.values(fixtures) } } });
   try {
     const client = await Pop3Client.connect({ host: dovecot.host, port: dovecot.port, tls: 'none', allowInsecureAuth: true });
     await client.login({ user: 'alice', password: 'pw' });
-    const msg = await client.retrieveMessage(4);
+    const msg = await retrieveMessage(client, 4);
     expect(msg.subject).toBe('Report and photo');
     expect(msg.text).toBe('Hi Alice, the report is attached. Café at 3?\r\n.');  // CRLF as delivered
     expect(msg.attachments[0].size).toBe(256);

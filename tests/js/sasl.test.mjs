@@ -1,7 +1,7 @@
 // Every login method against Dovecot, through the WASM build: SASL PLAIN, LOGIN, CRAM-MD5,
 // SCRAM-SHA-1, SCRAM-SHA-256, XOAUTH2, OAUTHBEARER, plus APOP and USER/PASS; wrong secrets, a
 // tampered SCRAM exchange, expired OAuth tokens, and secrets refused over clear connections.
-import { Pop3Client } from '../../bindings/js/index.js';
+import { Pop3Client } from '../../bindings/js/node.js';
 import { startDovecot } from '../harness/dovecot.mjs';
 import { startIntrospectionEndpoint } from '../harness/oauth-introspection.mjs';
 import { startTamperProxy } from '../harness/tamper-proxy.mjs';

@@ -1,6 +1,6 @@
 // The JS client against scripted TCP servers on loopback: time-outs, dropped connections,
 // refused sessions, and the pipelining decision seen from the server's side.
-import { Pop3Client } from '../../bindings/js/index.js';
+import { Pop3Client } from '../../bindings/js/node.js';
 import { freePort } from '../harness/dovecot.mjs';
 import { startScriptedServer } from '../harness/scripted-server.mjs';
 

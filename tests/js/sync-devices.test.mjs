@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
-import { syncAccount } from '../../bindings/js/index.js';
+import { syncAccount } from '../../bindings/js/node.js';
 import { MaildirStore } from '../../bindings/js/stores/maildir-store.js';
 import { startDovecot, toWire } from '../harness/dovecot.mjs';
 import { fixtureMessages } from '../fixtures/messages.mjs';

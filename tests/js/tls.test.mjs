@@ -1,6 +1,6 @@
 // POP3S and STLS against Dovecot with TLS, through the WASM TLS engine and through Node's TLS:
 // both must succeed the same way and fail the same way, before any credential is sent.
-import { Pop3Client } from '../../bindings/js/index.js';
+import { Pop3Client } from '../../bindings/js/node.js';
 import { startDovecot, toWire } from '../harness/dovecot.mjs';
 import { startScriptedServer } from '../harness/scripted-server.mjs';
 import { testPki } from '../harness/test-pki.mjs';

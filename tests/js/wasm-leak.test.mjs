@@ -1,7 +1,7 @@
 // No leak in the bindings: the bytes allocated on the WASM heap are the same after 1,000 more
 // sessions (plain, against a quick scripted server) and after 100 more TLS sessions in the WASM
 // engine (against Dovecot), as after the warm-up.
-import { Pop3Client, loadCore } from '../../bindings/js/index.js';
+import { Pop3Client, loadCore } from '../../bindings/js/node.js';
 import { startDovecot } from '../harness/dovecot.mjs';
 import { startScriptedServer } from '../harness/scripted-server.mjs';
 import { testPki } from '../harness/test-pki.mjs';

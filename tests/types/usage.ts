@@ -1,9 +1,13 @@
 // Compiled by tsc (no emit) in `npm test`: the package's declarations describe its real API.
 import {
-  Pop3Client, Pop3Error, ErrorCode, IndexedDbStore, sync, syncAccount, parseMessage,
-  type MessageInfo, type Capabilities, type MessageStore, type ParsedMessage, type Attachment,
+  Pop3Client, Pop3Error, ErrorCode, sync, syncAccount, configureWasm, loadCore,
+  type MessageInfo, type Capabilities, type MessageStore, type SessionState,
 } from 'pop3-wasm';
+import {
+  ParsedMessage, parseMessage, retrieveMessage, loadMime, type Attachment, type MimeDamageKind,
+} from 'pop3-wasm/mime';
 import { MaildirStore } from 'pop3-wasm/stores/maildir';
+import { IndexedDbStore } from 'pop3-wasm/stores/indexeddb';
 
 async function example(): Promise<void> {
   const controller = new AbortController();
@@ -55,16 +59,37 @@ async function syncing(store: MessageStore): Promise<void> {
   console.log((await browserStore.list()).length);
 }
 async function parsing(client: Pop3Client, raw: Uint8Array): Promise<void> {
-  const message: ParsedMessage = await client.retrieveMessage(1);
+  const message: ParsedMessage = await retrieveMessage(client, 1, { highWaterMark: 1 << 16 });
+  if (message instanceof ParsedMessage) console.log('a ParsedMessage');
   console.log(message.subject, message.from[0]?.name ?? message.from[0]?.address, message.date, message.text?.length);
   for (const a of message.attachments) console.log(a.filename, a.contentType, a.size, a.content().length);
   const logo: Attachment | null = message.resolveCid('cid:logo@example.org');
-  for (const d of message.damage) console.log(d.kind, d.partId, d.offset);
+  for (const d of message.damage) {
+    const kind: MimeDamageKind = d.kind;
+    // @ts-expect-error: damage kinds are a closed union
+    const wrong: MimeDamageKind = 'no-such-kind';
+    console.log(kind, wrong, d.partId, d.offset);
+  }
   console.log(logo?.sha256, message.parts.children.map((p) => p.partId), JSON.stringify(message.toJSON()));
   message.close();
   const streamed = await parseMessage(client.retrieveStream(2));
   console.log((await parseMessage(raw)).html, streamed.content('1').length);
 }
+async function loading(): Promise<void> {
+  configureWasm({ core: '/static/pop3-core.wasm', mime: (defaultUrl) => new URL('pop3-mime.wasm', defaultUrl) });
+  const core = await loadCore({ wasm: { core: new Uint8Array(8) } });
+  console.log(core.heapInUse(), (await loadMime()).HEAPU8.length);
+  const client = await Pop3Client.connect({ host: 'h', port: 995, wasm: { core: new URL('https://cdn.example/pop3-core.wasm') } });
+  const state: SessionState = client.state;
+  // @ts-expect-error: states are a closed union
+  const notAState: SessionState = 'LOGGED-IN';
+  try {
+    await parseMessage('Subject: x\r\n\r\n', { wasm: { mime: new ArrayBuffer(8) } });
+  } catch (e) {
+    if (e instanceof Pop3Error && e.code === 'WASM_LOAD_FAILED') console.log(e.url, state, notAState);
+  }
+}
 void example;
+void loading;
 void syncing;
 void parsing;

@@ -1,16 +1,15 @@
 /**
  * The transport connect() uses when the caller gives none: the WebSocket bridge when `bridge` is
- * set (and always in browsers), plain TCP in Node. Imported lazily so that browser bundles never
- * pull in node:net.
+ * set, else direct TCP where the platform has it (the Node entry), else an error that says what
+ * to do.
  */
 import { Pop3Error } from '../errors.js';
-
-export const isNode = typeof process !== 'undefined' && Boolean(process.versions?.node);
+import { platform } from '../platform.js';
+import { WebSocketTransport } from './websocket.js';
 
 /** @param {import('../index.js').ConnectOptions} options */
 export async function defaultTransport(options) {
   if (options.bridge) {
-    const { WebSocketTransport } = await import('./websocket.js');
     return new WebSocketTransport({
       bridge: options.bridge,
       host: options.host,
@@ -20,9 +19,11 @@ export async function defaultTransport(options) {
       wsOptions: options.bridgeWsOptions,
     });
   }
-  if (!isNode) {
-    throw new Pop3Error('UNSUPPORTED', 'browsers reach POP3 servers through a bridge: pass the `bridge` option');
+  if (!platform.connectTcp) {
+    throw new Pop3Error(
+      'UNSUPPORTED',
+      'browsers reach POP3 servers through a bridge: pass the `bridge` option (direct TCP needs the package\'s Node entry)',
+    );
   }
-  const { NodeTcpTransport } = await import('./node-tcp.js');
-  return new NodeTcpTransport({ host: options.host, port: options.port, connectTimeoutMs: options.timeoutMs });
+  return platform.connectTcp({ host: options.host, port: options.port, connectTimeoutMs: options.timeoutMs });
 }

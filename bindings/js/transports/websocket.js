@@ -9,6 +9,7 @@
  * headers on a WebSocket.
  */
 import { Pop3Error } from '../errors.js';
+import { platform } from '../platform.js';
 
 /**
  * Close codes the bridge uses (node-bridge/close-codes.js), for messages: what happened and, for
@@ -28,15 +29,6 @@ const BRIDGE_CLOSE_REASONS = {
   4008: ['the target closed the connection', ''],
   4009: ['bridge shutting down', 'reconnect'],
 };
-
-const isNode = typeof process !== 'undefined' && Boolean(process.versions?.node);
-
-// The platform's WebSocket, or `ws` in Node when there is none or when ws-only options are given.
-async function webSocketClass(needWs) {
-  if (typeof globalThis.WebSocket === 'function' && !(needWs && isNode)) return globalThis.WebSocket;
-  const { default: WebSocket } = await import('ws');
-  return WebSocket;
-}
 
 export class WebSocketTransport {
   #url;
@@ -71,7 +63,7 @@ export class WebSocketTransport {
   }
 
   async open({ signal } = {}) {
-    const WebSocket = await webSocketClass(Boolean(this.#wsOptions));
+    const WebSocket = await platform.webSocketClass(Boolean(this.#wsOptions));
     return new Promise((resolve, reject) => {
       const socket = this.#wsOptions && WebSocket !== globalThis.WebSocket
         ? new WebSocket(this.#url, this.#protocols, this.#wsOptions)
