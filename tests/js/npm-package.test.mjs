@@ -193,7 +193,8 @@ test.each([
   ['bundler', { module: 'ESNext', moduleResolution: 'bundler', lib: ['ES2022', 'DOM'], types: [] }, 'browser.ts', browserUsage],
   ['node16', { module: 'Node16', moduleResolution: 'Node16', lib: ['ES2022'], types: ['node'] }, 'node16.mts', nodeUsage],
   ['node10', { module: 'CommonJS', moduleResolution: 'node10', lib: ['ES2022'], types: ['node'] }, 'node10.ts', nodeUsage],
-])('the declarations compile under strict with moduleResolution %s', async (name, options, file, source) => {
+  ['node10-dom', { module: 'CommonJS', moduleResolution: 'node10', lib: ['ES2022', 'DOM'], types: [] }, 'node10.ts', browserUsage.replace(/^const client = await/m, 'export async function main() { const client = await') + '}\n'],
+])('the declarations compile under strict (%s)', async (name, options, file, source) => {
   await app.writeFile(`types-${name}/${file}`, source);
   const tsconfig = await app.writeFile(`types-${name}/tsconfig.json`, JSON.stringify({
     compilerOptions: {

@@ -12,11 +12,46 @@ export class NodeTcpTransport {
   #socket = null;
   #secure = false;
   #closeError;
+  #ondata = null;
+  #early = [];
+  #earlyClose = false;
 
-  /** Called with each Uint8Array received. */
-  ondata = () => {};
+  /**
+   * Called with each Uint8Array received. Bytes that arrive before it is set (and the end of the
+   * connection, if it comes then) are held and handed over, in order, on the microtask after it
+   * is: some runtimes (Deno) deliver the first bytes after a TLS handshake in the same task as the
+   * handshake's end, before the client that awaited the handshake has attached itself, and a
+   * dropped greeting is a session that never starts.
+   */
+  get ondata() {
+    return this.#ondata ?? (() => {});
+  }
+
+  set ondata(listener) {
+    this.#ondata = listener;
+    if (this.#early.length > 0 || this.#earlyClose) queueMicrotask(() => this.#flushEarly());
+  }
+
   /** Called once when the connection ends; `error` is set if it ended abnormally. */
   onclose = () => {};
+
+  #deliver(bytes) {
+    if (this.#ondata && this.#early.length === 0) this.#ondata(bytes);
+    else this.#early.push(bytes);  // before the listener, or behind bytes still held: keep order
+  }
+
+  #ended() {
+    if (this.#ondata && this.#early.length === 0) this.onclose(this.#closeError);
+    else this.#earlyClose = true;
+  }
+
+  #flushEarly() {
+    while (this.#ondata && this.#early.length > 0) this.#ondata(this.#early.shift());
+    if (this.#ondata && this.#earlyClose) {
+      this.#earlyClose = false;
+      this.onclose(this.#closeError);
+    }
+  }
 
   constructor({ host, port, connectTimeoutMs = 30_000 }) {
     this.#host = host;
@@ -70,9 +105,9 @@ export class NodeTcpTransport {
   }
 
   #attach(socket) {
-    socket.on('data', (data) => this.ondata(data));
+    socket.on('data', (data) => this.#deliver(data));
     socket.on('error', (err) => (this.#closeError = err));
-    socket.on('close', () => this.onclose(this.#closeError));
+    socket.on('close', () => this.#ended());
   }
 
   /**
