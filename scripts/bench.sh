@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmarks (not part of npm test): builds, then runs bench/run.mjs.
+# Benchmarks in full (npm test runs them in quick mode: tests/js/bench-quick.test.mjs): builds,
+# then runs bench/run.mjs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh

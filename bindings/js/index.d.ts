@@ -165,6 +165,20 @@ export interface StreamOptions extends CommandOptions {
   highWaterMark?: number;
 }
 
+export interface MessagesOptions extends CommandOptions {
+  /** Only these message numbers (default: all). */
+  numbers?: number[];
+  /** Listed bytes fetched ahead of the loop (default 4 MiB); a larger message is fetched alone. */
+  windowBytes?: number;
+  /** Messages fetched ahead of the loop (default 128). */
+  windowMessages?: number;
+}
+
+export interface RetrievedMessage extends MessageInfo {
+  /** The message, CRLF as on the wire, dot-unstuffed. */
+  bytes: Uint8Array;
+}
+
 export interface TranscriptEntry {
   direction: 'client' | 'server';
   line: string;
@@ -279,6 +293,12 @@ export declare class Pop3Client {
   uidl(number: number, options?: CommandOptions): Promise<UidListing>;
   retrieve(number: number, options?: CommandOptions): Promise<Uint8Array>;
   retrieveStream(number: number, options?: StreamOptions): AsyncIterable<Uint8Array>;
+  /**
+   * Every message (or those of `numbers`), in listing order, with RETRs pipelined ahead of the
+   * loop within a window: `for await (const m of client.messages())` at pipelined speed in
+   * bounded memory. Leaving the loop early cancels what is still queued.
+   */
+  messages(options?: MessagesOptions): AsyncGenerator<RetrievedMessage, void, undefined>;
   top(number: number, lines: number, options?: CommandOptions): Promise<Uint8Array>;
   delete(number: number, options?: CommandOptions): Promise<void>;
   reset(options?: CommandOptions): Promise<void>;

@@ -8,6 +8,7 @@ import { Pop3Error, fromCoreError } from './errors.js';
 import { platform } from './platform.js';
 import { defaultTransport } from './transports/default-transport.js';
 import { tlsSettings } from './tls-settings.js';
+import { pipelinedMessages } from './message-iterator.js';
 import { loadCore } from './wasm-module.js';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -309,6 +310,16 @@ export class Pop3Client {
       (err) => stream.fail(err),
     );
     return stream;
+  }
+
+  /**
+   * Every message (or those of `numbers`), in listing order, as `{ number, size, uid, bytes }`,
+   * with RETRs pipelined ahead of the loop within `windowBytes` (default 4 MiB) and
+   * `windowMessages` (default 128): `for await (const m of client.messages())` runs at pipelined
+   * speed in bounded memory. Leaving the loop early cancels what is still queued.
+   */
+  messages(options) {
+    return pipelinedMessages(this, options);
   }
 
   /** TOP: the headers and the first `lines` lines of the body. */

@@ -21,6 +21,7 @@ import createPop3Core from './wasm/pop3-core.mjs';
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 const MODULES = ['core', 'mime'];
 const BUNDLER_GUIDE = 'see docs/bundlers.md in the pop3-wasm package';
+const DEFAULT_SOURCE = Symbol('the file next to the package');
 
 /** What configureWasm() set, per module. */
 const configured = { core: undefined, mime: undefined };
@@ -79,7 +80,7 @@ export function loadOncePerSource(which, load) {
     // must not load a second copy from the default URL after connect({ wasm }) loaded one.
     if (wanted === undefined && loads.size > 0) return loads.values().next().value;
     const source = wanted ?? configured[which];
-    const key = source ?? 'default';
+    const key = source ?? DEFAULT_SOURCE;
     let promise = loads.get(key);
     if (!promise) {
       promise = load(source);
@@ -177,8 +178,8 @@ async function fetchWasm(url) {
 
 function checked(url, bytes, contentType) {
   if (WASM_MAGIC.every((byte, i) => bytes[i] === byte)) return { ok: true, url, bytes };
-  const head = new TextDecoder().decode(bytes.subarray(0, 256)).trimStart().toLowerCase();
-  const html = contentType.includes('text/html') || head.startsWith('<!doctype html') || head.startsWith('<html') || head.startsWith('<');
+  const head = new TextDecoder().decode(bytes.subarray(0, 256)).trimStart();
+  const html = contentType.includes('text/html') || head.startsWith('<');
   const what = html
     ? 'an HTML page came back instead of WebAssembly'
     : `the ${bytes.length} bytes that came back are not WebAssembly (they do not start with \\0asm)`;

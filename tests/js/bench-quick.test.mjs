@@ -1,0 +1,33 @@
+// Every benchmark of `npm run bench`, in its quick mode (tiny sizes, seconds): a benchmark that
+// breaks (a renamed binding, a peer that no longer installs, a workload that fetches the wrong
+// bytes) fails the suite instead of rotting until someone runs the full bench. The figures of a
+// quick run mean nothing and are not checked; that each row was measured is.
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+import { ROOT } from '../harness/packed-package.mjs';
+
+const run = promisify(execFile);
+
+test('npm run bench -- --quick runs every benchmark to the end and records every row', async () => {
+  const { stdout } = await run(process.execPath, ['bench/run.mjs', '--quick'], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_OPTIONS: '' },
+    timeout: 240_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const record = JSON.parse(await readFile(path.join(ROOT, 'bench', 'results', 'quick.json'), 'utf8'));
+  expect(record.quick).toBe(true);
+  const measured = (row) => Number.isFinite(row.ours) && row.ours > 0 && Number.isFinite(row.peerValue) && row.peerValue > 0;
+  expect(record.rows.filter((row) => !measured(row))).toEqual([]);
+  // One row or more from each benchmark, against the peers it names.
+  const peersOf = (pattern) => record.rows.filter((row) => pattern.test(row.name)).map((row) => row.peer);
+  expect(peersOf(/^codec/)).toEqual(['native']);
+  expect(peersOf(/^RETR-all/)).toEqual(['node-pop3', 'poplib', expect.stringMatching(/^(node-pop3|poplib)$/)]);
+  expect(peersOf(/over TLS/)).toEqual(['node tls', 'curl']);
+  expect(peersOf(/^bridge/)).toEqual(['direct', 'direct', 'direct', 'direct']);
+  expect(peersOf(/^parse/)).toEqual(expect.arrayContaining(['postal-mime', 'mailparser', 'native']));
+  expect(stdout).toMatch(/saved bench\/results\/quick\.json/);
+}, 300_000);
