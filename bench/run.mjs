@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 
+import { formatGoals, judgeGoals } from './goals.mjs';
 import { wasmCodecThroughput } from './js/codec-throughput.mjs';
 import { bridgeBenchmark, formatBridgeTable } from './js/bridge.mjs';
 import { formatRows as formatMimeRows, mimeParseBenchmark } from './js/mime-parse.mjs';
@@ -62,8 +63,11 @@ console.log('');
 console.log(formatMimeRows(mime.rows));
 rows.push(...mime.rows);
 
+const goals = judgeGoals({ retr, tls, bridge, mime, wasmCodec: wasm });
+console.log(`\n${formatGoals(goals, { quick })}`);
+
 mkdirSync('bench/results', { recursive: true });
-const record = { date: new Date().toISOString(), quick, node: process.version, cpu: os.cpus()[0].model, rows, codec: { native, wasm }, retrAll: retr, tls, bridge, mime };
+const record = { date: new Date().toISOString(), quick, node: process.version, cpu: os.cpus()[0].model, rows, goals, codec: { native, wasm }, retrAll: retr, tls, bridge, mime };
 const file = `bench/results/${quick ? 'quick' : 'latest'}.json`;
 writeFileSync(file, JSON.stringify(record, null, 2));
 console.log(`\nsaved ${file}`);

@@ -170,7 +170,7 @@ export interface MessagesOptions extends CommandOptions {
   numbers?: number[];
   /** Listed bytes fetched ahead of the loop (default 4 MiB); a larger message is fetched alone. */
   windowBytes?: number;
-  /** Messages fetched ahead of the loop (default 128). */
+  /** Messages fetched ahead of the loop (default 1,000, the most the core pipelines). */
   windowMessages?: number;
 }
 

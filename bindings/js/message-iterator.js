@@ -5,7 +5,7 @@
  * listing order. A message larger than the window is fetched alone.
  */
 const DEFAULT_WINDOW_BYTES = 4 * 1024 * 1024;
-const DEFAULT_WINDOW_MESSAGES = 128;
+const DEFAULT_WINDOW_MESSAGES = 1000;  // the core pipelines at most 1,000 commands (limits.maxPipelinedCommands)
 
 /**
  * @param {import('./pop3-client.js').Pop3Client} client logged in

@@ -315,7 +315,7 @@ export class Pop3Client {
   /**
    * Every message (or those of `numbers`), in listing order, as `{ number, size, uid, bytes }`,
    * with RETRs pipelined ahead of the loop within `windowBytes` (default 4 MiB) and
-   * `windowMessages` (default 128): `for await (const m of client.messages())` runs at pipelined
+   * `windowMessages` (default 1,000): `for await (const m of client.messages())` runs at pipelined
    * speed in bounded memory. Leaving the loop early cancels what is still queued.
    */
   messages(options) {

@@ -3,57 +3,19 @@ import net from 'node:net';
 import tls from 'node:tls';
 
 import { Pop3Error } from '../errors.js';
+import { HeldInput } from './held-input.js';
 import { nodeTlsOptions, tlsError } from './node-tls.js';
 
-export class NodeTcpTransport {
+export class NodeTcpTransport extends HeldInput {
   #host;
   #port;
   #connectTimeoutMs;
   #socket = null;
   #secure = false;
   #closeError;
-  #ondata = null;
-  #early = [];
-  #earlyClose = false;
-
-  /**
-   * Called with each Uint8Array received. Bytes that arrive before it is set (and the end of the
-   * connection, if it comes then) are held and handed over, in order, on the microtask after it
-   * is: some runtimes (Deno) deliver the first bytes after a TLS handshake in the same task as the
-   * handshake's end, before the client that awaited the handshake has attached itself, and a
-   * dropped greeting is a session that never starts.
-   */
-  get ondata() {
-    return this.#ondata ?? (() => {});
-  }
-
-  set ondata(listener) {
-    this.#ondata = listener;
-    if (this.#early.length > 0 || this.#earlyClose) queueMicrotask(() => this.#flushEarly());
-  }
-
-  /** Called once when the connection ends; `error` is set if it ended abnormally. */
-  onclose = () => {};
-
-  #deliver(bytes) {
-    if (this.#ondata && this.#early.length === 0) this.#ondata(bytes);
-    else this.#early.push(bytes);  // before the listener, or behind bytes still held: keep order
-  }
-
-  #ended() {
-    if (this.#ondata && this.#early.length === 0) this.onclose(this.#closeError);
-    else this.#earlyClose = true;
-  }
-
-  #flushEarly() {
-    while (this.#ondata && this.#early.length > 0) this.#ondata(this.#early.shift());
-    if (this.#ondata && this.#earlyClose) {
-      this.#earlyClose = false;
-      this.onclose(this.#closeError);
-    }
-  }
 
   constructor({ host, port, connectTimeoutMs = 30_000 }) {
+    super();
     this.#host = host;
     this.#port = port;
     this.#connectTimeoutMs = connectTimeoutMs;
@@ -105,9 +67,9 @@ export class NodeTcpTransport {
   }
 
   #attach(socket) {
-    socket.on('data', (data) => this.#deliver(data));
+    socket.on('data', (data) => this.deliverInput(data));
     socket.on('error', (err) => (this.#closeError = err));
-    socket.on('close', () => this.#ended());
+    socket.on('close', () => this.endInput(this.#closeError));
   }
 
   /**

@@ -10,6 +10,7 @@
  */
 import { Pop3Error } from '../errors.js';
 import { platform } from '../platform.js';
+import { HeldInput } from './held-input.js';
 
 /**
  * Close codes the bridge uses (node-bridge/close-codes.js), for messages: what happened and, for
@@ -30,7 +31,7 @@ const BRIDGE_CLOSE_REASONS = {
   4009: ['bridge shutting down', 'reconnect'],
 };
 
-export class WebSocketTransport {
+export class WebSocketTransport extends HeldInput {
   #url;
   #protocols;
   #wsOptions;
@@ -38,8 +39,6 @@ export class WebSocketTransport {
   #socket = null;
   #closeReported = false;
 
-  ondata = () => {};
-  onclose = () => {};
 
   /**
    * @param {{bridge: string, host: string, port: number, token?: string, connectTimeoutMs?: number, wsOptions?: object}} options
@@ -47,6 +46,7 @@ export class WebSocketTransport {
    *   certificate of a wss:// bridge signed by a private CA, or `{ origin }`); browsers ignore it
    */
   constructor({ bridge, host, port, token, connectTimeoutMs = 30_000, wsOptions }) {
+    super();
     const url = new URL(bridge);
     // IPv6 literals go in brackets, as the bridge requires ("[2001:db8::1]:995").
     const hostPart = String(host).includes(':') && !String(host).startsWith('[') ? `[${host}]` : host;
@@ -100,7 +100,7 @@ export class WebSocketTransport {
       };
       socket.onmessage = (event) => {
         const data = event.data;
-        this.ondata(data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+        this.deliverInput(data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
       };
       socket.onerror = () => {
         fail(new Pop3Error('CONNECTION_FAILED', `could not reach the bridge at ${this.#url}`));
@@ -113,7 +113,7 @@ export class WebSocketTransport {
         }
         if (this.#closeReported) return;
         this.#closeReported = true;
-        this.onclose(error ?? undefined);
+        this.endInput(error ?? undefined);
       };
     });
   }

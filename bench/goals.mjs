@@ -1,0 +1,36 @@
+// The project's speed and size goals, judged on one run's figures: each prints as met or missed
+// with the measured value, so a report says where we stand without reading the tables.
+// Ratios compare ours with peers measured in the same run; sizes are absolute.
+
+/**
+ * @param {{ retr: object, tls: object, bridge: object, mime: object, wasmCodec: object }} run
+ * @returns {{ goal: string, measured: string, met: boolean }[]}
+ */
+export function judgeGoals({ retr, tls, bridge, mime, wasmCodec }) {
+  const goals = [];
+  const goal = (text, measured, met) => goals.push({ goal: text, measured, met });
+  const peers = ['node-pop3', 'poplib'].map((p) => retr.results[p].seconds);
+  const best = Math.min(...peers);
+  goal(`RETR-all ${retr.count} msgs @ ${retr.rttMs} ms RTT, Promise.all: >= 100x the best peer`, `${(best / retr.results.ours.seconds).toFixed(1)}x`, best / retr.results.ours.seconds >= 100);
+  goal(`RETR-all ${retr.count} msgs @ ${retr.rttMs} ms RTT, messages() loop: >= 100x the best peer`, `${(best / retr.results['ours-messages'].seconds).toFixed(1)}x`, best / retr.results['ours-messages'].seconds >= 100);
+  const curlRatio = tls.retrieve.curl.mbPerS / tls.retrieve.wasm.mbPerS;
+  goal('RETR over TLS, WASM engine: within 1.3x of curl', `${curlRatio.toFixed(2)}x curl's time`, curlRatio <= 1.3);
+  goal('codec in WASM: >= 1 GB/s', `${(wasmCodec.mbPerS / 1000).toFixed(2)} GB/s`, wasmCodec.mbPerS >= 1000);
+  goal('protocol module (with TLS): <= 500 KB gzip', `${(tls.moduleSize.gzip / 1024).toFixed(0)} KB`, tls.moduleSize.gzip <= 500 * 1024);
+  if (mime.sizes.wasm) goal('MIME module: <= 300 KB gzip', `${(mime.sizes.total.gzip / 1024).toFixed(0)} KB`, mime.sizes.total.gzip <= 300 * 1024);
+  for (const [set, t] of Object.entries(mime.throughput)) {
+    if (!t.wasm) continue;
+    const fastest = Math.max(t['postal-mime'].mbPerS, t.mailparser.mbPerS);
+    goal(`MIME ${set} messages: >= 1.5x the fastest of postal-mime and mailparser`, `${(t.wasm.mbPerS / fastest).toFixed(2)}x`, t.wasm.mbPerS / fastest >= 1.5);
+  }
+  for (const w of bridge.workloads) {
+    goal(`bridge, ${w.name}: loss within 5% of direct TCP`, `${w.lossPercent.toFixed(1)}%`, w.lossPercent <= 5);
+  }
+  return goals;
+}
+
+export function formatGoals(goals, { quick }) {
+  const lines = [`goals${quick ? ' (quick mode: not judged, the sizes are too small to mean anything)' : ''}:`];
+  for (const g of goals) lines.push(`  ${quick ? '-     ' : g.met ? 'met   ' : 'MISSED'} ${g.goal.padEnd(78)} ${g.measured}`);
+  return lines.join('\n');
+}
