@@ -1,5 +1,5 @@
-// Test helper: a host for ServerSession that answers every request at once from in-memory
-// accounts and a maildrop, and a wire that pumps bytes between a ClientSession and the server
+// Test helper: a host for a ServerSession (alone or inside a ServerConnection) that answers every
+// request at once from in-memory accounts and a maildrop, and a wire that pumps bytes between a ClientSession and the server
 // in chunks of a chosen size. Randomness is a fixed xorshift, so every run sends the same bytes.
 #pragma once
 
@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "pop3/server/server_connection.hpp"
 #include "pop3/server/server_session.hpp"
 #include "session_driver.hpp"
 
@@ -42,16 +43,20 @@ struct StoredMessage {
 class TestHost {
  public:
   explicit TestHost(server::ServerOptions options = test_server_options())
-      : session(std::move(options)) {}
+      : own_session(std::make_unique<server::ServerSession>(std::move(options))), session(*own_session) {}
+  explicit TestHost(std::unique_ptr<server::ServerConnection> c)
+      : connection(std::move(c)), session(connection->session()) {}
 
   // Answers everything the session asks, as long as it asks.
   void serve() {
-    while (auto event = session.next_event()) {
+    while (auto event = connection ? connection->next_event() : session.next_event()) {
       std::visit([this](auto& e) { on(e); }, *event);
     }
   }
 
-  server::ServerSession session;
+  std::unique_ptr<server::ServerSession> own_session;
+  std::unique_ptr<server::ServerConnection> connection;
+  server::ServerSession& session;
   std::map<std::string, auth::AccountSecrets> accounts;
   std::vector<StoredMessage> messages;
   bool locked = false;             // another session holds the maildrop
