@@ -57,13 +57,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const auto& login = std::get<LoginRequest>(*event);
         pop3::auth::AccountSecrets secrets;
         secrets.password = "secret";
-        require(!session.answer_login(reject_logins || login.user != "alice" ? LoginAnswer::reject()
-                                                                              : LoginAnswer::verify(secrets)));
+        require(!session.answer_login(reject_logins || login.user != "alice"
+                                          ? LoginAnswer::reject()
+                                          : LoginAnswer::verify(secrets)));
       } else if (std::holds_alternative<MaildropRequest>(*event)) {
         if (locked) {
           require(!session.refuse_maildrop("IN-USE", "locked"));
         } else {
-          require(!session.open_maildrop({{kMessages[0].size(), "a"}, {kMessages[1].size(), "b"}, {kMessages[2].size(), "c"}}));
+          require(!session.open_maildrop({{kMessages[0].size(), "a"},
+                                          {kMessages[1].size(), "b"},
+                                          {kMessages[2].size(), "c"}}));
         }
       } else if (auto* request = std::get_if<MessageDataRequest>(&*event)) {
         require(request->number >= 1 && request->number <= 3);
@@ -75,7 +78,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       } else if (auto* done = std::get_if<MessageDoneEvent>(&*event)) {
         streamed.erase(done->number);  // a later RETR of it starts again from offset 0
       } else if (std::holds_alternative<UpdateRequest>(*event)) {
-        require(!session.finish_update(update_fails ? std::optional<std::string>("failed") : std::nullopt));
+        require(!session.finish_update(update_fails ? std::optional<std::string>("failed")
+                                                    : std::nullopt));
       } else if (std::holds_alternative<ClosedEvent>(*event)) {
         ++closes;
         require(session.closed());
@@ -96,12 +100,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (session.closed()) require(taken == 0 || closes == 0);
     } else {
       switch (op & 7) {
-        case 1: session.consume_output(session.output().size() / 2); break;
-        case 2: session.timeout(); break;
-        case 3: session.receive_eof(); break;
-        case 4: session.tls_started(); break;
-        case 5: reject_logins = !reject_logins; break;
-        default: session.consume_output(session.output().size()); break;
+        case 1:
+          session.consume_output(session.output().size() / 2);
+          break;
+        case 2:
+          session.timeout();
+          break;
+        case 3:
+          session.receive_eof();
+          break;
+        case 4:
+          session.tls_started();
+          break;
+        case 5:
+          reject_logins = !reject_logins;
+          break;
+        default:
+          session.consume_output(session.output().size());
+          break;
       }
     }
     serve();

@@ -1,9 +1,10 @@
 // BodyWriter against BodyReader: whatever is written reads back as the message (with CRLF line
 // ends), for every split of the message into chunks; TOP counts its lines.
+#include "pop3/protocol/body_writer.hpp"
+
 #include <gtest/gtest.h>
 
 #include "pop3/protocol/body_reader.hpp"
-#include "pop3/protocol/body_writer.hpp"
 
 using namespace pop3::protocol;
 
@@ -13,7 +14,8 @@ std::span<const std::uint8_t> bytes(std::string_view s) {
   return std::span(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
 }
 
-std::string write(std::string_view message, std::size_t chunk, std::optional<std::uint32_t> top = std::nullopt) {
+std::string write(std::string_view message, std::size_t chunk,
+                  std::optional<std::uint32_t> top = std::nullopt) {
   BodyWriter writer(top);
   std::string out;
   for (std::size_t at = 0; at < message.size(); at += chunk) {

@@ -23,7 +23,8 @@ auth::Credentials credentials(std::string password) {
   return c;
 }
 
-std::unique_ptr<auth::SaslMechanism> client_mechanism(const std::string& name, const std::string& password) {
+std::unique_ptr<auth::SaslMechanism> client_mechanism(const std::string& name,
+                                                      const std::string& password) {
   auth::MechanismContext context;
   context.client_nonce = "rOprNGfwEbeRWgbNEkqO";
   return std::move(*auth::make_mechanism(name, credentials(password), context));
@@ -48,7 +49,8 @@ pop3::testing::Reply log_in(TestHost& host, const std::string& method, const std
   return client.replies.empty() ? pop3::testing::Reply{} : client.replies.back();
 }
 
-const std::vector<std::string> kMethods = {"USER", "APOP", "PLAIN", "LOGIN", "CRAM-MD5", "SCRAM-SHA-1", "SCRAM-SHA-256"};
+const std::vector<std::string> kMethods = {"USER",     "APOP",        "PLAIN",        "LOGIN",
+                                           "CRAM-MD5", "SCRAM-SHA-1", "SCRAM-SHA-256"};
 
 }  // namespace
 
@@ -162,7 +164,8 @@ TEST(ServerAuth, PassesTheHostsRefusalCodeToTheClient) {
   auto e = host.session.next_event();
   ASSERT_TRUE(std::holds_alternative<server::LoginRequest>(*e));
   host.session.answer_login(server::LoginAnswer::reject("LOGIN-DELAY", "wait 5 minutes"));
-  EXPECT_TRUE(std::string(host.session.output()).ends_with("+OK\r\n-ERR [LOGIN-DELAY] wait 5 minutes\r\n"));
+  EXPECT_TRUE(
+      std::string(host.session.output()).ends_with("+OK\r\n-ERR [LOGIN-DELAY] wait 5 minutes\r\n"));
   // SCRAM plays on after a refusal and fails at the end with the host's code.
   host.session.consume_output(host.session.output().size());
   SessionDriver client;
@@ -186,23 +189,29 @@ TEST(ServerAuth, AcceptOnlyVouchesForPasswordsTheHostSaw) {
   auto e = host.session.next_event();
   ASSERT_TRUE(std::holds_alternative<server::LoginRequest>(*e));
   host.session.answer_login(server::LoginAnswer::accept());
-  EXPECT_TRUE(std::string(host.session.output()).ends_with("-ERR [AUTH] Authentication failed\r\n"));
+  EXPECT_TRUE(
+      std::string(host.session.output()).ends_with("-ERR [AUTH] Authentication failed\r\n"));
   EXPECT_EQ(host.session.state(), server::ServerState::kAuthorization);
 }
 
 TEST(ServerAuth, EndsTheExchangeOnGarbageCancellationAndLongLines) {
   const std::string long_line(20000, 'A');
-  for (const std::string& response : {std::string("!!!not base64"), std::string("*"), long_line, std::string("QQ")}) {
+  for (const std::string& response :
+       {std::string("!!!not base64"), std::string("*"), long_line, std::string("QQ")}) {
     TestHost host;
     host.session.receive("AUTH LOGIN\r\n");
-    EXPECT_TRUE(std::string(host.session.output()).ends_with("+ " + auth::base64_encode("Username:") + "\r\n"));
+    EXPECT_TRUE(std::string(host.session.output())
+                    .ends_with("+ " + auth::base64_encode("Username:") + "\r\n"));
     host.session.consume_output(host.session.output().size());
     host.session.receive(response + "\r\nNOOP\r\nCAPA\r\n");
     const std::string out(host.session.output());
     EXPECT_TRUE(out.starts_with("-ERR ")) << out;
     // The exchange is over: the next lines are commands again.
-    EXPECT_NE(out.find("-ERR NOOP is not valid in the AUTHORIZATION state\r\n+OK Capability list follows"),
-              std::string::npos) << out;
+    EXPECT_NE(
+        out.find(
+            "-ERR NOOP is not valid in the AUTHORIZATION state\r\n+OK Capability list follows"),
+        std::string::npos)
+        << out;
     EXPECT_TRUE(host.logins.empty());
   }
 }
@@ -220,7 +229,8 @@ TEST(ServerAuth, RefusesGarbageInitialResponsesAndUnknownMechanisms) {
 TEST(ServerAuth, ClosesAfterTooManyFailedLogins) {
   TestHost host;
   host.accounts["alice"] = password_account("right");
-  host.session.receive("USER alice\r\nPASS a\r\nUSER alice\r\nPASS b\r\nUSER alice\r\nPASS c\r\nUSER alice\r\n");
+  host.session.receive(
+      "USER alice\r\nPASS a\r\nUSER alice\r\nPASS b\r\nUSER alice\r\nPASS c\r\nUSER alice\r\n");
   host.serve();
   EXPECT_TRUE(host.session.closed());
   ASSERT_EQ(host.closes.size(), 1u);

@@ -30,7 +30,8 @@ std::unique_ptr<client::ClientConnection> make_client(client::TlsMode mode) {
   return std::move(*c);
 }
 
-std::unique_ptr<TestHost> make_server(server::ServerTlsMode mode, bool cleartext_without_tls = false) {
+std::unique_ptr<TestHost> make_server(server::ServerTlsMode mode,
+                                      bool cleartext_without_tls = false) {
   server::ServerConnectionOptions o;
   o.session = pop3::testing::test_server_options();
   o.session.allow_cleartext_without_tls = cleartext_without_tls;
@@ -41,7 +42,8 @@ std::unique_ptr<TestHost> make_server(server::ServerTlsMode mode, bool cleartext
   EXPECT_TRUE(c.ok()) << (c.ok() ? "" : c.error().message);
   auto host = std::make_unique<TestHost>(std::move(*c));
   host->accounts["alice"] = password_account("secret");
-  host->messages = {{"u1", "Subject: one\r\n\r\n.dot\r\nbody\r\n"}, {"u2", std::string(100000, 'z') + "\r\n"}};
+  host->messages = {{"u1", "Subject: one\r\n\r\n.dot\r\nbody\r\n"},
+                    {"u2", std::string(100000, 'z') + "\r\n"}};
   return host;
 }
 
@@ -115,7 +117,8 @@ std::unique_ptr<auth::SaslMechanism> mechanism(const std::string& name) {
 
 TEST(ServerConnection, ServesPop3sToOurClient) {
   for (std::size_t chunk : {0, 7, 100}) {
-    for (const std::string method : {"USER", "APOP", "PLAIN", "LOGIN", "CRAM-MD5", "SCRAM-SHA-1", "SCRAM-SHA-256"}) {
+    for (const std::string method :
+         {"USER", "APOP", "PLAIN", "LOGIN", "CRAM-MD5", "SCRAM-SHA-1", "SCRAM-SHA-256"}) {
       SCOPED_TRACE(method + " chunk " + std::to_string(chunk));
       auto host = make_server(server::ServerTlsMode::kImplicit);
       auto c = make_client(client::TlsMode::kImplicit);
@@ -135,7 +138,8 @@ TEST(ServerConnection, ServesPop3sToOurClient) {
         ASSERT_TRUE(s.submit_auth(mechanism(method)).ok());
       }
       pump(*c, *host, seen, chunk);
-      ASSERT_EQ(s.state(), SessionState::kTransaction) << (seen.errors.empty() ? "" : seen.errors[0]);
+      ASSERT_EQ(s.state(), SessionState::kTransaction)
+          << (seen.errors.empty() ? "" : seen.errors[0]);
       EXPECT_TRUE(host->logins.at(0).secure);
       const auto retr = s.submit(*Command::retr(1));
       const auto big = s.submit(*Command::retr(2));

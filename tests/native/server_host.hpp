@@ -1,6 +1,7 @@
 // Test helper: a host for a ServerSession (alone or inside a ServerConnection) that answers every
-// request at once from in-memory accounts and a maildrop, and a wire that pumps bytes between a ClientSession and the server
-// in chunks of a chosen size. Randomness is a fixed xorshift, so every run sends the same bytes.
+// request at once from in-memory accounts and a maildrop, and a wire that pumps bytes between a
+// ClientSession and the server in chunks of a chosen size. Randomness is a fixed xorshift, so every
+// run sends the same bytes.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -43,7 +44,8 @@ struct StoredMessage {
 class TestHost {
  public:
   explicit TestHost(server::ServerOptions options = test_server_options())
-      : own_session(std::make_unique<server::ServerSession>(std::move(options))), session(*own_session) {}
+      : own_session(std::make_unique<server::ServerSession>(std::move(options))),
+        session(*own_session) {}
   explicit TestHost(std::unique_ptr<server::ServerConnection> c)
       : connection(std::move(c)), session(connection->session()) {}
 
@@ -75,8 +77,9 @@ class TestHost {
   void on(server::LoginRequest& e) {
     logins.push_back(e);
     const auto it = accounts.find(e.user);
-    EXPECT_FALSE(session.answer_login(it == accounts.end() ? server::LoginAnswer::reject()
-                                                           : server::LoginAnswer::verify(it->second)));
+    EXPECT_FALSE(session.answer_login(it == accounts.end()
+                                          ? server::LoginAnswer::reject()
+                                          : server::LoginAnswer::verify(it->second)));
   }
   void on(server::MaildropRequest& e) {
     maildrops.push_back(e.user);
@@ -96,7 +99,8 @@ class TestHost {
   void on(server::MessageDoneEvent& e) { done.push_back(e.number); }
   void on(server::UpdateRequest& e) {
     updates.push_back(e.numbers);
-    for (auto it = e.numbers.rbegin(); it != e.numbers.rend(); ++it) messages.erase(messages.begin() + (*it - 1));
+    for (auto it = e.numbers.rbegin(); it != e.numbers.rend(); ++it)
+      messages.erase(messages.begin() + (*it - 1));
     EXPECT_FALSE(session.finish_update());
   }
   void on(server::TlsRequestedEvent&) { ++tls_requests; }

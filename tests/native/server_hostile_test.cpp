@@ -33,13 +33,17 @@ TEST(ServerHostile, AnswersAnOverlongLineAndDiscardsItsRest) {
   take(host.session);
   host.session.receive("USER " + std::string(300, 'a') + "\r\nCAPA\r\n");
   const std::string out = take(host.session);
-  EXPECT_TRUE(out.starts_with("-ERR line too long (the limit is 255 octets)\r\n+OK Capability list follows\r\n")) << out;
+  EXPECT_TRUE(out.starts_with(
+      "-ERR line too long (the limit is 255 octets)\r\n+OK Capability list follows\r\n"))
+      << out;
   // A line that never ends, fed in pieces: one -ERR, then everything up to its LF is dropped.
   for (int i = 0; i < 100; ++i) EXPECT_EQ(host.session.receive(std::string(1000, 'x')), 1000u);
   EXPECT_EQ(take(host.session), "-ERR line too long (the limit is 255 octets)\r\n");
   EXPECT_LT(host.session.input_buffered(), 1000u);
   host.session.receive("still the same line\r\nNOOP\r\nQUIT\r\n");
-  EXPECT_EQ(take(host.session), "-ERR NOOP is not valid in the AUTHORIZATION state\r\n+OK pop.test POP3 server signing off\r\n");
+  EXPECT_EQ(take(host.session),
+            "-ERR NOOP is not valid in the AUTHORIZATION state\r\n+OK pop.test POP3 server signing "
+            "off\r\n");
 }
 
 TEST(ServerHostile, AnswersCommandsSentBeforeTheGreetingAfterIt) {
@@ -51,7 +55,8 @@ TEST(ServerHostile, AnswersCommandsSentBeforeTheGreetingAfterIt) {
   const std::string out = take(host.session);
   EXPECT_TRUE(out.starts_with("+OK POP3 server ready <")) << out;
   EXPECT_NE(out.find("\r\n+OK Capability list follows\r\n"), std::string::npos);
-  EXPECT_TRUE(out.ends_with(".\r\n+OK\r\n+OK alice's maildrop has 0 messages (0 octets)\r\n")) << out;
+  EXPECT_TRUE(out.ends_with(".\r\n+OK\r\n+OK alice's maildrop has 0 messages (0 octets)\r\n"))
+      << out;
 }
 
 TEST(ServerHostile, BoundsMemoryForAFloodFromAClientThatNeverReads) {
@@ -74,7 +79,9 @@ TEST(ServerHostile, BoundsMemoryForAFloodFromAClientThatNeverReads) {
   // Once the client reads, every accepted command is answered, in order.
   std::size_t answers = 0;
   for (std::string out = take(host.session); !out.empty(); out = take(host.session)) {
-    for (std::size_t at = out.find("+OK\r\n"); at != std::string::npos; at = out.find("+OK\r\n", at + 1)) ++answers;
+    for (std::size_t at = out.find("+OK\r\n"); at != std::string::npos;
+         at = out.find("+OK\r\n", at + 1))
+      ++answers;
   }
   EXPECT_EQ(answers, accepted / 6);
 }
@@ -132,7 +139,9 @@ TEST(ServerHostile, RefusesNulBytes) {
   constexpr char kInput[] = "NO\0OP\r\nUSER a\0b\r\nCAPA\r\n";
   host.session.receive(std::string(kInput, sizeof kInput - 1));
   const std::string out = take(host.session);
-  EXPECT_TRUE(out.starts_with("-ERR NUL byte in the command line\r\n-ERR NUL byte in the command line\r\n+OK")) << out;
+  EXPECT_TRUE(out.starts_with(
+      "-ERR NUL byte in the command line\r\n-ERR NUL byte in the command line\r\n+OK"))
+      << out;
 }
 
 TEST(ServerHostile, ClosesAfterTooManyBadCommands) {

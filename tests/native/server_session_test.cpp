@@ -15,7 +15,8 @@ using pop3::testing::TestHost;
 
 namespace {
 
-const std::string kMessage1 = "Subject: one\r\n\r\nfirst line\r\n.starts with a dot\r\n..two dots\r\n.\r\nlast\r\n";
+const std::string kMessage1 =
+    "Subject: one\r\n\r\nfirst line\r\n.starts with a dot\r\n..two dots\r\n.\r\nlast\r\n";
 const std::string kMessage2 = "Subject: two\r\nFrom: a@b\r\n\r\nbody\r\n";
 const std::string kMessage3 = "Subject: three\n\nLF only\n.\nno final line end";
 
@@ -55,12 +56,17 @@ void run_full_session(std::size_t chunk, bool pipelined) {
   client.submit(Command::quit());
   pump(client, host, chunk);
   ASSERT_EQ(client.replies.size(), 17u);
-  for (const auto& r : client.replies) EXPECT_TRUE(r.ok) << command_keyword(r.kind) << " " << r.error_code << " " << r.text;
+  for (const auto& r : client.replies)
+    EXPECT_TRUE(r.ok) << command_keyword(r.kind) << " " << r.error_code << " " << r.text;
   const auto& caps = std::get<Capabilities>(client.replies[0].data);
-  EXPECT_TRUE(caps.top && caps.uidl && caps.user && caps.pipelining && caps.resp_codes && caps.utf8);
-  EXPECT_EQ(caps.sasl, (std::vector<std::string>{"SCRAM-SHA-256", "SCRAM-SHA-1", "CRAM-MD5", "PLAIN", "LOGIN"}));
-  EXPECT_EQ(client.replies[2].text, "alice's maildrop has 3 messages (" +
-                                        std::to_string(kMessage1.size() + kMessage2.size() + kMessage3.size()) + " octets)");
+  EXPECT_TRUE(caps.top && caps.uidl && caps.user && caps.pipelining && caps.resp_codes &&
+              caps.utf8);
+  EXPECT_EQ(caps.sasl, (std::vector<std::string>{"SCRAM-SHA-256", "SCRAM-SHA-1", "CRAM-MD5",
+                                                 "PLAIN", "LOGIN"}));
+  EXPECT_EQ(client.replies[2].text,
+            "alice's maildrop has 3 messages (" +
+                std::to_string(kMessage1.size() + kMessage2.size() + kMessage3.size()) +
+                " octets)");
   const auto& stat = std::get<DropListing>(client.replies[3].data);
   EXPECT_EQ(stat.count, 3u);
   const auto& list = std::get<std::vector<ScanListing>>(client.replies[4].data);
@@ -131,7 +137,8 @@ TEST(ServerSession, AppliesDeletionsOnlyOnQuit) {
     EXPECT_TRUE(host.updates.empty());
     EXPECT_EQ(host.messages.size(), 3u);
     ASSERT_EQ(host.closes.size(), 1u);
-    EXPECT_EQ(host.closes[0].reason, ending == 0 ? server::CloseReason::kClientClosed : server::CloseReason::kTimeout);
+    EXPECT_EQ(host.closes[0].reason,
+              ending == 0 ? server::CloseReason::kClientClosed : server::CloseReason::kTimeout);
     EXPECT_FALSE(host.closes[0].updated);
   }
 }
@@ -164,7 +171,8 @@ TEST(ServerSession, RefusesDeletedAndMissingMessages) {
             "-ERR no such message: there is no message 9 in the maildrop (3 listed)\r\n"
             "-ERR invalid message number\r\n"
             "-ERR invalid message number\r\n"
-            "+OK 2 " + std::to_string(kMessage1.size() + kMessage3.size()) + "\r\n");
+            "+OK 2 " +
+                std::to_string(kMessage1.size() + kMessage3.size()) + "\r\n");
 }
 
 TEST(ServerSession, ReportsAMaildropInUse) {
@@ -207,7 +215,8 @@ TEST(ServerSession, ReportsAFailedUpdate) {
 
 TEST(ServerSession, AnswersOnlyTheOutstandingRequest) {
   TestHost host;
-  EXPECT_EQ(host.session.answer_login(server::LoginAnswer::accept())->code, ErrorCode::kInvalidState);
+  EXPECT_EQ(host.session.answer_login(server::LoginAnswer::accept())->code,
+            ErrorCode::kInvalidState);
   EXPECT_EQ(host.session.open_maildrop({})->code, ErrorCode::kInvalidState);
   EXPECT_EQ(host.session.message_data("x", true)->code, ErrorCode::kInvalidState);
   EXPECT_EQ(host.session.finish_update()->code, ErrorCode::kInvalidState);
@@ -252,7 +261,8 @@ TEST(ServerSession, StreamsAMessageOnlyAsFastAsTheClientReads) {
 TEST(ServerSession, ListsAHugeMaildropAsTheClientReads) {
   TestHost host;
   host.accounts["alice"] = password_account("secret");
-  for (int i = 0; i < 50000; ++i) host.messages.push_back({std::string("u").append(std::to_string(i)), "x\r\n"});
+  for (int i = 0; i < 50000; ++i)
+    host.messages.push_back({std::string("u").append(std::to_string(i)), "x\r\n"});
   host.session.receive("USER alice\r\nPASS secret\r\nUIDL\r\nNOOP\r\n");
   host.serve();
   EXPECT_LE(host.session.output().size(), 64u * 1024 + 100);
@@ -270,4 +280,49 @@ TEST(ServerSession, ClampsTheAutoLogoutTimerToTenMinutes) {
   EXPECT_EQ(server::ServerSession(options).idle_timeout_seconds(), 600u);
   options.idle_timeout_seconds = 1800;
   EXPECT_EQ(server::ServerSession(options).idle_timeout_seconds(), 1800u);
+}
+
+TEST(ServerSession, AcceptsUtf8AfterTheUtf8Command) {
+  TestHost host;
+  host.accounts["j\xC3\xB6rg"] = password_account("p\xC3\xA4ss");
+  SessionDriver client;
+  client.submit(Command::capa());
+  client.submit(Command::utf8());
+  client.submit(Command::user("j\xC3\xB6rg"));
+  client.submit(Command::pass("p\xC3\xA4ss"));
+  pump(client, host);
+  ASSERT_EQ(client.replies.size(), 4u);
+  for (const auto& r : client.replies)
+    EXPECT_TRUE(r.ok) << command_keyword(r.kind) << " " << r.text;
+  EXPECT_TRUE(std::get<Capabilities>(client.replies[0].data).utf8_user);
+  EXPECT_TRUE(host.session.utf8_active());
+  EXPECT_EQ(host.session.user(), "j\xC3\xB6rg");
+  // Invalid UTF-8 in a user name is refused; UTF8 is an AUTHORIZATION command only.
+  TestHost other;
+  other.session.consume_output(other.session.output().size());
+  other.session.receive("USER \xC3\x28\r\n");
+  EXPECT_EQ(std::string(other.session.output()), "-ERR [AUTH] USER needs one name\r\n");
+  auto options = pop3::testing::test_server_options();
+  options.utf8 = false;
+  TestHost without(options);
+  without.session.consume_output(without.session.output().size());
+  without.session.receive("UTF8\r\n");
+  EXPECT_EQ(std::string(without.session.output()), "-ERR UTF8 is not supported\r\n");
+  EXPECT_FALSE(without.session.capabilities().utf8);
+}
+
+TEST(ServerSession, AnnouncesTheHostsExpireLoginDelayAndImplementation) {
+  auto options = pop3::testing::test_server_options();
+  options.login_delay = 900;
+  options.expire = Capabilities::Expire::kNever;
+  options.implementation = "pop3-wasm\r\nINJECTED";
+  TestHost host(options);
+  SessionDriver client;
+  client.submit(Command::capa());
+  pump(client, host);
+  const auto& caps = std::get<Capabilities>(client.replies.at(0).data);
+  EXPECT_EQ(caps.login_delay, 900u);
+  EXPECT_EQ(caps.expire, Capabilities::Expire::kNever);
+  EXPECT_EQ(caps.implementation, "pop3-wasm  INJECTED");
+  EXPECT_TRUE(caps.unknown.empty());
 }

@@ -8,9 +8,9 @@
 
 using namespace pop3;
 using namespace pop3::server;
-using protocol::CommandKind;
 using pop3::testing::password_account;
 using pop3::testing::TestHost;
+using protocol::CommandKind;
 
 namespace {
 
@@ -20,7 +20,8 @@ constexpr std::array kAllStates = {ServerState::kAuthorization, ServerState::kAu
 
 std::vector<CommandKind> all_commands() {
   std::vector<CommandKind> kinds;
-  for (int k = 0; k <= static_cast<int>(CommandKind::kQuit); ++k) kinds.push_back(static_cast<CommandKind>(k));
+  for (int k = 0; k <= static_cast<int>(CommandKind::kQuit); ++k)
+    kinds.push_back(static_cast<CommandKind>(k));
   return kinds;
 }
 
@@ -33,7 +34,8 @@ std::set<CommandKind> expected(ServerState state) {
     case ServerState::kAuthorizationUser:
       return {K::kUser, K::kPass, K::kApop, K::kAuth, K::kCapa, K::kStls, K::kUtf8, K::kQuit};
     case ServerState::kTransaction:
-      return {K::kStat, K::kList, K::kUidl, K::kRetr, K::kTop, K::kDele, K::kNoop, K::kRset, K::kCapa, K::kQuit};
+      return {K::kStat, K::kList, K::kUidl, K::kRetr, K::kTop,
+              K::kDele, K::kNoop, K::kRset, K::kCapa, K::kQuit};
     default:
       return {};
   }
@@ -41,15 +43,24 @@ std::set<CommandKind> expected(ServerState state) {
 
 std::string command_line(CommandKind kind) {
   switch (kind) {
-    case CommandKind::kUser: return "USER alice";
-    case CommandKind::kPass: return "PASS secret";
-    case CommandKind::kApop: return "APOP alice 0123456789abcdef0123456789abcdef";
-    case CommandKind::kAuth: return "AUTH PLAIN";
-    case CommandKind::kLang: return "LANG";
-    case CommandKind::kRetr: return "RETR 1";
-    case CommandKind::kTop: return "TOP 1 1";
-    case CommandKind::kDele: return "DELE 1";
-    default: return protocol::command_keyword(kind);
+    case CommandKind::kUser:
+      return "USER alice";
+    case CommandKind::kPass:
+      return "PASS secret";
+    case CommandKind::kApop:
+      return "APOP alice 0123456789abcdef0123456789abcdef";
+    case CommandKind::kAuth:
+      return "AUTH PLAIN";
+    case CommandKind::kLang:
+      return "LANG";
+    case CommandKind::kRetr:
+      return "RETR 1";
+    case CommandKind::kTop:
+      return "TOP 1 1";
+    case CommandKind::kDele:
+      return "DELE 1";
+    default:
+      return protocol::command_keyword(kind);
   }
 }
 
@@ -63,12 +74,23 @@ std::unique_ptr<TestHost> session_in(ServerState state) {
   host->messages = {{"u1", "Subject: x\r\n\r\nbody\r\n"}};
   auto& s = host->session;
   switch (state) {
-    case ServerState::kAuthorization: break;
-    case ServerState::kAuthorizationUser: s.receive("USER alice\r\n"); break;
-    case ServerState::kTlsHandshake: s.receive("STLS\r\n"); break;
-    case ServerState::kTransaction: s.receive("USER alice\r\nPASS secret\r\n"); break;
-    case ServerState::kUpdate: s.receive("USER alice\r\nPASS secret\r\nQUIT\r\n"); break;
-    case ServerState::kClosed: s.receive("QUIT\r\n"); break;
+    case ServerState::kAuthorization:
+      break;
+    case ServerState::kAuthorizationUser:
+      s.receive("USER alice\r\n");
+      break;
+    case ServerState::kTlsHandshake:
+      s.receive("STLS\r\n");
+      break;
+    case ServerState::kTransaction:
+      s.receive("USER alice\r\nPASS secret\r\n");
+      break;
+    case ServerState::kUpdate:
+      s.receive("USER alice\r\nPASS secret\r\nQUIT\r\n");
+      break;
+    case ServerState::kClosed:
+      s.receive("QUIT\r\n");
+      break;
   }
   while (auto e = s.next_event()) {
     if (std::holds_alternative<UpdateRequest>(*e)) break;
@@ -103,11 +125,23 @@ TEST(ServerState, TransitionsFollowTheAnswer) {
         S want = state;
         if (server_accepts(state, kind)) {
           switch (kind) {
-            case K::kUser: want = ok ? S::kAuthorizationUser : S::kAuthorization; break;
-            case K::kPass: case K::kApop: case K::kAuth: want = ok ? S::kTransaction : S::kAuthorization; break;
-            case K::kStls: want = ok ? S::kTlsHandshake : S::kAuthorization; break;
-            case K::kQuit: want = state == S::kTransaction ? S::kUpdate : S::kClosed; break;
-            default: want = state == S::kAuthorizationUser ? S::kAuthorization : state; break;
+            case K::kUser:
+              want = ok ? S::kAuthorizationUser : S::kAuthorization;
+              break;
+            case K::kPass:
+            case K::kApop:
+            case K::kAuth:
+              want = ok ? S::kTransaction : S::kAuthorization;
+              break;
+            case K::kStls:
+              want = ok ? S::kTlsHandshake : S::kAuthorization;
+              break;
+            case K::kQuit:
+              want = state == S::kTransaction ? S::kUpdate : S::kClosed;
+              break;
+            default:
+              want = state == S::kAuthorizationUser ? S::kAuthorization : state;
+              break;
           }
         }
         EXPECT_EQ(server_state_after(state, kind, ok), want)
@@ -137,7 +171,8 @@ TEST(ServerState, LiveSessionAnswersEveryCommandInEveryState) {
       const std::string refusal = kind == CommandKind::kLang
                                       ? "-ERR LANG is not supported\r\n"
                                       : std::string("-ERR ") + protocol::command_keyword(kind) +
-                                            " is not valid in the " + server_state_name(state) + " state\r\n";
+                                            " is not valid in the " + server_state_name(state) +
+                                            " state\r\n";
       if (expected(state).count(kind)) {
         EXPECT_NE(out, refusal);
         EXPECT_FALSE(out.empty() && !s.has_events());  // answered, or the host was asked
@@ -153,6 +188,8 @@ TEST(ServerState, UnknownKeywordsGetAnError) {
   auto host = session_in(ServerState::kTransaction);
   host->session.receive("XTND XMIT\r\n\r\nretr 1 extra\r\nstat\r\n");
   const std::string out(host->session.output());
-  EXPECT_TRUE(out.starts_with("-ERR unknown command\r\n-ERR unknown command\r\n-ERR invalid message number\r\n+OK 1 20\r\n"))
+  EXPECT_TRUE(
+      out.starts_with("-ERR unknown command\r\n-ERR unknown command\r\n-ERR invalid message "
+                      "number\r\n+OK 1 20\r\n"))
       << out;
 }

@@ -8,7 +8,9 @@
 namespace pop3::auth {
 namespace scram {
 
-const EVP_MD* digest(ScramHash hash) { return hash == ScramHash::kSha1 ? EVP_sha1() : EVP_sha256(); }
+const EVP_MD* digest(ScramHash hash) {
+  return hash == ScramHash::kSha1 ? EVP_sha1() : EVP_sha256();
+}
 
 std::string hmac(ScramHash hash, std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];

@@ -11,7 +11,9 @@
 namespace pop3::auth {
 namespace {
 
-ServerStep failure(std::string why) { return {ServerStep::Kind::kFailure, "SCRAM: " + std::move(why)}; }
+ServerStep failure(std::string why) {
+  return {ServerStep::Kind::kFailure, "SCRAM: " + std::move(why)};
+}
 
 std::string random_bytes(const RandomSource& random, std::size_t count) {
   std::string out(count, '\0');
@@ -40,24 +42,28 @@ class ScramServer final : public SaslServerMechanism {
 
   ServerStep respond(std::string_view message) override {
     switch (step_++) {
-      case 0: return client_first(message);
-      case 1: return client_final(message);
+      case 0:
+        return client_first(message);
+      case 1:
+        return client_final(message);
       case 2:
         // The client's empty answer to the server-final challenge.
         if (!message.empty()) return failure("unexpected data after the server's final message");
         return {ServerStep::Kind::kSuccess, {}};
-      default: return failure("the exchange is over");
+      default:
+        return failure("the exchange is over");
     }
   }
 
   ServerStep account(const AccountSecrets* secrets) override {
     const std::optional<ScramKeys>* stored =
-        secrets ? (hash_ == ScramHash::kSha1 ? &secrets->scram_sha1 : &secrets->scram_sha256) : nullptr;
+        secrets ? (hash_ == ScramHash::kSha1 ? &secrets->scram_sha1 : &secrets->scram_sha256)
+                : nullptr;
     if (stored && *stored) {
       keys_ = **stored;
     } else if (secrets && secrets->password) {
-      auto derived = derive_scram_keys(hash_, *secrets->password,
-                                       random_bytes(context_.random, 16), context_.scram_iterations);
+      auto derived = derive_scram_keys(hash_, *secrets->password, random_bytes(context_.random, 16),
+                                       context_.scram_iterations);
       if (!derived) return failure(derived.error().message);
       keys_ = std::move(*derived);
     } else {
@@ -79,7 +85,8 @@ class ScramServer final : public SaslServerMechanism {
   ServerStep client_first(std::string_view message) {
     // gs2-header: ("n" / "y" / "p=" cb-name) "," [ "a=" saslname ] ","
     if (message.starts_with("p=")) return failure("channel binding is not supported");
-    if (!message.starts_with("n,") && !message.starts_with("y,")) return failure("malformed GS2 header");
+    if (!message.starts_with("n,") && !message.starts_with("y,"))
+      return failure("malformed GS2 header");
     const auto header_end = message.find(',', 2);
     if (header_end == std::string_view::npos) return failure("malformed GS2 header");
     const std::string_view authzid = message.substr(2, header_end - 2);
@@ -94,7 +101,8 @@ class ScramServer final : public SaslServerMechanism {
     const auto attrs = scram::attributes(client_first_bare_);
     if (!attrs || attrs->size() < 2) return failure("malformed client-first-message");
     if ((*attrs)[0].first == 'm') return failure("unsupported mandatory extension");
-    if ((*attrs)[0].first != 'n' || (*attrs)[1].first != 'r') return failure("client-first-message lacks n= or r=");
+    if ((*attrs)[0].first != 'n' || (*attrs)[1].first != 'r')
+      return failure("client-first-message lacks n= or r=");
     auto user = gs2_saslname_decode((*attrs)[0].second);
     if (!user || user->empty()) return failure("malformed user name");
     const std::string_view nonce = (*attrs)[1].second;
@@ -115,7 +123,8 @@ class ScramServer final : public SaslServerMechanism {
     if (!attrs || attrs->size() < 2 || (*attrs)[0].first != 'c' || (*attrs)[1].first != 'r') {
       return failure("malformed client-final-message");
     }
-    if ((*attrs)[0].second != base64_encode(gs2_header_)) return failure("channel binding mismatch");
+    if ((*attrs)[0].second != base64_encode(gs2_header_))
+      return failure("channel binding mismatch");
     if ((*attrs)[1].second != nonce_) return failure("nonce mismatch");
     auto proof = base64_decode(message.substr(proof_at + 3));
     if (!proof || proof->size() != keys_.stored_key.size()) return failure("malformed proof");

@@ -8,10 +8,18 @@
 namespace pop3::auth {
 namespace {
 
-ServerStep challenge(std::string data) { return {ServerStep::Kind::kChallenge, std::move(data)}; }
-ServerStep need_account() { return {ServerStep::Kind::kNeedAccount, {}}; }
-ServerStep success() { return {ServerStep::Kind::kSuccess, {}}; }
-ServerStep failure(std::string why) { return {ServerStep::Kind::kFailure, std::move(why)}; }
+ServerStep challenge(std::string data) {
+  return {ServerStep::Kind::kChallenge, std::move(data)};
+}
+ServerStep need_account() {
+  return {ServerStep::Kind::kNeedAccount, {}};
+}
+ServerStep success() {
+  return {ServerStep::Kind::kSuccess, {}};
+}
+ServerStep failure(std::string why) {
+  return {ServerStep::Kind::kFailure, std::move(why)};
+}
 
 // Cleartext mechanisms check the password the client sent against the account's.
 ServerStep check_password(const AccountSecrets* secrets, const std::string& password) {
@@ -35,7 +43,8 @@ class PlainServer final : public SaslServerMechanism {
     // message = [authzid] NUL authcid NUL passwd
     const auto first = message.find('\0');
     const auto second = first == std::string_view::npos ? first : message.find('\0', first + 1);
-    if (second == std::string_view::npos || message.find('\0', second + 1) != std::string_view::npos) {
+    if (second == std::string_view::npos ||
+        message.find('\0', second + 1) != std::string_view::npos) {
       return failure("malformed PLAIN message");
     }
     authzid_.assign(message.substr(0, first));
@@ -135,8 +144,12 @@ std::string random_hex(const RandomSource& random, std::size_t count) {
   return to_hex(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
 }
 
-std::unique_ptr<SaslServerMechanism> make_plain_server() { return std::make_unique<PlainServer>(); }
-std::unique_ptr<SaslServerMechanism> make_login_server() { return std::make_unique<LoginServer>(); }
+std::unique_ptr<SaslServerMechanism> make_plain_server() {
+  return std::make_unique<PlainServer>();
+}
+std::unique_ptr<SaslServerMechanism> make_login_server() {
+  return std::make_unique<LoginServer>();
+}
 std::unique_ptr<SaslServerMechanism> make_cram_md5_server(const ServerMechanismContext& context) {
   return std::make_unique<CramMd5Server>(context);
 }

@@ -4,7 +4,8 @@
 
 namespace pop3::server {
 
-Result<std::unique_ptr<ServerConnection>> ServerConnection::create(ServerConnectionOptions options) {
+Result<std::unique_ptr<ServerConnection>> ServerConnection::create(
+    ServerConnectionOptions options) {
   options.session.stls = options.tls_mode == ServerTlsMode::kStartTls;
   std::unique_ptr<tls::TlsServer> tls;
   if (options.tls_mode != ServerTlsMode::kNone) {
@@ -56,7 +57,8 @@ std::size_t ServerConnection::receive(std::span<const std::uint8_t> data) {
   const bool was_established = tls_->handshake_complete();
   std::string plaintext;
   auto error = tls_->receive(data, plaintext);
-  if (!was_established && tls_->handshake_complete() && session_.state() == ServerState::kTlsHandshake) {
+  if (!was_established && tls_->handshake_complete() &&
+      session_.state() == ServerState::kTlsHandshake) {
     session_.tls_started();
   }
   held_ = std::move(plaintext);
@@ -76,7 +78,9 @@ void ServerConnection::feed_held() {
   if (session_.closed()) held_.clear();
 }
 
-void ServerConnection::receive_eof() { session_.receive_eof(); }
+void ServerConnection::receive_eof() {
+  session_.receive_eof();
+}
 
 void ServerConnection::encrypt_session_output() {
   if (!tls_ || session_.state() == ServerState::kTlsHandshake) return;
@@ -128,6 +132,8 @@ std::optional<ServerEvent> ServerConnection::next_event() {
   return std::nullopt;
 }
 
-bool ServerConnection::finished() { return session_.closed() && output().empty(); }
+bool ServerConnection::finished() {
+  return session_.closed() && output().empty();
+}
 
 }  // namespace pop3::server

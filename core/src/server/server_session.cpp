@@ -43,11 +43,16 @@ std::string plural(std::size_t n, const char* word) {
 
 const char* close_reason_name(CloseReason reason) {
   switch (reason) {
-    case CloseReason::kQuit: return "QUIT";
-    case CloseReason::kTimeout: return "TIMEOUT";
-    case CloseReason::kClientClosed: return "CLIENT_CLOSED";
-    case CloseReason::kTooManyErrors: return "TOO_MANY_ERRORS";
-    case CloseReason::kAborted: return "ABORTED";
+    case CloseReason::kQuit:
+      return "QUIT";
+    case CloseReason::kTimeout:
+      return "TIMEOUT";
+    case CloseReason::kClientClosed:
+      return "CLIENT_CLOSED";
+    case CloseReason::kTooManyErrors:
+      return "TOO_MANY_ERRORS";
+    case CloseReason::kAborted:
+      return "ABORTED";
   }
   return "UNKNOWN";
 }
@@ -110,7 +115,9 @@ void ServerSession::timeout() {
   close(CloseReason::kTimeout);
 }
 
-void ServerSession::abort() { close(CloseReason::kAborted); }
+void ServerSession::abort() {
+  close(CloseReason::kAborted);
+}
 
 bool ServerSession::output_full() const {
   return output_.size() - output_sent_ >= options_.limits.max_output_buffered;
@@ -127,7 +134,8 @@ void ServerSession::advance() {
     if (body_) {
       if (awaiting_ == Awaiting::kNothing) {
         const auto* m = maildrop_.find(body_->number);
-        events_.push_back(MessageDataRequest{body_->number, m ? m->uid : std::string(), body_->offset});
+        events_.push_back(
+            MessageDataRequest{body_->number, m ? m->uid : std::string(), body_->offset});
         awaiting_ = Awaiting::kMessageData;
       }
       return;
@@ -141,7 +149,8 @@ void ServerSession::advance() {
 bool ServerSession::read_line() {
   const std::string_view rest = std::string_view(input_).substr(input_pos_);
   if (rest.empty()) return false;
-  const std::size_t limit = sasl_ ? options_.limits.max_sasl_line : options_.limits.max_command_line;
+  const std::size_t limit =
+      sasl_ ? options_.limits.max_sasl_line : options_.limits.max_command_line;
   const auto lf = rest.find('\n');
   if (discarding_) {
     input_pos_ = lf == std::string_view::npos ? input_.size() : input_pos_ + lf + 1;
@@ -187,7 +196,8 @@ void ServerSession::on_line(std::string_view line) {
 void ServerSession::on_command(std::string_view line) {
   const auto space = line.find(' ');
   const std::string_view keyword = line.substr(0, space);
-  const std::string_view arg = space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
+  const std::string_view arg =
+      space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
   const auto kind = protocol::command_kind_from_keyword(keyword);
   if (!kind) {
     bad_command("unknown command");
@@ -203,8 +213,12 @@ void ServerSession::on_command(std::string_view line) {
     return;
   }
   switch (*kind) {
-    case CommandKind::kCapa: case CommandKind::kStls: case CommandKind::kUtf8:
-    case CommandKind::kStat: case CommandKind::kNoop: case CommandKind::kRset:
+    case CommandKind::kCapa:
+    case CommandKind::kStls:
+    case CommandKind::kUtf8:
+    case CommandKind::kStat:
+    case CommandKind::kNoop:
+    case CommandKind::kRset:
     case CommandKind::kQuit:
       if (!arg.empty()) {
         bad_command(name + " takes no argument");
@@ -220,12 +234,25 @@ void ServerSession::on_command(std::string_view line) {
   // already moved the state.
   std::optional<bool> answered;
   switch (*kind) {
-    case CommandKind::kUser: handle_user(arg); return;
-    case CommandKind::kPass: handle_pass(arg); return;
-    case CommandKind::kApop: handle_apop(arg); return;
-    case CommandKind::kAuth: handle_auth(arg); return;
-    case CommandKind::kStls: handle_stls(); return;
-    case CommandKind::kCapa: handle_capa(); answered = true; break;
+    case CommandKind::kUser:
+      handle_user(arg);
+      return;
+    case CommandKind::kPass:
+      handle_pass(arg);
+      return;
+    case CommandKind::kApop:
+      handle_apop(arg);
+      return;
+    case CommandKind::kAuth:
+      handle_auth(arg);
+      return;
+    case CommandKind::kStls:
+      handle_stls();
+      return;
+    case CommandKind::kCapa:
+      handle_capa();
+      answered = true;
+      break;
     case CommandKind::kUtf8:
       if (options_.utf8) {
         utf8_ = true;
@@ -240,19 +267,31 @@ void ServerSession::on_command(std::string_view line) {
       answered = true;
       break;
     case CommandKind::kList:
-    case CommandKind::kUidl: handle_scan(*kind, arg); return;
+    case CommandKind::kUidl:
+      handle_scan(*kind, arg);
+      return;
     case CommandKind::kRetr:
-    case CommandKind::kTop: handle_message(*kind, arg); return;
-    case CommandKind::kDele: handle_dele(arg); return;
-    case CommandKind::kNoop: ok(""); answered = true; break;
+    case CommandKind::kTop:
+      handle_message(*kind, arg);
+      return;
+    case CommandKind::kDele:
+      handle_dele(arg);
+      return;
+    case CommandKind::kNoop:
+      ok("");
+      answered = true;
+      break;
     case CommandKind::kRset:
       maildrop_.reset();
       ok("maildrop has " + plural(maildrop_.count(), "message") + " (" +
          std::to_string(maildrop_.size()) + " octets)");
       answered = true;
       break;
-    case CommandKind::kQuit: handle_quit(); return;
-    case CommandKind::kLang: break;
+    case CommandKind::kQuit:
+      handle_quit();
+      return;
+    case CommandKind::kLang:
+      break;
   }
   if (answered) state_ = server_state_after(state_, *kind, *answered);
 }
@@ -316,11 +355,13 @@ void ServerSession::handle_apop(std::string_view arg) {
 void ServerSession::handle_auth(std::string_view arg) {
   const std::string mechanism = ascii::upper(ascii::next_token(arg));
   const std::string_view initial = ascii::next_token(arg);
-  const bool offered = std::find(options_.sasl.begin(), options_.sasl.end(), mechanism) != options_.sasl.end();
+  const bool offered =
+      std::find(options_.sasl.begin(), options_.sasl.end(), mechanism) != options_.sasl.end();
   std::optional<std::string> refusal;
   if (mechanism.empty()) refusal = "AUTH needs a mechanism";
   if (!refusal && !offered) refusal = "Unsupported authentication mechanism";
-  if (!refusal && !ascii::next_token(arg).empty()) refusal = "AUTH takes a mechanism and an initial response";
+  if (!refusal && !ascii::next_token(arg).empty())
+    refusal = "AUTH takes a mechanism and an initial response";
   if (!refusal) refusal = login_refusal(sends_secret(mechanism));
   std::optional<std::string> decoded;
   if (!refusal && !initial.empty()) {
@@ -338,7 +379,8 @@ void ServerSession::handle_auth(std::string_view arg) {
     state_ = server_state_after(state_, CommandKind::kAuth, false);
     return;
   }
-  auth::ServerMechanismContext context{options_.random, options_.host_name, options_.scram_iterations};
+  auth::ServerMechanismContext context{options_.random, options_.host_name,
+                                       options_.scram_iterations};
   sasl_ = auth::make_server_mechanism(mechanism, context);
   sasl_failure_code_.clear();
   sasl_failure_text_.clear();
@@ -403,8 +445,8 @@ std::optional<Error> ServerSession::answer_login(LoginAnswer answer) {
   PendingLogin login = std::move(*pending_login_);
   pending_login_.reset();
   using Kind = LoginAnswer::Kind;
-  const auto* password = answer.kind == Kind::kVerify && answer.secrets.password
-                             ? &*answer.secrets.password : nullptr;
+  const auto* password =
+      answer.kind == Kind::kVerify && answer.secrets.password ? &*answer.secrets.password : nullptr;
   switch (login.method) {
     case LoginMethod::kSasl:
       if (answer.kind == Kind::kReject) {
@@ -432,7 +474,8 @@ std::optional<Error> ServerSession::answer_login(LoginAnswer answer) {
       }
       break;
     case LoginMethod::kApop:
-      if (password && auth::secrets_equal(auth::apop_digest(apop_timestamp_, *password), login.apop_digest)) {
+      if (password &&
+          auth::secrets_equal(auth::apop_digest(apop_timestamp_, *password), login.apop_digest)) {
         login_succeeded(login.user);
       } else if (answer.kind == Kind::kReject) {
         login_failed(answer.response_code, answer.text);
@@ -565,7 +608,8 @@ void ServerSession::handle_capa() {
 
 // The message `arg` names, if it may be used; else the -ERR is sent and nothing returned.
 std::optional<std::uint32_t> ServerSession::usable_message(std::string_view arg) {
-  const auto number = ascii::parse_decimal<std::uint32_t>(arg, std::numeric_limits<std::uint32_t>::max());
+  const auto number =
+      ascii::parse_decimal<std::uint32_t>(arg, std::numeric_limits<std::uint32_t>::max());
   if (!number || *number == 0) {
     err("", "invalid message number");
     return std::nullopt;
@@ -581,7 +625,8 @@ void ServerSession::handle_scan(CommandKind kind, std::string_view arg) {
   const bool uidl = kind == CommandKind::kUidl;
   if (arg.empty()) {
     ok(uidl ? std::string("unique-id listing follows")
-            : plural(maildrop_.count(), "message") + " (" + std::to_string(maildrop_.size()) + " octets)");
+            : plural(maildrop_.count(), "message") + " (" + std::to_string(maildrop_.size()) +
+                  " octets)");
     listing_ = Listing{uidl, 0};
     return;
   }
@@ -613,8 +658,8 @@ void ServerSession::handle_message(CommandKind kind, std::string_view arg) {
     const auto space = arg.find(' ');
     top_lines = space == std::string_view::npos
                     ? std::nullopt
-                    : ascii::parse_decimal<std::uint32_t>(arg.substr(space + 1),
-                                                          std::numeric_limits<std::uint32_t>::max());
+                    : ascii::parse_decimal<std::uint32_t>(
+                          arg.substr(space + 1), std::numeric_limits<std::uint32_t>::max());
     if (!top_lines) {
       err("", "TOP needs a message number and a line count");
       return;
@@ -676,7 +721,8 @@ std::optional<Error> ServerSession::finish_update(std::optional<std::string> fai
     err("SYS/TEMP", failure->empty() ? "some deleted messages not removed" : *failure);
   } else {
     const std::size_t removed = maildrop_.messages().size() - maildrop_.count();
-    ok(options_.host_name + " POP3 server signing off (" + plural(removed, "message") + " deleted)");
+    ok(options_.host_name + " POP3 server signing off (" + plural(removed, "message") +
+       " deleted)");
   }
   close(CloseReason::kQuit, !failure);
   return std::nullopt;

@@ -43,12 +43,18 @@ constexpr Row make_row(std::initializer_list<K> kinds) {
   return row;
 }
 
+// kTable[state]: one row per ServerState, in its order.
 constexpr std::array<Row, kServerStateCount> kTable = {
+    // AUTHORIZATION
     make_row({K::kUser, K::kApop, K::kAuth, K::kCapa, K::kStls, K::kUtf8, K::kQuit}),
+    // AUTHORIZATION after USER
     make_row({K::kUser, K::kPass, K::kApop, K::kAuth, K::kCapa, K::kStls, K::kUtf8, K::kQuit}),
+    // TLS-HANDSHAKE
     make_row({}),
+    // TRANSACTION
     make_row({K::kStat, K::kList, K::kUidl, K::kRetr, K::kTop, K::kDele, K::kNoop, K::kRset,
               K::kCapa, K::kQuit}),
+    // UPDATE, CLOSED
     make_row({}),
     make_row({}),
 };
@@ -57,12 +63,18 @@ constexpr std::array<Row, kServerStateCount> kTable = {
 
 const char* server_state_name(ServerState state) {
   switch (state) {
-    case ServerState::kAuthorization: return "AUTHORIZATION";
-    case ServerState::kAuthorizationUser: return "AUTHORIZATION (after USER)";
-    case ServerState::kTlsHandshake: return "TLS-HANDSHAKE";
-    case ServerState::kTransaction: return "TRANSACTION";
-    case ServerState::kUpdate: return "UPDATE";
-    case ServerState::kClosed: return "CLOSED";
+    case ServerState::kAuthorization:
+      return "AUTHORIZATION";
+    case ServerState::kAuthorizationUser:
+      return "AUTHORIZATION (after USER)";
+    case ServerState::kTlsHandshake:
+      return "TLS-HANDSHAKE";
+    case ServerState::kTransaction:
+      return "TRANSACTION";
+    case ServerState::kUpdate:
+      return "UPDATE";
+    case ServerState::kClosed:
+      return "CLOSED";
   }
   return "UNKNOWN";
 }

@@ -43,10 +43,13 @@ std::unique_ptr<TlsChannel> TlsChannel::create(SSL_CTX* ctx, bool server) {
   return std::unique_ptr<TlsChannel>(new TlsChannel(ssl, in, out));
 }
 
-TlsChannel::~TlsChannel() { SSL_free(ssl_); }
+TlsChannel::~TlsChannel() {
+  SSL_free(ssl_);
+}
 
 void TlsChannel::feed(std::span<const std::uint8_t> ciphertext) {
-  if (!ciphertext.empty()) BIO_write(network_in_, ciphertext.data(), static_cast<int>(ciphertext.size()));
+  if (!ciphertext.empty())
+    BIO_write(network_in_, ciphertext.data(), static_cast<int>(ciphertext.size()));
 }
 
 bool TlsChannel::handshake() {
@@ -94,7 +97,9 @@ bool TlsChannel::write(std::string_view plaintext) {
          written == plaintext.size();
 }
 
-void TlsChannel::shutdown() { SSL_shutdown(ssl_); }
+void TlsChannel::shutdown() {
+  SSL_shutdown(ssl_);
+}
 
 std::string_view TlsChannel::output() {
   const std::size_t pending = BIO_ctrl_pending(network_out_);
@@ -119,6 +124,8 @@ void TlsChannel::consume_output(std::size_t n) {
   }
 }
 
-std::size_t TlsChannel::output_size() { return output().size(); }
+std::size_t TlsChannel::output_size() {
+  return output().size();
+}
 
 }  // namespace pop3::tls

@@ -21,7 +21,8 @@ Result<std::unique_ptr<TlsServer>> TlsServer::create(const TlsServerOptions& opt
   impl->ctx = *ctx;
   impl->channel = TlsChannel::create(impl->ctx, true);
   if (!impl->channel) {
-    return make_error(ErrorCode::kTlsHandshakeFailed, "cannot create a TLS connection: " + openssl_reason());
+    return make_error(ErrorCode::kTlsHandshakeFailed,
+                      "cannot create a TLS connection: " + openssl_reason());
   }
   return std::unique_ptr<TlsServer>(new TlsServer(std::move(impl)));
 }
@@ -47,13 +48,15 @@ std::optional<Error> TlsServer::receive(std::span<const std::uint8_t> ciphertext
     if (!channel.handshake_complete()) return std::nullopt;
     handshake_complete_ = true;
     if (!channel.open()) {
-      return fail(make_error(ErrorCode::kTlsError, "TLS write to the client failed: " + openssl_reason()));
+      return fail(
+          make_error(ErrorCode::kTlsError, "TLS write to the client failed: " + openssl_reason()));
     }
   }
   const bool ok = channel.read(plaintext);
   peer_closed_ = channel.peer_closed();
   if (!ok) {
-    return fail(make_error(ErrorCode::kTlsError, "TLS connection with the client failed: " + openssl_reason()));
+    return fail(make_error(ErrorCode::kTlsError,
+                           "TLS connection with the client failed: " + openssl_reason()));
   }
   return std::nullopt;
 }
@@ -61,7 +64,8 @@ std::optional<Error> TlsServer::receive(std::span<const std::uint8_t> ciphertext
 std::optional<Error> TlsServer::send(std::string_view plaintext) {
   if (failure_) return failure_;
   if (!impl_->channel->write(plaintext)) {
-    return fail(make_error(ErrorCode::kTlsError, "TLS write to the client failed: " + openssl_reason()));
+    return fail(
+        make_error(ErrorCode::kTlsError, "TLS write to the client failed: " + openssl_reason()));
   }
   return std::nullopt;
 }
@@ -70,14 +74,20 @@ void TlsServer::close() {
   if (handshake_complete_ && !failure_) impl_->channel->shutdown();
 }
 
-std::string_view TlsServer::output() { return impl_->channel->output(); }
-void TlsServer::consume_output(std::size_t n) { impl_->channel->consume_output(n); }
+std::string_view TlsServer::output() {
+  return impl_->channel->output();
+}
+void TlsServer::consume_output(std::size_t n) {
+  impl_->channel->consume_output(n);
+}
 
 std::string TlsServer::protocol() const {
   return handshake_complete_ ? impl_->channel->protocol() : "";
 }
 
-std::string TlsServer::cipher() const { return handshake_complete_ ? impl_->channel->cipher() : ""; }
+std::string TlsServer::cipher() const {
+  return handshake_complete_ ? impl_->channel->cipher() : "";
+}
 
 std::string TlsServer::server_name() const {
   const char* name = SSL_get_servername(impl_->channel->ssl(), TLSEXT_NAMETYPE_host_name);

@@ -48,9 +48,9 @@ struct ServerOptions {
   // TLS: whether the host can run STLS, and what may happen on a clear connection. The
   // defaults follow RFC 2595 section 2.2 and RFC 8314: passwords never in clear text.
   bool stls = false;
-  bool require_tls_for_login = false;       // every method refused until TLS is up
+  bool require_tls_for_login = false;        // every method refused until TLS is up
   bool allow_cleartext_without_tls = false;  // USER/PASS, PLAIN and LOGIN on a clear connection
-  bool utf8 = true;                         // RFC 6856 UTF8 (announced as "UTF8 USER")
+  bool utf8 = true;                          // RFC 6856 UTF8 (announced as "UTF8 USER")
 
   // Announced in CAPA (RFC 2449 sections 6.5, 6.7); the session does not enforce them.
   std::optional<std::uint32_t> login_delay;

@@ -105,7 +105,8 @@ class ServerSession {
   std::optional<Error> refuse_maildrop(std::string response_code, std::string text);
   std::optional<Error> message_data(std::span<const std::uint8_t> data, bool end);
   std::optional<Error> message_data(std::string_view data, bool end) {
-    return message_data(std::span(reinterpret_cast<const std::uint8_t*>(data.data()), data.size()), end);
+    return message_data(std::span(reinterpret_cast<const std::uint8_t*>(data.data()), data.size()),
+                        end);
   }
   // `failure`: why some marked messages could not be removed ("-ERR [SYS/TEMP] ..."); the
   // client then knows its deletions may not all have happened.
