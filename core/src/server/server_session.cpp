@@ -340,8 +340,9 @@ void ServerSession::handle_apop(std::string_view arg) {
   if (apop_timestamp_.empty()) refusal = "APOP is not offered";
   if (!refusal) refusal = login_refusal(false);
   const auto space = arg.rfind(' ');
-  std::string digest = space == std::string_view::npos ? "" : ascii::upper(arg.substr(space + 1));
-  for (char& c : digest) c = (c >= 'A' && c <= 'F') ? static_cast<char>(c + 32) : c;
+  std::string digest(space == std::string_view::npos ? std::string_view() : arg.substr(space + 1));
+  // The digest is compared in lower case, as apop_digest writes it; clients may send upper.
+  for (char& c : digest) c = (c >= 'A' && c <= 'F') ? static_cast<char>(c - 'A' + 'a') : c;
   if (!refusal && (space == 0 || digest.size() != 32)) refusal = "APOP needs a name and a digest";
   if (refusal) {
     err("AUTH", *refusal);
