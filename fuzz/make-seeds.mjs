@@ -30,6 +30,32 @@ for (const file of readdirSync(transcripts).filter((f) => f.endsWith('.server'))
   out('session_fuzzer', `${file}-small-chunks`, sessionInput(0x05, 0x0b, stream, 7));
 }
 
+// server_session_fuzzer: config, output limit, host chunk, random seed, then operations: a byte
+// below 0xc0 is a chunk of that many client bytes plus one; 0xc0 reads all output, 0xc2 times
+// out, 0xc3 hangs up, 0xc4 reports TLS up (see the fuzzer).
+function serverInput(config, lines, { read = true } = {}) {
+  const parts = [Buffer.from([config, 4, 16, 1])];
+  for (const line of lines) {
+    if (typeof line === 'number') {
+      parts.push(Buffer.from([line]));
+      continue;
+    }
+    const bytes = Buffer.from(line, 'latin1');
+    parts.push(Buffer.from([bytes.length - 1]), bytes);
+    if (read) parts.push(Buffer.from([0xc0]));
+  }
+  return Buffer.concat(parts);
+}
+const b64 = (s) => Buffer.from(s, 'latin1').toString('base64');
+const transaction = ['STAT\r\n', 'LIST\r\n', 'UIDL\r\n', 'LIST 2\r\n', 'UIDL 3\r\n', 'RETR 1\r\n', 'TOP 3 1\r\n',
+  'RETR 2\r\n', 'DELE 1\r\n', 'NOOP\r\n', 'RSET\r\n', 'DELE 2\r\n', 'QUIT\r\n'];
+out('server_session_fuzzer', 'user-pass-session', serverInput(0xd4, ['CAPA\r\n', 'USER alice\r\n', 'PASS secret\r\n', ...transaction]));
+out('server_session_fuzzer', 'pipelined-unread', serverInput(0x14, [['USER alice\r\nPASS secret\r\n', ...transaction].join('')], { read: false }));
+out('server_session_fuzzer', 'auth-plain', serverInput(0x04, ['AUTH PLAIN ' + b64('\0alice\0secret') + '\r\n', 'RETR 3\r\n', 0xc2]));
+out('server_session_fuzzer', 'auth-login-cancel', serverInput(0x04, ['AUTH LOGIN\r\n', b64('alice') + '\r\n', '*\r\n', 'AUTH LOGIN ' + b64('alice') + '\r\n', b64('secret') + '\r\n', 'QUIT\r\n']));
+out('server_session_fuzzer', 'stls-injection', serverInput(0x11, ['CAPA\r\n', 'STLS\r\nUSER alice\r\nPASS secret\r\n', 0xc4, 'CAPA\r\n', 'USER alice\r\n', 'PASS secret\r\n', 'STLS\r\n', 0xc3]));
+out('server_session_fuzzer', 'hostile', serverInput(0x30, ['USER ' + 'a'.repeat(180) + '\r\n', 'NO\0OP\r\n', 'AUTH CRAM-MD5\r\n', '!!!!\r\n', 'APOP alice 0123456789abcdef0123456789abcdef\r\n', 'JUNK\r\n', 'UTF8\r\n', 'LANG\r\n']));
+
 // parsers_fuzzer: newline-separated lines.
 out('parsers_fuzzer', 'capa', Buffer.from('TOP\nUSER\nSASL PLAIN SCRAM-SHA-256\nRESP-CODES\nLOGIN-DELAY 900 USER\nPIPELINING\nEXPIRE NEVER\nUIDL\nIMPLEMENTATION x\nSTLS\nUTF8 USER\nLANG'));
 out('parsers_fuzzer', 'status', Buffer.from('+OK 2 320\n-ERR [SYS/TEMP/QUOTA] later\n+ PDEyMzQ+\n1 whqtswO00WBw418f9t5JxYwZ\n+OK POP3 ready <1896.697170952@dbc.mtview.ca.us>\nAGFsaWNlAHNlY3JldA=='));

@@ -30,7 +30,7 @@ elif [[ "${1:-}" =~ ^[0-9]+$ ]]; then
   shift
 fi
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(session_fuzzer parsers_fuzzer sasl_fuzzer sync_planner_fuzzer mime_fuzzer charset_fuzzer)
+[ ${#targets[@]} -gt 0 ] || targets=(session_fuzzer server_session_fuzzer parsers_fuzzer sasl_fuzzer sync_planner_fuzzer mime_fuzzer charset_fuzzer)
 
 CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DPOP3_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 ninja -C build/fuzz "${targets[@]}" >/dev/null

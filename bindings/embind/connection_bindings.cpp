@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "js_options.hpp"
 #include "js_values.hpp"
 #include <malloc.h>
 #include <openssl/rand.h>
@@ -23,25 +24,6 @@ namespace {
 
 using emscripten::val;
 using protocol::Command;
-
-std::uint64_t size_option(const val& limits, const char* name, std::uint64_t fallback) {
-  const val v = limits[name];
-  return v.isUndefined() ? fallback : static_cast<std::uint64_t>(v.as<double>());
-}
-
-std::vector<std::string> string_list(const val& js) {
-  std::vector<std::string> out;
-  if (js.isUndefined() || js.isNull()) return out;
-  const auto length = js["length"].as<unsigned>();
-  for (unsigned i = 0; i < length; ++i) out.push_back(js[i].as<std::string>());
-  return out;
-}
-
-tls::TlsVersion tls_version(const val& js, tls::TlsVersion fallback) {
-  if (js.isUndefined()) return fallback;
-  const std::string v = js.as<std::string>();
-  return v == "TLSv1.2" ? tls::TlsVersion::kTls12 : v == "TLSv1.3" ? tls::TlsVersion::kTls13 : fallback;
-}
 
 // { mode: 'none'|'implicit'|'starttls', inCore, serverName, ca: [pem], defaultRoots, pins: [],
 //   minVersion, maxVersion, verificationTime (seconds), tls12Ciphers, tls13Ciphersuites }
@@ -112,10 +94,6 @@ Result<std::uint32_t> integer_arg(const val& spec, const char* name, double min,
                           std::to_string(static_cast<int>(min)) + " to 4294967295");
   }
   return static_cast<std::uint32_t>(d);
-}
-
-std::string string_or_empty(const val& v) {
-  return v.isUndefined() || v.isNull() ? std::string() : v.as<std::string>();
 }
 
 // NFKC for SASLprep comes from the platform: String.prototype.normalize (the core carries no

@@ -57,3 +57,30 @@ TEST(Capabilities, AreCaseInsensitive) {
   EXPECT_TRUE(caps.uidl);
   EXPECT_TRUE(caps.stls);
 }
+
+TEST(Capabilities, FormatsWhatTheParserReadsBack) {
+  Capabilities caps;
+  caps.top = caps.uidl = caps.user = caps.resp_codes = caps.auth_resp_code = true;
+  caps.pipelining = caps.stls = caps.utf8 = caps.utf8_user = true;
+  caps.sasl = {"SCRAM-SHA-256", "PLAIN"};
+  caps.login_delay = 900;
+  caps.login_delay_per_user = true;
+  caps.expire = Capabilities::Expire::kDays;
+  caps.expire_days = 30;
+  caps.implementation = "pop3-wasm 1.0";
+  const auto lines = format_capabilities(caps);
+  EXPECT_EQ(lines, (std::vector<std::string>{"TOP", "UIDL", "USER", "SASL SCRAM-SHA-256 PLAIN", "RESP-CODES",
+                                             "AUTH-RESP-CODE", "PIPELINING", "STLS", "UTF8 USER",
+                                             "LOGIN-DELAY 900 USER", "EXPIRE 30", "IMPLEMENTATION pop3-wasm 1.0"}));
+  const auto back = parse_capabilities(lines);
+  EXPECT_TRUE(back.unknown.empty());
+  EXPECT_EQ(back.sasl, caps.sasl);
+  EXPECT_EQ(back.login_delay, caps.login_delay);
+  EXPECT_TRUE(back.login_delay_per_user);
+  EXPECT_EQ(back.expire_days, 30u);
+  EXPECT_EQ(back.implementation, caps.implementation);
+  EXPECT_TRUE(back.utf8_user && back.stls && back.auth_resp_code);
+  caps = Capabilities();
+  caps.expire = Capabilities::Expire::kNever;
+  EXPECT_EQ(format_capabilities(caps), (std::vector<std::string>{"EXPIRE NEVER"}));
+}

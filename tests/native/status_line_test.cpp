@@ -71,3 +71,15 @@ TEST(StatusLine, RecognisesSaslContinuations) {
   EXPECT_EQ(payload, "");
   EXPECT_FALSE(parse_continuation_line("+OK", payload));
 }
+
+TEST(StatusLine, FormatsServerLinesThatParseBack) {
+  EXPECT_EQ(format_status_line(true, "", ""), "+OK");
+  EXPECT_EQ(format_status_line(true, "", "2 320"), "+OK 2 320");
+  EXPECT_EQ(format_status_line(false, "IN-USE", "locked"), "-ERR [IN-USE] locked");
+  // Host text cannot end the line early.
+  EXPECT_EQ(format_status_line(false, "", std::string_view("a\r\n+OK b\0c", 10)), "-ERR a  +OK b c");
+  const auto parsed = parse_status_line(format_status_line(false, "SYS/TEMP", "later"));
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(parsed->code, "SYS/TEMP");
+  EXPECT_EQ(parsed->text, "later");
+}

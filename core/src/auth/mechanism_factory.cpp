@@ -1,5 +1,6 @@
 #include "ascii.hpp"
 #include "pop3/auth/mechanisms.hpp"
+#include "pop3/auth/sasl_server.hpp"
 
 namespace pop3::auth {
 
@@ -20,6 +21,21 @@ Result<std::unique_ptr<SaslMechanism>> make_mechanism(std::string_view name,
   if (upper == "XOAUTH2") return make_xoauth2(credentials);
   if (upper == "OAUTHBEARER") return make_oauthbearer(credentials, context);
   return make_error(ErrorCode::kInvalidArgument, "unsupported SASL mechanism " + upper);
+}
+
+}  // namespace pop3::auth
+
+namespace pop3::auth {
+
+std::unique_ptr<SaslServerMechanism> make_server_mechanism(std::string_view name,
+                                                           const ServerMechanismContext& context) {
+  const std::string upper = ascii::upper(name);
+  if (upper == "PLAIN") return make_plain_server();
+  if (upper == "LOGIN") return make_login_server();
+  if (upper == "CRAM-MD5") return make_cram_md5_server(context);
+  if (upper == "SCRAM-SHA-1") return make_scram_server(ScramHash::kSha1, context);
+  if (upper == "SCRAM-SHA-256") return make_scram_server(ScramHash::kSha256, context);
+  return nullptr;
 }
 
 }  // namespace pop3::auth

@@ -3,15 +3,13 @@
 // same in its final message: a server that cannot (an impostor, or a tampering proxy) is refused
 // even if it then says +OK.
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <limits>
 #include <utility>
-#include <vector>
 
 #include "ascii.hpp"
 #include "auth/gs2_saslname.hpp"
+#include "auth/scram_math.hpp"
 #include "pop3/auth/base64.hpp"
 #include "pop3/auth/mechanisms.hpp"
 
@@ -24,19 +22,6 @@ constexpr std::uint32_t kMaxIterations = 10'000'000;
 
 Error scram_error(std::string message) {
   return make_error(ErrorCode::kProtocolViolation, "SCRAM: " + std::move(message));
-}
-
-// Parses "a=value,b=value,..." into attribute/value pairs, in order.
-std::optional<std::vector<std::pair<char, std::string_view>>> attributes(std::string_view message) {
-  std::vector<std::pair<char, std::string_view>> out;
-  while (!message.empty()) {
-    const auto comma = message.find(',');
-    const std::string_view item = message.substr(0, comma);
-    if (item.size() < 2 || item[1] != '=') return std::nullopt;
-    out.emplace_back(item[0], item.substr(2));
-    message.remove_prefix(comma == std::string_view::npos ? message.size() : comma + 1);
-  }
-  return out;
 }
 
 class Scram final : public SaslMechanism {
@@ -80,25 +65,8 @@ class Scram final : public SaslMechanism {
   }
 
  private:
-  const EVP_MD* digest() const { return hash_ == ScramHash::kSha1 ? EVP_sha1() : EVP_sha256(); }
-
-  std::string hmac(std::string_view key, std::string_view data) const {
-    unsigned char out[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    HMAC(digest(), key.data(), static_cast<int>(key.size()),
-         reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &length);
-    return std::string(reinterpret_cast<char*>(out), length);
-  }
-
-  std::string hash(std::string_view data) const {
-    unsigned char out[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_Digest(data.data(), data.size(), out, &length, digest(), nullptr);
-    return std::string(reinterpret_cast<char*>(out), length);
-  }
-
   Result<std::string> client_final(std::string_view server_first) {
-    const auto attrs = attributes(server_first);
+    const auto attrs = scram::attributes(server_first);
     if (!attrs || attrs->size() < 3) return scram_error("malformed server-first-message");
     if ((*attrs)[0].first == 'm') return scram_error("the server requires an unsupported extension");
     if ((*attrs)[0].first != 'r' || (*attrs)[1].first != 's' || (*attrs)[2].first != 'i') {
@@ -119,29 +87,25 @@ class Scram final : public SaslMechanism {
                          " PBKDF2 iterations; more than " + std::to_string(kMaxIterations) +
                          " are refused");
     }
-    std::string salted(static_cast<std::size_t>(EVP_MD_get_size(digest())), '\0');
-    if (PKCS5_PBKDF2_HMAC(password_.data(), static_cast<int>(password_.size()),
-                          reinterpret_cast<const unsigned char*>(salt->data()),
-                          static_cast<int>(salt->size()), static_cast<int>(*iterations), digest(),
-                          static_cast<int>(salted.size()),
-                          reinterpret_cast<unsigned char*>(salted.data())) != 1) {
-      return scram_error("PBKDF2 failed");
-    }
+    auto salted_password = scram::salted_password(hash_, password_, *salt, *iterations);
+    if (!salted_password) return scram_error("PBKDF2 failed");
+    std::string& salted = *salted_password;
     const std::string without_proof =
         "c=" + base64_encode(gs2_header_) + ",r=" + std::string(server_nonce);
     const std::string auth_message =
         client_first_bare_ + "," + std::string(server_first) + "," + without_proof;
-    const std::string client_key = hmac(salted, "Client Key");
-    const std::string client_signature = hmac(hash(client_key), auth_message);
-    std::string proof = client_key;
-    for (std::size_t i = 0; i < proof.size(); ++i) proof[i] ^= client_signature[i];
-    expected_server_signature_ = hmac(hmac(salted, "Server Key"), auth_message);
+    const std::string client_key = scram::hmac(hash_, salted, "Client Key");
+    const std::string client_signature =
+        scram::hmac(hash_, scram::hash(hash_, client_key), auth_message);
+    const std::string proof = scram::xor_bytes(client_key, client_signature);
+    expected_server_signature_ =
+        scram::hmac(hash_, scram::hmac(hash_, salted, "Server Key"), auth_message);
     OPENSSL_cleanse(salted.data(), salted.size());
     return without_proof + ",p=" + base64_encode(proof);
   }
 
   std::optional<Error> verify_server_final(std::string_view server_final) {
-    const auto attrs = attributes(server_final);
+    const auto attrs = scram::attributes(server_final);
     if (!attrs || attrs->empty()) return scram_error("malformed server-final-message");
     if ((*attrs)[0].first == 'e') {
       return make_error(ErrorCode::kAuthFailed,

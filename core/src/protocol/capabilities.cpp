@@ -98,4 +98,35 @@ Capabilities parse_capabilities(const std::vector<std::string>& lines) {
   return caps;
 }
 
+std::vector<std::string> format_capabilities(const Capabilities& caps) {
+  std::vector<std::string> lines;
+  auto per_user = [](bool user) { return user ? std::string(" USER") : std::string(); };
+  if (caps.top) lines.emplace_back("TOP");
+  if (caps.uidl) lines.emplace_back("UIDL");
+  if (caps.user) lines.emplace_back("USER");
+  if (!caps.sasl.empty()) {
+    std::string line = "SASL";
+    for (const auto& m : caps.sasl) line += " " + m;
+    lines.push_back(std::move(line));
+  }
+  if (caps.resp_codes) lines.emplace_back("RESP-CODES");
+  if (caps.auth_resp_code) lines.emplace_back("AUTH-RESP-CODE");
+  if (caps.pipelining) lines.emplace_back("PIPELINING");
+  if (caps.stls) lines.emplace_back("STLS");
+  if (caps.utf8) lines.emplace_back(caps.utf8_user ? "UTF8 USER" : "UTF8");
+  if (caps.lang) lines.emplace_back("LANG");
+  if (caps.login_delay) {
+    lines.push_back("LOGIN-DELAY " + std::to_string(*caps.login_delay) + per_user(caps.login_delay_per_user));
+  }
+  switch (caps.expire) {
+    case Capabilities::Expire::kNotAnnounced: break;
+    case Capabilities::Expire::kNever: lines.push_back("EXPIRE NEVER" + per_user(caps.expire_per_user)); break;
+    case Capabilities::Expire::kDays:
+      lines.push_back("EXPIRE " + std::to_string(caps.expire_days) + per_user(caps.expire_per_user));
+      break;
+  }
+  if (!caps.implementation.empty()) lines.push_back("IMPLEMENTATION " + caps.implementation);
+  return lines;
+}
+
 }  // namespace pop3::protocol

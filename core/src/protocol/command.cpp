@@ -18,13 +18,19 @@ std::optional<Error> check_number(std::uint32_t number) {
   return std::nullopt;
 }
 
+constexpr std::array<const char*, 17> kKeywords = {
+    "USER", "PASS", "APOP", "AUTH", "CAPA", "STLS", "UTF8", "LANG", "STAT",
+    "LIST", "UIDL", "RETR", "TOP",  "DELE", "NOOP", "RSET", "QUIT"};
+
 }  // namespace
 
-const char* command_keyword(CommandKind kind) {
-  static constexpr std::array<const char*, 17> kKeywords = {
-      "USER", "PASS", "APOP", "AUTH", "CAPA", "STLS", "UTF8", "LANG", "STAT",
-      "LIST", "UIDL", "RETR", "TOP",  "DELE", "NOOP", "RSET", "QUIT"};
-  return kKeywords[static_cast<std::size_t>(kind)];
+const char* command_keyword(CommandKind kind) { return kKeywords[static_cast<std::size_t>(kind)]; }
+
+std::optional<CommandKind> command_kind_from_keyword(std::string_view keyword) {
+  for (std::size_t i = 0; i < kKeywords.size(); ++i) {
+    if (ascii::iequals(keyword, kKeywords[i])) return static_cast<CommandKind>(i);
+  }
+  return std::nullopt;
 }
 
 std::optional<Error> check_argument(std::string_view value, std::string_view what,

@@ -54,6 +54,20 @@ std::optional<StatusLine> parse_status_line(std::string_view line) {
   return status;
 }
 
+std::string format_status_line(bool ok, std::string_view code, std::string_view text) {
+  std::string line = ok ? "+OK" : "-ERR";
+  if (!code.empty()) {
+    line += " [";
+    line += code;
+    line += ']';
+  }
+  if (!text.empty()) {
+    line += ' ';
+    for (char c : text) line += (c == '\r' || c == '\n' || c == '\0') ? ' ' : c;
+  }
+  return line;
+}
+
 bool parse_continuation_line(std::string_view line, std::string& payload) {
   if (line == "+") {
     payload.clear();

@@ -9,23 +9,10 @@
 
 #include "certificate_text.hpp"
 #include "ssl_context.hpp"
+#include "tls_channel.hpp"
 
 namespace pop3::tls {
 namespace {
-
-constexpr std::size_t kReadChunk = 16 * 1024;  // one TLS record
-
-std::string openssl_reason() {
-  const unsigned long code = ERR_peek_last_error();
-  ERR_clear_error();
-  if (code == 0) return "connection closed or reset";
-  char buffer[256];
-  ERR_error_string_n(code, buffer, sizeof buffer);
-  // "error:0A000086:SSL routines::certificate verify failed" -> the part after "::"
-  std::string text = buffer;
-  const auto at = text.rfind(':');
-  return at == std::string::npos ? text : text.substr(at + 1);
-}
 
 bool is_ip_literal(const std::string& host) {
   return host.find(':') != std::string::npos ||
@@ -49,9 +36,8 @@ std::string spki_sha256_base64(X509* cert) {
 
 struct TlsClient::Impl {
   SSL_CTX* ctx = nullptr;
-  SSL* ssl = nullptr;
-  BIO* network_in = nullptr;   // ciphertext from the server (owned by ssl)
-  BIO* network_out = nullptr;  // ciphertext for the server (owned by ssl)
+  std::unique_ptr<TlsChannel> channel;
+  SSL* ssl = nullptr;  // channel's
   std::string server_name;
   std::vector<std::string> pins;
   // The server's leaf certificate, kept by the verify callback: OpenSSL does not expose the
@@ -59,7 +45,7 @@ struct TlsClient::Impl {
   X509* leaf = nullptr;
 
   ~Impl() {
-    if (ssl) SSL_free(ssl);
+    channel.reset();
     if (ctx) SSL_CTX_free(ctx);
     if (leaf) X509_free(leaf);
   }
@@ -149,17 +135,11 @@ Result<std::unique_ptr<TlsClient>> TlsClient::create(const TlsOptions& options) 
   for (auto& pin : impl->pins) {
     if (pin.rfind("sha256//", 0) == 0) pin.erase(0, 8);
   }
-  impl->ssl = SSL_new(impl->ctx);
-  impl->network_in = BIO_new(BIO_s_mem());
-  impl->network_out = BIO_new(BIO_s_mem());
-  if (!impl->ssl || !impl->network_in || !impl->network_out) {
-    if (impl->network_in) BIO_free(impl->network_in);
-    if (impl->network_out) BIO_free(impl->network_out);
+  impl->channel = TlsChannel::create(impl->ctx, false);
+  if (!impl->channel) {
     return make_error(ErrorCode::kTlsHandshakeFailed, "cannot create a TLS connection: " + openssl_reason());
   }
-  BIO_set_mem_eof_return(impl->network_in, -1);  // empty means "want more", not EOF
-  SSL_set_bio(impl->ssl, impl->network_in, impl->network_out);
-  SSL_set_connect_state(impl->ssl);
+  impl->ssl = impl->channel->ssl();
   SSL_set_app_data(impl->ssl, impl.get());
   SSL_set_verify(impl->ssl, SSL_VERIFY_PEER, &Impl::verify_callback);
 
@@ -193,97 +173,54 @@ std::optional<Error> TlsClient::fail(Error error) {
 std::optional<Error> TlsClient::receive(std::span<const std::uint8_t> ciphertext,
                                         std::string& plaintext) {
   if (failure_) return failure_;
-  if (!ciphertext.empty()) {
-    BIO_write(impl_->network_in, ciphertext.data(), static_cast<int>(ciphertext.size()));
-  }
+  impl_->channel->feed(ciphertext);
   return advance(plaintext);
 }
 
 std::optional<Error> TlsClient::advance(std::string& plaintext) {
-  SSL* ssl = impl_->ssl;
+  TlsChannel& channel = *impl_->channel;
   if (!handshake_complete_) {
-    const int result = SSL_do_handshake(ssl);
-    if (result != 1) {
-      const int reason = SSL_get_error(ssl, result);
-      if (reason == SSL_ERROR_WANT_READ || reason == SSL_ERROR_WANT_WRITE) return std::nullopt;
-      return fail(impl_->handshake_error());
-    }
+    if (!channel.handshake()) return fail(impl_->handshake_error());
+    if (!channel.handshake_complete()) return std::nullopt;
     // Pins are checked before a single byte of application data leaves.
     if (auto error = impl_->check_pins()) return fail(*error);
     handshake_complete_ = true;
-    if (!pending_plaintext_.empty()) {
-      std::string queued = std::move(pending_plaintext_);
-      pending_plaintext_.clear();
-      if (auto error = send(queued)) return error;
-    }
+    if (!channel.open()) return fail(write_error());
   }
-  for (;;) {
-    const std::size_t old_size = plaintext.size();
-    plaintext.resize(old_size + kReadChunk);
-    std::size_t read = 0;
-    const int result = SSL_read_ex(ssl, plaintext.data() + old_size, kReadChunk, &read);
-    plaintext.resize(old_size + read);
-    if (result == 1) continue;
-    const int reason = SSL_get_error(ssl, result);
-    if (reason == SSL_ERROR_WANT_READ || reason == SSL_ERROR_WANT_WRITE) return std::nullopt;
-    if (reason == SSL_ERROR_ZERO_RETURN) {
-      peer_closed_ = true;
-      return std::nullopt;
-    }
+  const bool ok = channel.read(plaintext);
+  peer_closed_ = channel.peer_closed();
+  if (!ok) {
     return fail(make_error(ErrorCode::kTlsError,
                            "TLS connection to '" + impl_->server_name + "' failed: " + openssl_reason()));
-  }
-}
-
-std::optional<Error> TlsClient::send(std::string_view plaintext) {
-  if (failure_) return failure_;
-  if (plaintext.empty()) return std::nullopt;
-  if (!handshake_complete_) {
-    pending_plaintext_.append(plaintext);
-    return std::nullopt;
-  }
-  std::size_t written = 0;
-  if (SSL_write_ex(impl_->ssl, plaintext.data(), plaintext.size(), &written) != 1 ||
-      written != plaintext.size()) {
-    return fail(make_error(ErrorCode::kTlsError,
-                           "TLS write to '" + impl_->server_name + "' failed: " + openssl_reason()));
   }
   return std::nullopt;
 }
 
+Error TlsClient::write_error() const {
+  return make_error(ErrorCode::kTlsError,
+                    "TLS write to '" + impl_->server_name + "' failed: " + openssl_reason());
+}
+
+std::optional<Error> TlsClient::send(std::string_view plaintext) {
+  if (failure_) return failure_;
+  if (!impl_->channel->write(plaintext)) return fail(write_error());
+  return std::nullopt;
+}
+
 void TlsClient::close() {
-  if (impl_->ssl && handshake_complete_ && !failure_) SSL_shutdown(impl_->ssl);
+  if (handshake_complete_ && !failure_) impl_->channel->shutdown();
 }
 
-std::string_view TlsClient::output() {
-  const std::size_t pending = BIO_ctrl_pending(impl_->network_out);
-  if (pending > 0) {
-    if (output_sent_ > 0) {
-      output_.erase(0, output_sent_);
-      output_sent_ = 0;
-    }
-    const std::size_t old_size = output_.size();
-    output_.resize(old_size + pending);
-    const int n = BIO_read(impl_->network_out, output_.data() + old_size, static_cast<int>(pending));
-    output_.resize(old_size + static_cast<std::size_t>(n > 0 ? n : 0));
-  }
-  return std::string_view(output_).substr(output_sent_);
-}
+std::string_view TlsClient::output() { return impl_->channel->output(); }
 
-void TlsClient::consume_output(std::size_t n) {
-  output_sent_ = std::min(output_.size(), output_sent_ + n);
-  if (output_sent_ == output_.size()) {
-    output_.clear();
-    output_sent_ = 0;
-  }
-}
+void TlsClient::consume_output(std::size_t n) { impl_->channel->consume_output(n); }
 
 std::string TlsClient::protocol() const {
-  return handshake_complete_ ? SSL_get_version(impl_->ssl) : "";
+  return handshake_complete_ ? impl_->channel->protocol() : "";
 }
 
 std::string TlsClient::cipher() const {
-  return handshake_complete_ ? SSL_CIPHER_get_name(SSL_get_current_cipher(impl_->ssl)) : "";
+  return handshake_complete_ ? impl_->channel->cipher() : "";
 }
 
 }  // namespace pop3::tls

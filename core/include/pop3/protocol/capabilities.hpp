@@ -43,4 +43,8 @@ struct Capabilities {
 // Parses the lines of a CAPA reply (terminator and line endings already removed).
 Capabilities parse_capabilities(const std::vector<std::string>& lines);
 
+// The lines a server announces for `caps` (the inverse of parse_capabilities; `lines` and
+// `unknown` are ignored, `sasl` is sent as given): what ServerSession answers to CAPA.
+std::vector<std::string> format_capabilities(const Capabilities& caps);
+
 }  // namespace pop3::protocol

@@ -20,6 +20,8 @@ enum class CommandKind : std::uint8_t {
 
 // Upper-case keyword, e.g. "RETR".
 const char* command_keyword(CommandKind kind);
+// The command a keyword names, case-insensitively (a server reading a command line).
+std::optional<CommandKind> command_kind_from_keyword(std::string_view keyword);
 
 // What shape of reply a command gets when the server answers +OK.
 enum class ReplyShape : std::uint8_t {

@@ -24,6 +24,10 @@ struct StatusLine {
 // "+OK" nor "-ERR" followed by end of line or a space.
 std::optional<StatusLine> parse_status_line(std::string_view line);
 
+// A status line as a server sends it, without its line ending: "+OK text" or "-ERR [CODE] text".
+// CR, LF and NUL in `text` become spaces, so that host-supplied text cannot end the line early.
+std::string format_status_line(bool ok, std::string_view code, std::string_view text);
+
 // True for a SASL continuation ("+" alone or "+ " followed by base64); sets `payload`.
 bool parse_continuation_line(std::string_view line, std::string& payload);
 

@@ -70,14 +70,12 @@ class TlsClient {
   explicit TlsClient(std::unique_ptr<Impl> impl);
   std::optional<Error> advance(std::string& plaintext);
   std::optional<Error> fail(Error error);
+  Error write_error() const;
 
   std::unique_ptr<Impl> impl_;
   bool handshake_complete_ = false;
   bool peer_closed_ = false;
   std::optional<Error> failure_;
-  std::string pending_plaintext_;  // written before the handshake completed
-  std::string output_;
-  std::size_t output_sent_ = 0;
 };
 
 }  // namespace pop3::tls

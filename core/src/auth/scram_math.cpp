@@ -1,0 +1,79 @@
+#include "auth/scram_math.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/hmac.h>
+
+#include "pop3/auth/scram_keys.hpp"
+
+namespace pop3::auth {
+namespace scram {
+
+const EVP_MD* digest(ScramHash hash) {
+  return hash == ScramHash::kSha1 ? EVP_sha1() : EVP_sha256();
+}
+
+std::string hmac(ScramHash hash, std::string_view key, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(digest(hash), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &length);
+  return std::string(reinterpret_cast<char*>(out), length);
+}
+
+std::string hash(ScramHash hash, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), out, &length, digest(hash), nullptr);
+  return std::string(reinterpret_cast<char*>(out), length);
+}
+
+std::optional<std::string> salted_password(ScramHash hash, std::string_view password,
+                                           std::string_view salt, std::uint32_t iterations) {
+  std::string salted(static_cast<std::size_t>(EVP_MD_get_size(digest(hash))), '\0');
+  if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
+                        reinterpret_cast<const unsigned char*>(salt.data()),
+                        static_cast<int>(salt.size()), static_cast<int>(iterations), digest(hash),
+                        static_cast<int>(salted.size()),
+                        reinterpret_cast<unsigned char*>(salted.data())) != 1) {
+    return std::nullopt;
+  }
+  return salted;
+}
+
+std::string xor_bytes(std::string_view a, std::string_view b) {
+  std::string out(a);
+  for (std::size_t i = 0; i < out.size() && i < b.size(); ++i) out[i] ^= b[i];
+  return out;
+}
+
+std::optional<std::vector<std::pair<char, std::string_view>>> attributes(std::string_view message) {
+  std::vector<std::pair<char, std::string_view>> out;
+  while (!message.empty()) {
+    const auto comma = message.find(',');
+    const std::string_view item = message.substr(0, comma);
+    if (item.size() < 2 || item[1] != '=') return std::nullopt;
+    out.emplace_back(item[0], item.substr(2));
+    message.remove_prefix(comma == std::string_view::npos ? message.size() : comma + 1);
+  }
+  return out;
+}
+
+}  // namespace scram
+
+Result<ScramKeys> derive_scram_keys(ScramHash hash, std::string_view prepared_password,
+                                    std::string salt, std::uint32_t iterations) {
+  if (salt.empty() || iterations == 0) {
+    return make_error(ErrorCode::kInvalidArgument, "SCRAM keys need a salt and iterations");
+  }
+  auto salted = scram::salted_password(hash, prepared_password, salt, iterations);
+  if (!salted) return make_error(ErrorCode::kInvalidArgument, "SCRAM: PBKDF2 failed");
+  ScramKeys keys;
+  keys.salt = std::move(salt);
+  keys.iterations = iterations;
+  keys.stored_key = scram::hash(hash, scram::hmac(hash, *salted, "Client Key"));
+  keys.server_key = scram::hmac(hash, *salted, "Server Key");
+  OPENSSL_cleanse(salted->data(), salted->size());
+  return keys;
+}
+
+}  // namespace pop3::auth
