@@ -108,7 +108,7 @@ export async function bridgeBenchmark({ rounds = 5, bigCount = 20, bigSize = 5 *
 
 /** The table: name, bridge, direct, ratio and loss, one row per workload. */
 export function formatBridgeTable(result) {
-  const lines = [`bridge vs direct TCP, median of ${result.rounds} rounds (goal: loss within 10%)`];
+  const lines = [`bridge vs direct TCP, median of ${result.rounds} rounds (goal: loss within 5%)`];
   for (const w of result.workloads) {
     lines.push(
       `${w.name.padEnd(44)} bridge ${w.bridge.mbPerS.toFixed(1).padStart(7)} MB/s  direct ${w.direct.mbPerS.toFixed(1).padStart(7)} MB/s  ` +
