@@ -315,5 +315,23 @@ test('a renderer killed in the middle of a put leaves both or neither', async ()
     await crashed;
     await page.close();
   }
-  expectBothOrNeither(await afterCrashes(name, seeds));
-}, 30_000);
+  // A control: one put that finished before its renderer was killed must have survived, or the
+  // check above would also pass for a store that keeps nothing at all.
+  const done = 'uid-finished';
+  seeds[done] = 299;
+  const page = await browser.context.newPage();
+  await page.goto(new URL(PAGE, browser.url).href);
+  await pageReady(page);
+  await inPage(async ({ ALICE, FIVE_MB, name, key, seed }) => {
+    const { IndexedDbStore, message, stream } = window.storeTest;
+    const store = await IndexedDbStore.open(name);
+    await store.put(ALICE, { key, storedAt: 1, partial: false, size: FIVE_MB }, stream(message(FIVE_MB, seed), { chunkSize: 256 * 1024 }));
+  }, { name, key: done, seed: seeds[done] }, page);
+  const cdp = await browser.context.newCDPSession(page);
+  const crashed = page.waitForEvent('crash', { timeout: 10_000 });
+  cdp.send('Page.crash').catch(() => {});
+  await crashed;
+  await page.close();
+  const committed = expectBothOrNeither(await afterCrashes(name, seeds));
+  expect(committed).toContain(done);
+}, 40_000);

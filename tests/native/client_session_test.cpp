@@ -294,6 +294,8 @@ TEST(ClientSession, FailsWhenTheGreetingIsNegative) {
   d.submit(Command::capa());
   d.server("-ERR [SYS/TEMP] too many connections\r\n");
   ASSERT_EQ(d.session_errors.size(), 1u);
+  EXPECT_EQ(d.session_errors[0].rfind("SERVER_ERROR: ", 0), 0u) << d.session_errors[0];
+  EXPECT_NE(d.session_errors[0].find("too many connections"), std::string::npos) << d.session_errors[0];
   ASSERT_EQ(d.replies.size(), 1u);
   EXPECT_EQ(d.replies[0].error_code, "NOT_SENT");
   EXPECT_EQ(d.session.state(), SessionState::kFailed);
