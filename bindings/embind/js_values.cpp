@@ -98,6 +98,7 @@ val to_js(const Error& error) {
   out.set("message", text(error.message));
   if (!error.response_code.empty()) out.set("responseCode", text(error.response_code));
   if (!error.server_text.empty()) out.set("serverText", text(error.server_text));
+  if (error.server_refused) out.set("serverRefused", true);
   if (!error.details.empty()) out.set("details", text(error.details));
   if (error.code == ErrorCode::kProtocolViolation || error.code == ErrorCode::kLineTooLong ||
       error.code == ErrorCode::kReplyTooLarge || error.code == ErrorCode::kUnexpectedData) {

@@ -64,6 +64,8 @@ export class Pop3Error extends Error {
     this.oauth = parseOAuthError(details.details);
     /** WASM_LOAD_FAILED: the URL (or file) the module was loaded from. */
     this.url = details.url;
+    /** True when the server answered -ERR and the client had no objection of its own. */
+    this.serverRefused = details.serverRefused;
   }
 }
 
@@ -83,6 +85,7 @@ export function fromCoreError(error, command) {
     serverText: error.serverText,
     offset: error.offset,
     details: error.details,
+    serverRefused: error.serverRefused,
     command,
   });
 }

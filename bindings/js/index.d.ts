@@ -55,6 +55,24 @@ export declare class Pop3Error extends Error {
   readonly offset?: number;
   /** WASM_LOAD_FAILED: the URL (or file) the module was loaded from. */
   readonly url?: string;
+  /**
+   * True when the server answered the command with -ERR and the client had no objection of its
+   * own; unset when the client refused the server (e.g. a SCRAM signature that does not match).
+   */
+  readonly serverRefused?: boolean;
+  /**
+   * AUTH_FAILED after more than one method: every method tried, in order. login() moves on to
+   * the next method the caller allows when the server refuses one (-ERR or -ERR [AUTH]).
+   */
+  readonly attempts?: LoginAttempt[];
+}
+
+export interface LoginAttempt {
+  /** A SASL mechanism, 'APOP' or 'USER'. */
+  mechanism: string;
+  code: ErrorCodeName;
+  responseCode?: string;
+  serverText?: string;
 }
 
 export interface Pop3ErrorDetails {
@@ -64,6 +82,7 @@ export interface Pop3ErrorDetails {
   command?: string;
   offset?: number;
   url?: string;
+  serverRefused?: boolean;
   cause?: unknown;
 }
 

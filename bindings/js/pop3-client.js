@@ -30,6 +30,34 @@ function concat(chunks, total) {
   return out;
 }
 
+// A refusal of the credentials by the server (-ERR, or -ERR [AUTH]): another method may work.
+function worthAnotherMethod(error) {
+  return error.code === 'AUTH_FAILED' && error.serverRefused === true && (error.responseCode === undefined || error.responseCode === 'AUTH');
+}
+
+const publicAttempt = ({ mechanism, code, responseCode, serverText }) => ({ mechanism, code, responseCode, serverText });
+
+// `remaining`: why the core had no further method (e.g. INSECURE_AUTH: only clear-text ones left).
+function allMethodsFailed(attempts, remaining) {
+  const last = attempts.at(-1).error;
+  if (attempts.length === 1) {
+    last.attempts = attempts.map(publicAttempt);
+    return last;  // one method, one refusal: the server's own error says it best
+  }
+  const tried = attempts.map((a) => `${a.mechanism} (${a.responseCode ? `[${a.responseCode}] ` : ''}${a.serverText || 'refused'})`).join(', ');
+  const rest = remaining.code === 'INSECURE_AUTH' ? `; ${remaining.message}` : '';
+  const error = new Pop3Error('AUTH_FAILED', `the server refused every login method tried: ${tried}${rest}`, {
+    responseCode: last.responseCode,
+    serverText: last.serverText,
+    details: last.details,
+    serverRefused: true,
+    command: last.command,
+    cause: last,
+  });
+  error.attempts = attempts.map(publicAttempt);
+  return error;
+}
+
 export class Pop3Client {
   #core;
   #session;
@@ -218,14 +246,44 @@ export class Pop3Client {
     if (credentials.method === 'user') only = ['USER'];
     if (this.#failure) throw this.#failure;
     if (this.#closed || !this.#session) throw new Pop3Error('SESSION_CLOSED', 'the connection is closed');
-    const plan = this.#session.planLogin({
-      havePassword: password !== undefined,
-      haveToken: accessToken !== undefined,
-      allowInsecure: Boolean(this.#options.allowInsecureAuth),
-      only,
-      forbid: credentials.forbid ?? [],
-    });
-    if (plan.error) throw fromCoreError(plan.error);
+    // Servers announce methods their password store cannot check (APOP or CRAM-MD5 without a
+    // plain-text secret): a method the server refused goes on the forbid list and the core's
+    // table picks the next one the caller allows. Never past a refusal that is not about the
+    // credentials (IN-USE, LOGIN-DELAY, SYS/...), nor past a failure the client itself detected
+    // (a SCRAM server that could not prove it knows the password must not get it in PLAIN).
+    const attempts = [];
+    let plan;
+    for (;;) {
+      plan = this.#session.planLogin({
+        havePassword: password !== undefined,
+        haveToken: accessToken !== undefined,
+        allowInsecure: Boolean(this.#options.allowInsecureAuth),
+        only,
+        forbid: [...(credentials.forbid ?? []), ...attempts.map((a) => a.mechanism)],
+      });
+      if (plan.error) throw attempts.length ? allMethodsFailed(attempts, plan.error) : fromCoreError(plan.error);
+      try {
+        await this.#attemptLogin(plan, { user, password, accessToken, authzid }, options);
+        break;
+      } catch (error) {
+        const attempt = { mechanism: plan.mechanism, code: error.code, responseCode: error.responseCode, serverText: error.serverText, error };
+        if (!worthAnotherMethod(error) || this.#failure || this.#closed) {
+          if (attempts.length) error.attempts = [...attempts, attempt].map(publicAttempt);
+          throw error;
+        }
+        attempts.push(attempt);
+      }
+    }
+    this.#authenticated = true;
+    this.#loginMechanism = plan.mechanism;
+    this.#account = `${user}@${this.#options.host}:${this.#options.port}`;
+    // Per-user LOGIN-DELAY or EXPIRE values are only known after login (RFC 2449 6.5, 6.7).
+    const caps = this.#capabilities;
+    if (caps && (caps.loginDelayPerUser || caps.expirePerUser)) await this.refreshCapabilities(options);
+  }
+
+  // One login method, as the core planned it.
+  async #attemptLogin(plan, { user, password, accessToken, authzid }, options) {
     if (plan.method === 'apop') {
       await this.#track(this.#session.submitApop(String(user), String(password)), 'APOP', undefined, options);
     } else if (plan.method === 'user') {
@@ -244,12 +302,6 @@ export class Pop3Client {
       });
       await this.#track(submitted, 'AUTH', undefined, options);
     }
-    this.#authenticated = true;
-    this.#loginMechanism = plan.mechanism;
-    this.#account = `${user}@${this.#options.host}:${this.#options.port}`;
-    // Per-user LOGIN-DELAY or EXPIRE values are only known after login (RFC 2449 6.5, 6.7).
-    const caps = this.#capabilities;
-    if (caps && (caps.loginDelayPerUser || caps.expirePerUser)) await this.refreshCapabilities(options);
   }
 
   /** "user@host:port" once logged in: the account's identity in a message store. */

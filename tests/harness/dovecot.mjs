@@ -5,6 +5,7 @@
 //   const server = await startDovecot({ users: { alice: { password: 'pw', messages: [buf] } } });
 //   ... connect to server.host:server.port ...
 //   await server.stop();
+import { createHash } from 'node:crypto';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtemp, mkdir, writeFile, readFile, readdir, chmod, chown, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -162,7 +163,9 @@ export async function startDovecot({ users, tls, mechanisms = 'plain login apop'
   const pop3sPort = tls ? await freePort() : undefined;
 
   const passwd = Object.entries(users)
-    .map(([name, u]) => `${name}:{PLAIN}${u.password}::::::`)
+    // `hashed`: stored as a SHA-256 digest, so that only methods that send the password (USER,
+    // PLAIN, LOGIN) can be checked, while APOP, CRAM-MD5 and SCRAM are still announced.
+    .map(([name, u]) => `${name}:${u.hashed ? `{SHA256}${createHash('sha256').update(u.password).digest('base64')}` : `{PLAIN}${u.password}`}::::::`)
     .join('\n');
   await writeFile(path.join(dir, 'passwd'), passwd + '\n', { mode: 0o644 });
   for (const [name, u] of Object.entries(users)) {

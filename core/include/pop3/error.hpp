@@ -45,6 +45,9 @@ struct Error {
   std::string response_code;  // the server's RFC 2449 response code, e.g. "IN-USE"; may be empty
   std::string server_text;    // the server's text after the status indicator and code
   std::string details;        // more from the server, e.g. the JSON error of an OAuth login
+  // The server answered the command with -ERR and the client had no objection of its own: the
+  // verdict is the server's (a login refused this way may work by another method).
+  bool server_refused = false;
   // Byte offset in the server's stream where the problem was detected (protocol errors only).
   std::uint64_t stream_offset = 0;
 };

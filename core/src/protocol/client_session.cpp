@@ -41,6 +41,7 @@ Error server_error(CommandKind kind, const StatusLine& status) {
                   (status.code.empty() ? "" : "[" + status.code + "] ") + status.text;
   error.response_code = status.code;
   error.server_text = status.text;
+  error.server_refused = true;
   return error;
 }
 
