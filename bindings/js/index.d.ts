@@ -123,6 +123,12 @@ export interface Limits {
   maxPipelinedCommands?: number;
   /** Most command bytes on the wire unanswered when pipelining (default 32 KiB). */
   maxPipelinedBytes?: number;
+  /**
+   * Most octets of one message (RETR, TOP) for which the server declared no size (default
+   * 256 MiB; REPLY_TOO_LARGE beyond). A RETR whose size LIST or "+OK n octets" declared stops
+   * at twice that size plus 64 KiB instead, with PROTOCOL_VIOLATION naming both numbers.
+   */
+  maxMessageBytes?: number;
 }
 
 export interface ConnectOptions {
@@ -152,6 +158,11 @@ export interface ConnectOptions {
   allowInsecureAuth?: boolean;
   /** Time without progress after which a command fails with TIMEOUT (default 30000). */
   timeoutMs?: number;
+  /**
+   * Slowest transfer rate counted as progress while a reply arrives, in bytes a second: a
+   * server dripping less than this for `timeoutMs` times out (default 16).
+   */
+  minBytesPerSecond?: number;
   signal?: AbortSignal;
   /** Use this transport instead of the default (Node TCP). */
   transport?: Transport;

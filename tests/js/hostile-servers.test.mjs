@@ -79,6 +79,13 @@ const cases = [
     async (c) => { const x = await c({ limits: { maxListingBytes: 50_000 } }); await login(x); return x.uidl(); }, 'REPLY_TOO_LARGE'],
   ['lying LIST sizes and a huge RETR', onCommand(/^(LIST|RETR)/, (s) => { s.write('+OK\r\n'); flood(s, Buffer.from('y'.repeat(4000) + '\r\n')); }),
     async (c) => { const x = await c({ limits: { maxMessageBytes: 100_000 } }); await login(x); return x.retrieve(1); }, 'REPLY_TOO_LARGE'],
+  ['a RETR that never ends after LIST declared 100 octets', afterLogin(async (s, lines) => {
+    for await (const line of lines) {
+      if (line === 'LIST') s.write('+OK\r\n1 100\r\n.\r\n');
+      else if (line.startsWith('UIDL')) s.write('-ERR no UIDL\r\n');
+      else if (line.startsWith('RETR')) { s.write('+OK\r\n'); flood(s, Buffer.from(`${'w'.repeat(998)}\r\n`)); }
+    }
+  }), async (c) => { const x = await c(); await login(x); await x.list(); return x.retrieve(1); }, 'PROTOCOL_VIOLATION'],
   ['an invalid UID in UIDL', onCommand(/^UIDL/, '+OK\r\n1 bad\x01uid\r\n.\r\n'), async (c) => { const x = await c(); await login(x); return x.uidl(); }, 'PROTOCOL_VIOLATION'],
   ['LIST n answering about another message', onCommand(/^LIST 1/, '+OK 2 100\r\n'), async (c) => { const x = await c(); await login(x); return x.list(1); }, 'PROTOCOL_VIOLATION'],
   ['a STAT with absurd numbers', onCommand(/^STAT/, '+OK 99999999999999999999 1\r\n'), async (c) => { const x = await c(); await login(x); return x.stat(); }, 'PROTOCOL_VIOLATION'],

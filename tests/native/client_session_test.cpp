@@ -420,3 +420,91 @@ TEST(ClientSession, DeliversBodiesAsBoundedChunks) {
   EXPECT_EQ(d.chunk_sizes.size(), 50u);
   for (auto size : d.chunk_sizes) EXPECT_EQ(size, 1002u);
 }
+
+// A RETR may not run far past the size the server declared for the message: a body that never
+// ends stops at twice the declared size plus 64 KiB, not at the global message limit.
+namespace {
+
+// Feeds `lines` of 1,000 octets of body until the session fails or `max` lines went in.
+int feed_endless_body(SessionDriver& d, int max) {
+  const std::string line(998, 'x');
+  int lines = 0;
+  while (lines < max && d.session_errors.empty()) {
+    d.server(line + "\r\n");
+    ++lines;
+  }
+  return lines;
+}
+
+}  // namespace
+
+TEST(ClientSession, StopsARetrThatRunsPastTheSizeTheListDeclared) {
+  SessionOptions options;
+  options.limits.max_message_bytes = 256 * 1024 * 1024;
+  SessionDriver d(options);
+  log_in(d, false);
+  d.submit(Command::list());
+  d.server("+OK\r\n1 100\r\n2 5000\r\n.\r\n");
+  d.submit(Command::retr(1));
+  d.server("+OK\r\n");
+  const int lines = feed_endless_body(d, 10'000);
+  ASSERT_EQ(d.session_errors.size(), 1u);
+  EXPECT_EQ(d.session_errors[0].rfind("PROTOCOL_VIOLATION: ", 0), 0u) << d.session_errors[0];
+  EXPECT_NE(d.session_errors[0].find("declared the message to be 100 octets"), std::string::npos);
+  EXPECT_NE(d.session_errors[0].find("ran past 65736 octets"), std::string::npos) << d.session_errors[0];
+  EXPECT_LE(lines, 67);  // 2 x 100 + 64 KiB, in 1,000-octet lines
+}
+
+TEST(ClientSession, StopsARetrThatRunsPastTheOctetsOfItsOwnReply) {
+  SessionDriver d;  // no global limit at all
+  log_in(d, false);
+  d.submit(Command::retr(3));
+  d.server("+OK 2000 octets\r\n");
+  feed_endless_body(d, 10'000);
+  ASSERT_EQ(d.session_errors.size(), 1u);
+  EXPECT_NE(d.session_errors[0].find("declared the message to be 2000 octets"), std::string::npos) << d.session_errors[0];
+}
+
+TEST(ClientSession, AcceptsABodyUpToTwiceItsDeclaredSize) {
+  SessionDriver d;
+  log_in(d, false);
+  d.submit(Command::list());
+  d.server("+OK\r\n1 40000\r\n.\r\n");
+  d.submit(Command::retr(1));
+  d.server("+OK\r\n");
+  // Stored with LF line ends, sent with CRLF: many short lines nearly double the size.
+  std::string body;
+  while (body.size() < 78'000) body += "a\r\n";
+  d.server(body + ".\r\n");
+  EXPECT_TRUE(d.session_errors.empty());
+  ASSERT_FALSE(d.replies.empty());
+  EXPECT_TRUE(d.replies.back().ok);
+  EXPECT_EQ(d.replies.back().body.size(), body.size());
+}
+
+TEST(ClientSession, KeepsTheGlobalLimitForMessagesOfUnknownSize) {
+  SessionOptions options;
+  options.limits.max_message_bytes = 100'000;
+  SessionDriver d(options);
+  log_in(d, false);
+  d.submit(Command::retr(1));
+  d.server("+OK message follows\r\n");
+  feed_endless_body(d, 10'000);
+  ASSERT_EQ(d.session_errors.size(), 1u);
+  EXPECT_EQ(d.session_errors[0].rfind("REPLY_TOO_LARGE: ", 0), 0u) << d.session_errors[0];
+}
+
+TEST(ClientSession, TakesADeclaredSizeOfZeroAsUnknown) {
+  SessionDriver d;
+  log_in(d, false);
+  d.submit(Command::list());
+  d.server("+OK\r\n1 0\r\n.\r\n");  // servers that list every message as 0 octets
+  d.submit(Command::retr(1));
+  d.server("+OK\r\n");
+  std::string body;
+  while (body.size() < 200'000) body += std::string(98, 'z') + "\r\n";
+  d.server(body + ".\r\n");
+  EXPECT_TRUE(d.session_errors.empty());
+  ASSERT_FALSE(d.replies.empty());
+  EXPECT_EQ(d.replies.back().body.size(), body.size());
+}

@@ -44,6 +44,7 @@ async function example(): Promise<void> {
     await client.stat();
   } catch (e) {
     if (e instanceof Pop3Error && e.code === ErrorCode.TIMEOUT) console.log('timed out');
+    if (e instanceof Pop3Error) console.log(e.serverRefused, e.attempts?.map((a) => `${a.mechanism} ${a.responseCode ?? ''}`));
   }
 }
 async function syncing(store: MessageStore): Promise<void> {

@@ -67,6 +67,44 @@ Error ClientSession::protocol_error(std::string message) const {
   return error;
 }
 
+// A RETR whose size the server declared (LIST, or "+OK n octets" as RFC 1939 suggests) may not
+// run far past it: a server that never ends the body must not cost the global maximum in memory.
+// Generous, since declared sizes may count LF line ends that go out as CRLF: twice the size and
+// 64 KiB more. Messages of unknown size (or declared as 0), and TOP, keep max_message_bytes.
+void ClientSession::set_body_limit(const Command& command) {
+  constexpr std::uint64_t kMargin = 64 * 1024;
+  std::optional<std::uint64_t> declared;
+  if (command.kind() == CommandKind::kRetr) {
+    if (const auto* message = maildrop_.find(command.number()); message != nullptr) {
+      declared = message->size;
+    } else {
+      declared = parse_octets(head_status_.text);
+    }
+  }
+  // A declared 0 is taken as "unknown": some servers list every size as 0.
+  head_declared_size_ = declared.value_or(0);
+  const std::uint64_t global = options_.limits.max_message_bytes;
+  const std::uint64_t bound = head_declared_size_ != 0 ? 2 * head_declared_size_ + kMargin : 0;
+  head_body_limit_ = bound != 0 && (global == 0 || bound < global) ? bound : global;
+}
+
+Error ClientSession::body_overflow() const {
+  const char* keyword = command_keyword(in_flight_.front().command.kind());
+  const bool by_declaration = head_body_limit_ != options_.limits.max_message_bytes;
+  Error error = by_declaration
+                    ? make_error(ErrorCode::kProtocolViolation,
+                                 std::string("the ") + keyword + " reply ran past " +
+                                     std::to_string(head_body_limit_) +
+                                     " octets although the server declared the message to be " +
+                                     std::to_string(head_declared_size_) +
+                                     " octets; reading stopped")
+                    : make_error(ErrorCode::kReplyTooLarge,
+                                 std::string("the ") + keyword + " reply exceeded " +
+                                     std::to_string(head_body_limit_) + " octets of message data");
+  error.stream_offset = stream_offset_;
+  return error;
+}
+
 // ---- input ----------------------------------------------------------------------------------
 
 std::size_t ClientSession::receive(std::span<const std::uint8_t> data) {
@@ -82,13 +120,8 @@ std::size_t ClientSession::receive(std::span<const std::uint8_t> data) {
       head_body_size_ += body_chunk_.size() - before;
       pos += step.consumed;
       stream_offset_ += step.consumed;
-      if (options_.limits.max_message_bytes != 0 && head_body_size_ > options_.limits.max_message_bytes) {
-        Error error = make_error(ErrorCode::kReplyTooLarge,
-                                 std::string("the ") + command_keyword(in_flight_.front().command.kind()) +
-                                     " reply exceeded " + std::to_string(options_.limits.max_message_bytes) +
-                                     " octets of message data");
-        error.stream_offset = stream_offset_;
-        fail(std::move(error));
+      if (head_body_limit_ != 0 && head_body_size_ > head_body_limit_) {
+        fail(body_overflow());
         break;
       }
       if (step.finished) {
@@ -234,6 +267,7 @@ void ClientSession::on_status(std::string_view line) {
       phase_ = Phase::kBody;
       head_status_ = std::move(*status);
       head_body_size_ = 0;
+      set_body_limit(command);
       body_reader_.reset();
       return;
     case ReplyShape::kSingleLine:

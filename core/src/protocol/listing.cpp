@@ -27,6 +27,13 @@ std::optional<ScanListing> parse_scan_listing(std::string_view text) {
   return ScanListing{*number, *size};
 }
 
+std::optional<std::uint64_t> parse_octets(std::string_view text) {
+  const auto size = ascii::parse_decimal<std::uint64_t>(ascii::next_token(text), kMaxSize);
+  const std::string_view unit = ascii::next_token(text);
+  if (!size || !ascii::iequals(unit, "octets")) return std::nullopt;
+  return size;
+}
+
 bool is_valid_uid(std::string_view uid) {
   if (uid.empty() || uid.size() > 70) return false;
   for (char c : uid) {

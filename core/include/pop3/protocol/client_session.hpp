@@ -121,6 +121,8 @@ class ClientSession {
   void emit_body_chunk();
   void transcript(Direction direction, std::string line);
   Error protocol_error(std::string message) const;
+  void set_body_limit(const Command& command);
+  Error body_overflow() const;
 
   SessionOptions options_;
   SessionState state_ = SessionState::kGreeting;
@@ -151,6 +153,10 @@ class ClientSession {
   std::optional<Error> head_error_;
   std::size_t head_listing_bytes_ = 0;
   std::uint64_t head_body_size_ = 0;
+  // The most message data this reply may carry (0: no limit), and the size the server declared
+  // for it (LIST, or "+OK n octets"), 0 when unknown.
+  std::uint64_t head_body_limit_ = 0;
+  std::uint64_t head_declared_size_ = 0;
   std::string body_chunk_;
 };
 

@@ -28,6 +28,8 @@ struct UidListing {
 std::optional<DropListing> parse_drop_listing(std::string_view text);
 std::optional<ScanListing> parse_scan_listing(std::string_view text);
 std::optional<UidListing> parse_uid_listing(std::string_view text);
+// The size in RETR's "+OK 120 octets" (the form RFC 1939 suggests; servers need not send it).
+std::optional<std::uint64_t> parse_octets(std::string_view text);
 
 // True if `uid` is a valid RFC 1939 unique-id.
 bool is_valid_uid(std::string_view uid);
