@@ -113,8 +113,10 @@ function dotLines() {
 
 function large() {
   const lines = [];
-  for (let i = 1; lines.join('').length < 1024 * 1024; i++) {
-    lines.push(`Line ${String(i).padStart(6, '0')}: the quick brown fox jumps over the lazy dog, again and again.\r\n`);
+  for (let i = 1, length = 0; length < 1024 * 1024; i++) {
+    const line = `Line ${String(i).padStart(6, '0')}: the quick brown fox jumps over the lazy dog, again and again.\r\n`;
+    lines.push(line);
+    length += line.length;
   }
   return headers(COMMON(7, 'A large message', ['Content-Type: text/plain; charset=us-ascii'])) + lines.join('');
 }
