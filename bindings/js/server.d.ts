@@ -85,6 +85,8 @@ export interface EmbeddedServerOptions {
   greeting?: string;
   /** RFC 1939 auto-logout (at least 600 s). */
   idleTimeoutSeconds?: number;
+  /** For tests: the idle timer in milliseconds, below RFC 1939's 10 minutes. */
+  idleTimeoutMs?: number;
   limits?: { maxCommandLine?: number; maxSaslLine?: number; maxInputBuffered?: number; maxOutputBuffered?: number; maxBadCommands?: number; maxFailedLogins?: number };
   wasm?: { core?: WasmSource };
 }
