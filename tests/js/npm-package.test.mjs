@@ -131,7 +131,7 @@ test('Bun runs the package and fetches every message', async () => {
   expectAllMail(output, 'node');
 });
 
-test('Node imports pop3-wasm/server from the package: the sample mailbox over implicit TLS, byte-identical', async () => {
+test('Node, Deno and Bun import pop3-wasm/server from the package: the sample mailbox over implicit TLS, byte-identical', async () => {
   await app.writeFile('serve.mjs', `
 import { Pop3Client } from 'pop3-wasm';
 import { createServer, sampleMailboxStore, sampleMessages } from 'pop3-wasm/server';
@@ -151,6 +151,10 @@ await server.close();
 console.log(JSON.stringify({ same, total: sample.length }));
 `);
   expect(JSON.parse(run(process.execPath, ['serve.mjs']))).toEqual({ same: 7, total: 7 });
+  const deno = run(bin('deno'), ['run', '--allow-all', '--quiet', 'serve.mjs'], { DENO_DIR: path.join(app.work, 'deno-cache'), DENO_NO_UPDATE_CHECK: '1', HOME: app.work });
+  expect(JSON.parse(deno.trim().split('\n').pop())).toEqual({ same: 7, total: 7 });
+  const bun = run(bin('bun'), ['serve.mjs'], { BUN_INSTALL_CACHE_DIR: path.join(app.work, 'bun-cache'), HOME: app.work });
+  expect(JSON.parse(bun.trim().split('\n').pop())).toEqual({ same: 7, total: 7 });
 });
 
 test('in Node, configureWasm() loads the module from elsewhere and a bad location fails with WASM_LOAD_FAILED', async () => {
