@@ -104,7 +104,8 @@ export interface ServerEvents {
   login: { session: SessionInfo; user: string; method: 'user' | 'apop' | 'sasl'; mechanism?: string };
   maildrop: { session: SessionInfo; user: string; messages: number };
   update: { session: SessionInfo; user: string; deleted: string[]; failure?: string };
-  close: { session: SessionInfo; reason: string; updated: boolean };
+  /** `bytesSent`: what the session handed to the connection (TLS records included). */
+  close: { session: SessionInfo; reason: string; updated: boolean; bytesSent: number };
   error: { session?: SessionInfo; error: Error };
   listening: { host: string; port?: number; implicitTlsPort?: number };
 }

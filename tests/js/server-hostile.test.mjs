@@ -131,6 +131,24 @@ test('a client that floods commands and never reads is held back by TCP, not buf
   c.socket.destroy();
 });
 
+test('a client that asks for 100 MB of messages and never reads costs bounded memory', async () => {
+  const c = await loggedIn();
+  c.socket.pause();
+  const memory = () => process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+  const before = memory();
+  c.send('RETR 7\r\n'.repeat(100));  // 100 x 1 MiB, pipelined
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  expect(memory() - before).toBeLessThan(48 << 20);
+  expect(env.server.sessionCount).toBe(1);
+  const closed = new Promise((resolve) => env.server.on('close', resolve));
+  c.socket.destroy();
+  // The server wrote until the socket stopped taking bytes, then waited: what it handed to the
+  // socket is what the kernel's buffers hold, not 100 MB.
+  const { bytesSent } = await closed;
+  expect(bytesSent).toBeGreaterThan(1 << 20);
+  expect(bytesSent).toBeLessThan(24 << 20);
+});
+
 test('AUTH with garbage base64 gets -ERR', async () => {
   const c = await rawClient(env.port);
   await c.waitFor(/^\+OK/);

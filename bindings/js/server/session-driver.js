@@ -330,6 +330,6 @@ export class SessionDriver {
       this.#connection = null;
     }
     this.#pendingInput = [];
-    this.#host.onEvent?.('close', { reason: info?.reason ?? reason, updated: Boolean(info?.updated) });
+    this.#host.onEvent?.('close', { reason: info?.reason ?? reason, updated: Boolean(info?.updated), bytesSent: this.#bytesWritten });
   }
 }
