@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-import { createServer, MaildirMailboxStore, sampleMailboxStore, SAMPLE_PASSWORD, SAMPLE_USER } from './server-node.js';
+import { createServer, MaildirMailboxStore, MemoryMailboxStore, sampleMessages, SAMPLE_PASSWORD, SAMPLE_USER } from './server-node.js';
 
 export const SERVE_USAGE = `usage:
   pop3-wasm serve [--sample | --maildir DIR] [--listen HOST:PORT] [--tls-listen HOST:PORT]
@@ -54,7 +54,18 @@ export function serveOptions(args) {
     store = new MaildirMailboxStore(values.maildir);
   } else {
     if (Object.keys(users).length === 0) users[SAMPLE_USER] = SAMPLE_PASSWORD;
-    store = { open: (user) => sampleMailboxStore(user).open(user) };  // every user sees the sample
+    // Every user gets a copy of the sample on first login; deletions last until the server stops.
+    const sample = new MemoryMailboxStore();
+    const seeded = new Set();
+    store = {
+      open(user) {
+        if (!seeded.has(user)) {
+          seeded.add(user);
+          for (const message of sampleMessages()) sample.add(user, message);
+        }
+        return sample.open(user);
+      },
+    };
   }
   if (Boolean(values.cert) !== Boolean(values.key)) throw new UsageError('--cert and --key go together');
   const tls = values.cert ? { cert: readFileSync(values.cert, 'utf8'), key: readFileSync(values.key, 'utf8') } : undefined;

@@ -35,6 +35,35 @@ export interface OpenMaildrop {
 /** Anything that opens a user's maildrop: MemoryMailboxStore, MaildirMailboxStore, or your own. */
 export interface MailboxStore {
   open(user: string): Promise<OpenMaildrop>;
+  /** The name of the lock a session takes on `user`'s maildrop (default: the user name). */
+  lockKey?(user: string): string;
+}
+
+/** What a session needs of a connection, for accept(). */
+export interface ServerLink {
+  /** false: the connection is full; call drained() on the session when it can take more. */
+  write(bytes: Uint8Array): boolean;
+  /** Stop delivering input (the session is full) / deliver it again. */
+  pause(): void;
+  resume(): void;
+  /** Close after what was written is sent. */
+  end(): void;
+  /** Drop the connection now. */
+  destroy(): void;
+}
+
+/** One session, as accept() returns it: feed it the connection's events. */
+export interface ServerSessionDriver {
+  readonly user: string | undefined;
+  readonly secure: boolean;
+  /** Bytes from the client. */
+  input(bytes: Uint8Array): void;
+  /** The client closed its side. */
+  inputEnded(): void;
+  /** The link takes output again after write() returned false. */
+  drained(): void;
+  /** The connection is gone: release the maildrop and the WASM session. */
+  dispose(reason?: string): void;
 }
 
 /** What the server announces and accepts. */
@@ -124,6 +153,11 @@ export declare class EmbeddedServer {
   off<E extends keyof ServerEvents>(event: E, listener: (value: ServerEvents[E]) => void): this;
   /** Ends every session (no UPDATE: nothing is deleted). */
   closeSessions(): void;
+  /**
+   * Starts a session on a connection of your own (a WebSocket, a worker port). `tls`: 'implicit'
+   * for POP3S; otherwise STLS is offered when the server has a TLS identity. Call ready() first.
+   */
+  accept(link: ServerLink, how?: { tls?: 'none' | 'starttls' | 'implicit'; remote?: string }): ServerSessionDriver;
 }
 
 /** An EmbeddedServer, loaded and ready for connectInMemory(). */
@@ -205,4 +239,6 @@ export declare function createServer(options?: ServerOptions): Pop3Server;
 export declare class MaildirMailboxStore implements MailboxStore {
   constructor(directories: string | Record<string, string>);
   open(user: string): Promise<OpenMaildrop>;
+  /** The directory: users sharing a Maildir share its lock. */
+  lockKey(user: string): string;
 }

@@ -52,6 +52,15 @@ test('serve --sample with --cert/--key: STLS on --listen, implicit TLS on --tls-
     expect(fetched.map((m) => sameBytes(m.bytes, sample[m.number - 1].bytes))).toEqual(sample.map(() => true));
     await client.quit();
   }
+  // The sample is a copy per server run: a deletion lasts until the server stops.
+  const deleting = await Pop3Client.connect({ host: 'localhost', port: implicitTlsPort, tls: 'implicit', ca: pki.caPem });
+  await deleting.login({ user: 'sample', password: 'sample' });
+  await deleting.delete(1);
+  await deleting.quit();
+  const after = await Pop3Client.connect({ host: 'localhost', port: implicitTlsPort, tls: 'implicit', ca: pki.caPem });
+  await after.login({ user: 'sample', password: 'sample' });
+  expect((await after.stat()).count).toBe(sample.length - 1);
+  await after.quit();
 });
 
 test('serve --maildir: curl fetches a message in wire form; DELE and QUIT remove its file', async () => {

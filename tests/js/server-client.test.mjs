@@ -61,7 +61,7 @@ describe.each([
   ['SCRAM-SHA-1', { mechanisms: ['SCRAM-SHA-1'] }],
   ['SCRAM-SHA-256', { mechanisms: ['SCRAM-SHA-256'] }],
 ])('login with %s', (name, how) => {
-  test.each([true, false])('pipelining %s: logs in, a wrong password fails with [AUTH]', async (pipelining) => {
+  test.each([true, false])('pipelining %s: logs in; a wrong password and an unknown user fail alike with [AUTH]', async (pipelining) => {
     const client = await connect({ tls: 'implicit', pipelining });
     await client.login({ user: 'sample', password: 'sample', ...how });
     expect(client.loginMechanism).toBe(name);
@@ -70,6 +70,9 @@ describe.each([
     const wrong = await connect({ tls: 'implicit', pipelining });
     await expect(wrong.login({ user: 'sample', password: 'nope', ...how })).rejects.toMatchObject({ code: 'AUTH_FAILED', responseCode: 'AUTH' });
     wrong.close();
+    const unknown = await connect({ tls: 'implicit', pipelining });
+    await expect(unknown.login({ user: 'nobody', password: 'sample', ...how })).rejects.toMatchObject({ code: 'AUTH_FAILED', responseCode: 'AUTH' });
+    unknown.close();
   });
 });
 

@@ -1,10 +1,12 @@
 // pop3-wasm/server without sockets, in Node: our client over the in-memory transport (clear,
 // STLS and implicit TLS in the WASM engine on both sides), the idle timer, faults, and the
 // example of docs/server.md (a test of one's own mail code, with a fault injected) verbatim.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 import { Pop3Client } from '../../bindings/js/node.js';
-import { connectInMemory, createEmbeddedServer, createServer, MemoryMailboxStore, sampleMailboxStore, sampleMessages } from '../../bindings/js/server-node.js';
+import { connectInMemory, createEmbeddedServer, createServer, MaildirMailboxStore, MemoryMailboxStore, sampleMailboxStore, sampleMessages } from '../../bindings/js/server-node.js';
 import { sameBytes } from '../harness/sample-server.mjs';
 import { testPki } from '../harness/test-pki.mjs';
 
@@ -55,6 +57,29 @@ test('faults through the in-memory transport: IN-USE and a cut RETR', async () =
   await cut.login({ user: 'sample', password: 'sample' });
   await expect(cut.retrieve(3)).rejects.toMatchObject({ code: 'CONNECTION_CLOSED', command: 'RETR' });
   expect(server.sessionCount).toBe(0);
+});
+
+test('users sharing one Maildir share its lock; a user without a Maildir is refused', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pop3-wasm-maildir-'));
+  try {
+    mkdirSync(path.join(dir, 'new'));
+    writeFileSync(path.join(dir, 'new', '1.M1.host'), 'Subject: shared\n\nhello\n');
+    const shared = await createEmbeddedServer({ users: { a: 'pw', b: 'pw' }, store: new MaildirMailboxStore(dir), capabilities: { allowCleartextWithoutTls: true } });
+    const connect = (server) => Pop3Client.connect({ transport: connectInMemory(server), host: 'm', port: 110, tls: 'none', allowInsecureAuth: true });
+    const first = await connect(shared);
+    await first.login({ user: 'a', password: 'pw' });
+    expect(new TextDecoder().decode(await first.retrieve(1))).toBe('Subject: shared\r\n\r\nhello\r\n');
+    const second = await connect(shared);
+    await expect(second.login({ user: 'b', password: 'pw' })).rejects.toMatchObject({ responseCode: 'IN-USE' });
+    second.close();
+    await first.quit();
+    const only = await createEmbeddedServer({ users: { a: 'pw', c: 'pw' }, store: new MaildirMailboxStore({ a: dir }), capabilities: { allowCleartextWithoutTls: true } });
+    const stranger = await connect(only);
+    await expect(stranger.login({ user: 'c', password: 'pw' })).rejects.toMatchObject({ code: 'AUTH_FAILED', responseCode: 'SYS/PERM' });
+    stranger.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 // ---- docs/server.md, "Testing your own mail code against the embedded server" ---------------

@@ -32,6 +32,11 @@ export class MaildirMailboxStore {
     return this.#directories[user];
   }
 
+  /** The maildrop lock's name: the directory, so that users sharing one Maildir share its lock. */
+  lockKey(user) {
+    return `maildir:${path.resolve(this.#directoryOf(user))}`;
+  }
+
   /** For the server: the maildrop's messages at login, their bytes (wire form) and removal. */
   async open(user) {
     const root = this.#directoryOf(user);

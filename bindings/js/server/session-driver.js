@@ -40,6 +40,7 @@ export class SessionDriver {
   #maildrop = null;     // { messages, read, remove } once open
   #lockedUser = null;
   #ownsLock = false;
+  #lock = null;
   #reading = null;      // { number, bytes } of the message being streamed
   #idleTimer = null;
   #bytesWritten = 0;
@@ -249,12 +250,22 @@ export class SessionDriver {
 
   async #openMaildrop(user) {
     const connection = this.#connection;
-    if (this.#faults.inUse || this.#host.locks.has(user)) {
+    // The lock is the maildrop's: users that share one (a Maildir served to several) share it.
+    let lock;
+    try {
+      lock = this.#host.store.lockKey?.(user) ?? user;
+    } catch (error) {
+      connection.refuseMaildrop('SYS/PERM', 'there is no maildrop for this user');
+      this.#host.onEvent?.('error', { error });
+      return;
+    }
+    if (this.#faults.inUse || this.#host.locks.has(lock)) {
       connection.refuseMaildrop('IN-USE', 'the maildrop is in use by another session');
       return;
     }
-    this.#host.locks.add(user);
+    this.#host.locks.add(lock);
     this.#lockedUser = user;
+    this.#lock = lock;
     this.#ownsLock = true;
     let maildrop;
     try {
@@ -314,7 +325,7 @@ export class SessionDriver {
   }
 
   #releaseLock() {
-    if (this.#ownsLock) this.#host.locks.delete(this.#lockedUser);
+    if (this.#ownsLock) this.#host.locks.delete(this.#lock);
     this.#ownsLock = false;
     this.#maildrop?.close?.();
     this.#maildrop = null;
