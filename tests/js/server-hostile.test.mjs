@@ -51,10 +51,10 @@ function rawClient(port, { read = true } = {}) {
         /** Resolves with everything received once `pattern` matches (or the connection closed). */
         waitFor(pattern, timeoutMs = 5000) {
           return new Promise((res, rej) => {
-            const w = { test: (r, c) => c || pattern.test(r), resolve: res };
+            const timer = setTimeout(() => rej(new Error(`timed out waiting for ${pattern}; got ${JSON.stringify(received.slice(-300))}`)), timeoutMs);
+            const w = { test: (r, c) => c || pattern.test(r), resolve: (value) => (clearTimeout(timer), res(value)) };
             waiters.push(w);
             check();
-            setTimeout(() => rej(new Error(`timed out waiting for ${pattern}; got ${JSON.stringify(received.slice(-300))}`)), timeoutMs);
           });
         },
         waitClosed(timeoutMs = 5000) {
