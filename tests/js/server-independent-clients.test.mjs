@@ -132,6 +132,14 @@ describe('curl', () => {
     expect(sameBytes(out, SAMPLE[1].bytes)).toBe(true);
   });
 
+  test('custom commands: UIDL and TOP', async () => {
+    const uidl = (await curl(`pop3://127.0.0.1:${env.port}/`, ['-X', 'UIDL'])).toString();
+    expect(uidl).toBe(SAMPLE.map((m, i) => `${i + 1} ${m.uid}\r\n`).join(''));
+    const top = (await curl(`pop3://127.0.0.1:${env.port}/`, ['-X', 'TOP 1 0'])).toString('latin1');
+    const message = Buffer.from(SAMPLE[0].bytes).toString('latin1');
+    expect(top).toBe(message.slice(0, message.indexOf('\r\n\r\n') + 4));
+  });
+
   test('a wrong password fails (exit code 67, login denied)', async () => {
     await expect(run('curl', ['-sS', '-u', 'sample:wrong', `pop3://127.0.0.1:${env.port}/1`])).rejects.toMatchObject({ code: 67 });
   });
