@@ -4,6 +4,7 @@
  *
  *   pop3-wasm fetch pop3s://user@host[:port] --maildir DIR [--keep | --delete | --keep-days N]
  *   pop3-wasm probe pop3s://user@host[:port]
+ *   pop3-wasm serve [--sample | --maildir DIR] ...   (cli-serve.js)
  *
  * The password comes from the POP3_PASSWORD environment variable or a prompt, never from the
  * command line (argv is visible to every user of the machine and lands in shell histories).
@@ -17,6 +18,7 @@ import { MaildirStore } from './stores/maildir-store.js';
 import { syncAccount } from './sync.js';
 import { parseAccountUrl, readPassword } from './cli-support.js';
 import { ProgressBar } from './cli-progress.js';
+import { SERVE_USAGE, serveCommand } from './cli-serve.js';
 
 const USAGE = `usage:
   pop3-wasm fetch <pop3s://user@host[:port] | pop3://user@host[:port]> --maildir DIR
@@ -27,7 +29,9 @@ const USAGE = `usage:
   pop3s:// is POP3 over TLS (port 995); pop3:// upgrades with STLS (port 110) and refuses a
   server without it, unless the URL ends in ?tls=none. The password is read from POP3_PASSWORD
   or asked for. --keep (the default) leaves mail on the server; --delete removes it once stored;
-  --keep-days N removes it N days after it was first stored.`;
+  --keep-days N removes it N days after it was first stored.
+
+${SERVE_USAGE.replace(/^usage:\n/, '')}`;
 
 const OPTIONS = {
   maildir: { type: 'string' },
@@ -111,6 +115,7 @@ async function probeCommand(url, values) {
 }
 
 async function main() {
+  if (process.argv[2] === 'serve') return serveCommand(process.argv.slice(3));
   let parsed;
   try {
     parsed = parseArgs({ args: process.argv.slice(2), options: OPTIONS, allowPositionals: true });

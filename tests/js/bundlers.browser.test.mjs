@@ -2,7 +2,8 @@
 // empty app (its own npm cache), built with no configuration by Vite 5, 6 and 8, webpack 5,
 // esbuild and Rollup, served, and run in headless Chromium, where the page fetches every message
 // from Dovecot through the bridge with TLS in the page's WASM and parses one. Also: the bundle of
-// an app that never parses holds no GMime and no `node:` import; a missing .wasm, an HTML page in
+// an app that never parses holds no GMime and no `node:` import, nor does one that runs the
+// embedded server (pop3-wasm/server) in the page; a missing .wasm, an HTML page in
 // its place and a CSP without 'wasm-unsafe-eval' each end in WASM_LOAD_FAILED saying why; the
 // Vite dev servers, whose dependency pre-bundling moves the code away from its .wasm, work too.
 import { createHash } from 'node:crypto';
@@ -17,9 +18,10 @@ import { freePort, startDovecot, toWire } from '../harness/dovecot.mjs';
 import { installPackedPackage, ROOT } from '../harness/packed-package.mjs';
 import { testPki } from '../harness/test-pki.mjs';
 import { fixtureMessages } from '../fixtures/messages.mjs';
+import { sampleMessages } from '../../bindings/js/server-node.js';
 
 const FIXTURE_APP = path.join(ROOT, 'tests', 'fixtures', 'bundler-app');
-const VARIANTS = ['fetch-only', 'fetch-and-parse'];
+const VARIANTS = ['fetch-only', 'fetch-and-parse', 'embedded-server'];
 const pki = testPki();
 const messages = fixtureMessages().map((f) => f.bytes);
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
@@ -148,6 +150,16 @@ describe.each(Object.keys(BUNDLERS))('%s', (bundler) => {
       expect(await runInPage(build.dir, 'fetchMailInWorker')).toEqual({ ok: true, value: { ...expected, inWorker: true } });
     }
     await recordSizes(`${bundler} (parse)`, build);
+  });
+
+  test('the app that runs pop3-wasm/server in the page: no node: import, the sample mailbox fetched in memory', async () => {
+    const build = builds[`${bundler}/embedded-server`];
+    const { text, hashes } = await contents(build);
+    expect(build.output).not.toMatch(/externalized for browser compatibility|Could not resolve|UnhandledSchemeError|node:/);
+    expect(text).not.toMatch(/["'`]node:[a-z/]+["'`]/);
+    expect(hashes).not.toContain(wasmFiles['pop3-mime.wasm'].sha256);
+    if (!emitsAssets) await copyWasmBesideBundle(build.dir);
+    expect(await runInPage(build.dir)).toEqual({ ok: true, value: { hashes: sampleMessages().map((m) => sha256(m.bytes)) } });
   });
 });
 

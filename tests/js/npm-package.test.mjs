@@ -38,6 +38,7 @@ test('npm pack ships the WASM, both entries and the licences, and no sources or 
   expect(app.files).toEqual(expect.arrayContaining([
     'bindings/js/index.js', 'bindings/js/node.js', 'bindings/js/index.d.ts',
     'bindings/js/mime.js', 'bindings/js/mime-node.js', 'bindings/js/mime.d.ts', 'bindings/js/require.cjs',
+    'bindings/js/server.js', 'bindings/js/server-node.js', 'bindings/js/server.d.ts', 'bindings/js/server/session-driver.js',
     'bindings/js/wasm/pop3-core.mjs', 'bindings/js/wasm/pop3-core.wasm',
     'bindings/js/wasm/pop3-mime.mjs', 'bindings/js/wasm/pop3-mime.wasm',
     // Licences travel with the binaries that need them (Apache-2.0 s.4, LGPL-2.1 s.6, MPL-2.0 s.3.2).
@@ -130,6 +131,32 @@ test('Bun runs the package and fetches every message', async () => {
   expectAllMail(output, 'node');
 });
 
+test('Node, Deno and Bun import pop3-wasm/server from the package: the sample mailbox over implicit TLS, byte-identical', async () => {
+  await app.writeFile('serve.mjs', `
+import { Pop3Client } from 'pop3-wasm';
+import { createServer, sampleMailboxStore, sampleMessages } from 'pop3-wasm/server';
+import { readFileSync } from 'node:fs';
+const server = createServer({
+  users: { sample: 'sample' }, store: sampleMailboxStore(), port: null, implicitTlsPort: 0,
+  tls: { cert: readFileSync(${JSON.stringify(pki.server.certFile)}, 'utf8'), key: readFileSync(${JSON.stringify(pki.server.keyFile)}, 'utf8') },
+});
+const { implicitTlsPort } = await server.listen();
+const client = await Pop3Client.connect({ host: 'localhost', port: implicitTlsPort, tls: 'implicit', ca: ${JSON.stringify(pki.caPem)} });
+await client.login({ user: 'sample', password: 'sample' });
+const sample = sampleMessages();
+let same = 0;
+for await (const m of client.messages()) if (Buffer.compare(Buffer.from(m.bytes), Buffer.from(sample[m.number - 1].bytes)) === 0) same++;
+await client.quit();
+await server.close();
+console.log(JSON.stringify({ same, total: sample.length }));
+`);
+  expect(JSON.parse(run(process.execPath, ['serve.mjs']))).toEqual({ same: 7, total: 7 });
+  const deno = run(bin('deno'), ['run', '--allow-all', '--quiet', 'serve.mjs'], { DENO_DIR: path.join(app.work, 'deno-cache'), DENO_NO_UPDATE_CHECK: '1', HOME: app.work });
+  expect(JSON.parse(deno.trim().split('\n').pop())).toEqual({ same: 7, total: 7 });
+  const bun = run(bin('bun'), ['serve.mjs'], { BUN_INSTALL_CACHE_DIR: path.join(app.work, 'bun-cache'), HOME: app.work });
+  expect(JSON.parse(bun.trim().split('\n').pop())).toEqual({ same: 7, total: 7 });
+});
+
 test('in Node, configureWasm() loads the module from elsewhere and a bad location fails with WASM_LOAD_FAILED', async () => {
   await app.writeFile('wasm-location.mjs', `
 import { readFile, writeFile } from 'node:fs/promises';
@@ -167,10 +194,13 @@ console.log(JSON.stringify(results));
 
 const browserUsage = `import { Pop3Client, configureWasm, type SessionState } from 'pop3-wasm';
 import { ParsedMessage, parseMessage } from 'pop3-wasm/mime';
+import { connectInMemory, createEmbeddedServer } from 'pop3-wasm/server';
 import { IndexedDbStore } from 'pop3-wasm/stores/indexeddb';
 configureWasm({ core: '/assets/pop3-core.wasm' });
 const client = await Pop3Client.connect({ host: 'h', port: 995, bridge: 'wss://bridge.example/pop3' });
 const state: SessionState = client.state;
+const inPage = await Pop3Client.connect({ transport: connectInMemory(await createEmbeddedServer({ users: { a: 'b' } })), host: 'm', port: 110, tls: 'none' });
+console.log(inPage.state);
 const message = await parseMessage(await client.retrieve(1));
 const store = await IndexedDbStore.open('mail', { indexedDB: window.indexedDB });
 console.log(state, message instanceof ParsedMessage, message.damage.map((d) => d.kind), store);
@@ -179,7 +209,11 @@ const nodeUsage = `import { Pop3Client, ErrorCode, type Pop3Error } from 'pop3-w
 import { loadMime, retrieveMessage } from 'pop3-wasm/mime';
 import { MaildirStore } from 'pop3-wasm/stores/maildir';
 import { createBridge } from 'pop3-wasm/bridge';
+import { createServer, MaildirMailboxStore } from 'pop3-wasm/server';
 export async function main(): Promise<void> {
+  const server = createServer({ users: { a: 'b' }, store: new MaildirMailboxStore('./Mail'), port: 0 });
+  console.log((await server.listen()).port);
+  await server.close();
   const client = await Pop3Client.connect({ host: 'h', port: 110, tls: 'starttls', tlsEngine: 'node' });
   const message = await retrieveMessage(client, 1, { highWaterMark: 65536 });
   const store = new MaildirStore('./Mail');

@@ -8,6 +8,10 @@ import {
 } from 'pop3-wasm/mime';
 import { MaildirStore } from 'pop3-wasm/stores/maildir';
 import { IndexedDbStore } from 'pop3-wasm/stores/indexeddb';
+import {
+  createServer, createEmbeddedServer, connectInMemory, deriveScramKeys, sampleMailboxStore, sampleMessages,
+  MemoryMailboxStore, MaildirMailboxStore, type ServerFaults,
+} from 'pop3-wasm/server';
 
 async function example(): Promise<void> {
   const controller = new AbortController();
@@ -90,6 +94,30 @@ async function loading(): Promise<void> {
     if (e instanceof Pop3Error && e.code === 'WASM_LOAD_FAILED') console.log(e.url, state, notAState);
   }
 }
+async function serving(): Promise<void> {
+  const keys = await deriveScramKeys('SCRAM-SHA-256', 'secret', { iterations: 8192 });
+  const server = createServer({
+    users: { sample: 'sample', bob: { scramSha256: keys } },
+    store: sampleMailboxStore(),
+    tls: { cert: '-----BEGIN CERTIFICATE-----', key: '-----BEGIN PRIVATE KEY-----' },
+    implicitTlsPort: 0,
+    capabilities: { allowCleartextWithoutTls: true, sasl: ['PLAIN'] },
+    delays: { replyMs: 10 },
+  });
+  const { port, implicitTlsPort } = await server.listen();
+  server.on('close', ({ session, reason }) => console.log(session.id, reason));
+  const faults: ServerFaults = { inUse: true, cutRetrAfterBytes: 100 };
+  server.faults = faults;
+  // @ts-expect-error: faults are a closed set
+  server.faults = { explode: true };
+  await server.close();
+  const inPage = await createEmbeddedServer({ users: { a: 'b' }, mailboxes: { a: ['Subject: x\r\n\r\nhi\r\n'] } });
+  const client = await Pop3Client.connect({ transport: connectInMemory(inPage, { tls: 'none' }), host: 'memory', port: 110, tls: 'none' });
+  const store = new MemoryMailboxStore();
+  const uid: string = store.add('a', new Uint8Array(3));
+  console.log(port, implicitTlsPort, sampleMessages()[0].bytes.length, uid, new MaildirMailboxStore('./Mail'), client.state);
+}
+void serving;
 void example;
 void loading;
 void syncing;
