@@ -222,6 +222,7 @@ class JsClientConnection {
   // For TLS run outside the core (Node's tls): the caller finished the handshake.
   void tls_started() { connection_->session().tls_started(); }
   bool secure() const { return connection_->secure(); }
+  void close_tls() { connection_->close_tls(); }
   void set_transcript(bool enabled) { connection_->session().set_transcript(enabled); }
   std::string state() const { return protocol::session_state_name(connection_->session().state()); }
   bool pipelining() const { return connection_->session().pipelining(); }
@@ -292,6 +293,7 @@ EMSCRIPTEN_BINDINGS(pop3_core) {
       .function("tlsStarted", &JsClientConnection::tls_started)
       .function("setTranscript", &JsClientConnection::set_transcript)
       .function("secure", &JsClientConnection::secure)
+      .function("closeTls", &JsClientConnection::close_tls)
       .function("state", &JsClientConnection::state)
       .function("pipelining", &JsClientConnection::pipelining)
       .function("capabilities", &JsClientConnection::capabilities)

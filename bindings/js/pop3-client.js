@@ -398,6 +398,12 @@ export class Pop3Client {
     try {
       return await this.#command({ command: 'QUIT' }, options);
     } finally {
+      // TLS in the WASM engine ends with close_notify, so the server sees an orderly end rather
+      // than a truncation (Node's TLS sends its own when the socket ends).
+      if (!this.#failure && this.#session) {
+        this.#session.closeTls();
+        this.#flush();
+      }
       this.#closed = true;
       this.#transport.close();
     }

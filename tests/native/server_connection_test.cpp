@@ -278,3 +278,33 @@ TEST(ServerConnection, AnswersStlsInClearAndDropsWhatWasInjectedBehindIt) {
   EXPECT_TRUE(plaintext.starts_with("+OK Capability list follows\r\n"));
   EXPECT_EQ(plaintext.find("STLS"), std::string::npos);
 }
+
+TEST(ServerConnection, OurClientEndsTlsWithCloseNotifyAfterQuit) {
+  auto host = make_server(server::ServerTlsMode::kImplicit);
+  auto c = make_client(client::TlsMode::kImplicit);
+  Seen seen;
+  pump(*c, *host, seen);
+  ASSERT_TRUE(c->session().submit(Command::quit()).ok());
+  pump(*c, *host, seen);
+  ASSERT_EQ(c->session().state(), SessionState::kClosed);
+  EXPECT_TRUE(c->output().empty());
+  c->close_tls();
+  const std::string alert(c->output());
+  // One TLS record (an encrypted alert under TLS 1.3): header of 5 octets and a payload.
+  ASSERT_GE(alert.size(), 5u + 17u);
+  EXPECT_EQ(static_cast<unsigned char>(alert[0]), 0x17);
+  EXPECT_EQ(alert.size(), 5u + ((static_cast<unsigned char>(alert[3]) << 8) | static_cast<unsigned char>(alert[4])));
+  c->consume_output(alert.size());
+  c->close_tls();  // once only
+  EXPECT_TRUE(c->output().empty());
+  EXPECT_TRUE(seen.errors.empty()) << seen.errors[0];
+}
+
+TEST(ServerConnection, ClosingTlsOnAPlainConnectionSendsNothing) {
+  auto host = make_server(server::ServerTlsMode::kNone);
+  auto c = make_client(client::TlsMode::kNone);
+  Seen seen;
+  pump(*c, *host, seen);
+  c->close_tls();
+  EXPECT_TRUE(c->output().empty());
+}

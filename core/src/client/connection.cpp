@@ -50,6 +50,10 @@ void ClientConnection::receive(std::span<const std::uint8_t> data) {
   pump_session_events();
 }
 
+void ClientConnection::close_tls() {
+  if (tls_) tls_->close();
+}
+
 void ClientConnection::receive_eof() {
   if (tls_ && !tls_->handshake_complete()) {
     session_.abort(make_error(ErrorCode::kTlsHandshakeFailed,

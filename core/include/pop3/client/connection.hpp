@@ -47,6 +47,10 @@ class ClientConnection {
   const protocol::ClientSession& session() const { return session_; }
   // TLS is established (by the core, or reported by the caller through session().tls_started()).
   bool secure() const { return session_.tls_active(); }
+  // Ends TLS in the core with close_notify (RFC 8446 section 6.1), queued in output(), so the
+  // server can tell an orderly end from a truncation; after QUIT, before the transport closes.
+  // Nothing to do on a plain link or before the handshake finished.
+  void close_tls();
 
  private:
   explicit ClientConnection(ConnectionOptions options);
