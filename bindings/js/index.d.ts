@@ -11,6 +11,7 @@ export type ErrorCodeName =
   | 'SESSION_CLOSED'
   | 'NOT_SENT'
   | 'UNEXPECTED_DATA'
+  | 'CANCELLED'
   | 'CONNECTION_CLOSED'
   | 'CONNECTION_FAILED'
   | 'TIMEOUT'
