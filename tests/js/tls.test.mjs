@@ -135,3 +135,20 @@ describe.each(['wasm', 'node'])('TLS engine: %s', (tlsEngine) => {
     }
   });
 });
+
+// A plain port used for POP3S: OpenSSL alone says "wrong version number". Both engines say the
+// server did not speak TLS and what to use instead; the WASM engine, which sees the bytes, quotes
+// the greeting.
+test.each(['wasm', 'node'])('a plain POP3 port used with implicit TLS is named as such (%s engine)', async (tlsEngine) => {
+  const error = await Pop3Client.connect({
+    host: 'localhost', port: servers.good.port, tls: 'implicit', tlsEngine, ca: pki.caPem, timeoutMs: 5000,
+  }).catch((e) => e);
+  expect(error).toMatchObject({ name: 'Pop3Error', code: 'TLS_HANDSHAKE_FAILED' });
+  expect(error.message).toMatch(/use tls: 'starttls'/);
+  if (tlsEngine === 'wasm') {
+    expect(error.message).toMatch(/answered in clear text, not TLS: "\+OK /);
+    expect(error.serverText).toMatch(/^\+OK /);
+  } else {
+    expect(error.message).toMatch(/did not answer with TLS/);
+  }
+});

@@ -138,3 +138,51 @@ TEST(ClientConnection, ReportsAConnectionClosedDuringTheHandshake) {
   c->receive_eof();
   EXPECT_EQ(drain(*c).kinds, (std::vector<std::string>{"error:TLS_HANDSHAKE_FAILED"}));
 }
+
+namespace {
+
+// The session error's message, for the tests that read it.
+std::string session_error(ClientConnection& c) {
+  while (auto e = c.next_event()) {
+    if (auto* s = std::get_if<SessionErrorEvent>(&*e)) {
+      return std::string(error_code_name(s->error.code)) + ": " + s->error.message;
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST(ClientConnection, NamesAPlainPortUsedForImplicitTls) {
+  auto c = std::move(*ClientConnection::create(options(TlsMode::kImplicit)));
+  take(*c);  // the ClientHello
+  c->receive(bytes("+OK Dovecot (Debian) ready.\r\n"));
+  const std::string error = session_error(*c);
+  EXPECT_EQ(error.rfind("TLS_HANDSHAKE_FAILED: ", 0), 0u) << error;
+  EXPECT_NE(error.find("answered in clear text, not TLS: \"+OK Dovecot (Debian) ready.\""), std::string::npos) << error;
+  EXPECT_NE(error.find("use tls: 'starttls'"), std::string::npos) << error;
+}
+
+TEST(ClientConnection, QuotesAServerThatRefusesInClearAfterAcceptingStls) {
+  auto c = std::move(*ClientConnection::create(options(TlsMode::kStartTls)));
+  c->receive(bytes("+OK ready\r\n"));
+  ASSERT_TRUE(c->session().submit(Command::stls()).ok());
+  take(*c);
+  c->receive(bytes("+OK Begin TLS\r\n"));
+  take(*c);  // the ClientHello
+  c->receive(bytes("-ERR STARTTLS failed: no certificate configured\r\n"));
+  const std::string error = session_error(*c);
+  EXPECT_EQ(error.rfind("TLS_HANDSHAKE_FAILED: ", 0), 0u) << error;
+  EXPECT_NE(error.find("accepted STLS, then answered in clear text instead of starting TLS: \"-ERR STARTTLS failed: no certificate configured\""),
+            std::string::npos)
+      << error;
+}
+
+TEST(ClientConnection, LeavesOpenSslsWordsForHandshakeFailuresThatAreNotPop3Lines) {
+  auto c = std::move(*ClientConnection::create(options(TlsMode::kImplicit)));
+  take(*c);
+  c->receive(bytes("HTTP/1.1 400 Bad Request\r\n\r\n"));
+  const std::string error = session_error(*c);
+  EXPECT_EQ(error.rfind("TLS_HANDSHAKE_FAILED: ", 0), 0u) << error;
+  EXPECT_EQ(error.find("clear text"), std::string::npos) << error;
+}

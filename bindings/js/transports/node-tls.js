@@ -104,6 +104,13 @@ export function tlsError(error, servername, peer) {
   } else if (code === 'POP3_PIN_MISMATCH') {
     ours = 'TLS_CERT_PIN_MISMATCH';
     message = error.message;
+  } else if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number/i.test(error.message)) {
+    // What OpenSSL says when the first bytes back are not TLS: usually a plain POP3 greeting on a
+    // port used for POP3S, or a refusal in clear after STLS (Node's TLS hides the bytes; the WASM
+    // engine quotes them).
+    ours = 'TLS_HANDSHAKE_FAILED';
+    message = `TLS handshake with '${servername}' failed: the server did not answer with TLS (${error.message}). ` +
+      "If this port speaks plain POP3, use tls: 'starttls' (usually port 110) or the server's POP3S port (usually 995)";
   } else {
     ours = 'TLS_HANDSHAKE_FAILED';
     message = `TLS handshake with '${servername}' failed: ${error.message}`;

@@ -1,6 +1,9 @@
 #include "pop3/client/connection.hpp"
 
+#include <algorithm>
 #include <utility>
+
+#include "../protocol/quoted_line.hpp"
 
 namespace pop3::client {
 
@@ -34,8 +37,13 @@ void ClientConnection::receive(std::span<const std::uint8_t> data) {
     return;
   }
   const bool was_established = tls_->handshake_complete();
+  if (!was_established && before_handshake_.size() < 256) {
+    const std::size_t n = std::min<std::size_t>(256 - before_handshake_.size(), data.size());
+    before_handshake_.append(reinterpret_cast<const char*>(data.data()), n);
+  }
   plaintext_.clear();
   auto error = tls_->receive(data, plaintext_);
+  if (error && !tls_->handshake_complete()) error = explain_handshake_failure(std::move(*error));
   if (!was_established && tls_->handshake_complete()) {
     pump_session_events();
     events_.push_back(protocol::TlsEstablishedEvent{tls_->protocol(), tls_->cipher()});
@@ -48,6 +56,29 @@ void ClientConnection::receive(std::span<const std::uint8_t> data) {
     session_.receive_eof();
   }
   pump_session_events();
+}
+
+// A server that answers a TLS handshake with a POP3 line: a plain port used for POP3S, or a
+// server that accepted STLS and then refused in clear ("-ERR STARTTLS failed: ..."). OpenSSL only
+// says "wrong version number"; the server's own words and the likely fix say much more.
+Error ClientConnection::explain_handshake_failure(Error error) const {
+  const std::string_view first = before_handshake_;
+  const bool pop3_line = first.rfind("+OK", 0) == 0 || first.rfind("-ERR", 0) == 0;
+  if (!pop3_line) return error;
+  const std::string_view line = first.substr(0, first.find_first_of("\r\n"));
+  Error explained = error;
+  explained.server_text = std::string(line);
+  if (options_.tls_mode == TlsMode::kImplicit) {
+    explained.message = "the server at '" + options_.tls.server_name +
+                        "' answered in clear text, not TLS: " + protocol::quote(line) +
+                        ". This port speaks plain POP3: use tls: 'starttls' (usually port 110), "
+                        "or the server's POP3S port (usually 995)";
+  } else {
+    explained.message = "the server at '" + options_.tls.server_name +
+                        "' accepted STLS, then answered in clear text instead of starting TLS: " +
+                        protocol::quote(line);
+  }
+  return explained;
 }
 
 void ClientConnection::close_tls() {

@@ -56,11 +56,13 @@ class ClientConnection {
   explicit ClientConnection(ConnectionOptions options);
   std::optional<Error> start_tls();
   void pump_session_events();
+  Error explain_handshake_failure(Error error) const;
 
   ConnectionOptions options_;
   protocol::ClientSession session_;
   std::unique_ptr<tls::TlsClient> tls_;
   std::string plaintext_;  // decrypted bytes on their way into the session
+  std::string before_handshake_;  // the first bytes of the TLS stream, to explain a failure
   std::deque<protocol::Event> events_;
 };
 
