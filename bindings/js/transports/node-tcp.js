@@ -4,7 +4,7 @@ import tls from 'node:tls';
 
 import { Pop3Error } from '../errors.js';
 import { HeldInput } from './held-input.js';
-import { nodeTlsOptions, tlsError } from './node-tls.js';
+import { nodeTlsOptions, tlsError, verifyPeer } from './node-tls.js';
 
 export class NodeTcpTransport extends HeldInput {
   #host;
@@ -83,10 +83,18 @@ export class NodeTcpTransport extends HeldInput {
     raw.removeAllListeners('close');
     raw.removeAllListeners('error');
     return new Promise((resolve, reject) => {
-      const secure = tls.connect({ socket: raw, ...nodeTlsOptions(options) });
+      const tlsOptions = nodeTlsOptions(options);
+      const secure = tls.connect({ socket: raw, ...tlsOptions });
       this.#socket = secure;
       secure.once('secureConnect', () => {
         secure.removeAllListeners('error');
+        // Nothing is read or written before the certificate is accepted.
+        const refused = verifyPeer(secure, options.servername, tlsOptions);
+        if (refused) {
+          secure.destroy();
+          reject(refused);
+          return;
+        }
         this.#secure = true;
         this.#attach(secure);
         resolve();

@@ -68,7 +68,9 @@ export function nodeTlsOptions({ servername, ca = [], defaultRoots = true, pins 
   return {
     servername: isIp ? undefined : servername,
     secureContext: secureContext(trusted, minVersion, maxVersion),
-    rejectUnauthorized: true,
+    // Verified by verifyPeer() when the handshake ends, before a byte of POP3 is read or written:
+    // Node hands over the certificate only then, and the error must describe it.
+    rejectUnauthorized: false,
     checkServerIdentity(host, cert) {
       const error = tls.checkServerIdentity(servername, cert);
       if (error) return error;
@@ -82,28 +84,64 @@ export function nodeTlsOptions({ servername, ca = [], defaultRoots = true, pins 
   };
 }
 
-/** A Pop3Error for a failed Node TLS handshake with `servername`. */
+/**
+ * After Node's handshake: null if the certificate chain was verified and matches the name (and
+ * the pins), else the Pop3Error that says why. `tlsOptions` are nodeTlsOptions()'s.
+ */
+export function verifyPeer(socket, servername, tlsOptions) {
+  if (socket.authorized) return null;
+  const peer = socket.getPeerCertificate(true);
+  const code = socket.authorizationError;
+  // checkServerIdentity's own errors (name, pins) carry their message only in the Error object.
+  const identity = code === 'ERR_TLS_CERT_ALTNAME_INVALID' || code === 'POP3_PIN_MISMATCH'
+    ? tlsOptions.checkServerIdentity(servername, peer)
+    : null;
+  const error = identity ?? Object.assign(new Error(String(code)), { code: String(code) });
+  return tlsError(error, servername, peer && Object.keys(peer).length ? peer : undefined);
+}
+
+// One-line names as OpenSSL prints them ("C = DE, O = Example, CN = mail.example.org").
+function nameText(name) {
+  if (!name) return '(none)';
+  return Object.entries(name).map(([key, value]) => `${key} = ${Array.isArray(value) ? value.join(`, ${key} = `) : value}`).join(', ');
+}
+
+// The same description of a certificate as the WASM engine's certificate_text().
+function certificateText(peer) {
+  const names = peer.subjectaltname
+    ? peer.subjectaltname.split(', ').filter((n) => /^(DNS|IP Address):/.test(n)).map((n) => n.replace(/^IP Address:/, 'IP:')).join(', ')
+    : '';
+  return `${nameText(peer.subject)}, issued by ${nameText(peer.issuer)}, valid from ${peer.valid_from} to ${peer.valid_to}, for ${names || 'no alternative names'}`;
+}
+
+/** A Pop3Error for a failed Node TLS handshake with `servername`, worded as the WASM engine words it. */
 export function tlsError(error, servername, peer) {
-  const subject = peer?.subject?.CN ? `CN=${peer.subject.CN}` : 'unknown subject';
-  const issuer = peer?.issuer?.CN ? `CN=${peer.issuer.CN}` : 'an unknown issuer';
   const code = error.code;
+  const about = peer ? `: ${certificateText(peer)}` : '';
+  const of = `the certificate of '${servername}' `;
   let ours;
   let message;
   if (code === 'CERT_HAS_EXPIRED') {
     ours = 'TLS_CERT_EXPIRED';
-    message = `the certificate of '${servername}' (${subject}) expired on ${peer?.valid_to ?? 'an earlier date'}`;
+    message = `${of}has expired${about}`;
   } else if (code === 'CERT_NOT_YET_VALID') {
     ours = 'TLS_CERT_EXPIRED';
-    message = `the certificate of '${servername}' (${subject}) is not valid before ${peer?.valid_from ?? 'a later date'}`;
+    message = `${of}is not valid yet${about}`;
   } else if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
     ours = 'TLS_CERT_NAME_MISMATCH';
-    message = `the certificate presented (${subject}; ${peer?.subjectaltname ?? 'no alternative names'}) is not valid for '${servername}'`;
+    message = `the certificate presented is not valid for '${servername}'${about}`;
+  } else if (code === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
+    ours = 'TLS_CERT_UNTRUSTED';
+    message = `${of}is not trusted: it is self-signed${about}`;
   } else if (UNTRUSTED.has(code)) {
     ours = 'TLS_CERT_UNTRUSTED';
-    message = `the certificate of '${servername}' (${subject}, issued by ${issuer}) is not trusted: ${error.message}`;
+    message = `${of}is not trusted: no trusted authority issued it${about}`;
   } else if (code === 'POP3_PIN_MISMATCH') {
     ours = 'TLS_CERT_PIN_MISMATCH';
     message = error.message;
+  } else if (peer && /^[A-Z_]+$/.test(code ?? '') && !code.startsWith('ERR_')) {
+    ours = 'TLS_CERT_INVALID';
+    message = `${of}was rejected (${code.toLowerCase().replaceAll('_', ' ')})${about}`;
   } else if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number/i.test(error.message)) {
     // What OpenSSL says when the first bytes back are not TLS: usually a plain POP3 greeting on a
     // port used for POP3S, or a refusal in clear after STLS (Node's TLS hides the bytes; the WASM

@@ -58,4 +58,12 @@ std::string time_text(const ASN1_TIME* time) {
   return bio_text(bio);
 }
 
+std::string certificate_text(X509* cert) {
+  const std::string names = alt_names_text(cert);
+  return name_text(X509_get_subject_name(cert)) + ", issued by " +
+         name_text(X509_get_issuer_name(cert)) + ", valid from " +
+         time_text(X509_get0_notBefore(cert)) + " to " + time_text(X509_get0_notAfter(cert)) +
+         ", for " + (names.empty() ? "no alternative names" : names);
+}
+
 }  // namespace pop3::tls

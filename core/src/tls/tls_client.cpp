@@ -71,38 +71,31 @@ struct TlsClient::Impl {
                         "TLS handshake with '" + server_name + "' failed: " + openssl_reason());
     }
     ERR_clear_error();
-    const std::string subject = name_text(X509_get_subject_name(peer));
-    const std::string reason = X509_verify_cert_error_string(verdict);
+    // The same sentences as Node's engine (node-tls.js): "the certificate of '<name>' <verdict>:
+    // <certificate_text>", so that a user sees one message whichever engine ran.
+    const std::string about = ": " + certificate_text(peer);
+    const std::string of = "the certificate of '" + server_name + "' ";
     switch (verdict) {
       case X509_V_ERR_CERT_HAS_EXPIRED:
-        return make_error(ErrorCode::kTlsCertExpired,
-                          "the certificate of '" + server_name + "' (" + subject + ") expired on " +
-                              time_text(X509_get0_notAfter(peer)));
+        return make_error(ErrorCode::kTlsCertExpired, of + "has expired" + about);
       case X509_V_ERR_CERT_NOT_YET_VALID:
-        return make_error(ErrorCode::kTlsCertExpired,
-                          "the certificate of '" + server_name + "' (" + subject +
-                              ") is not valid before " + time_text(X509_get0_notBefore(peer)));
+        return make_error(ErrorCode::kTlsCertExpired, of + "is not valid yet" + about);
       case X509_V_ERR_HOSTNAME_MISMATCH:
-      case X509_V_ERR_IP_ADDRESS_MISMATCH: {
-        const std::string names = alt_names_text(peer);
+      case X509_V_ERR_IP_ADDRESS_MISMATCH:
         return make_error(ErrorCode::kTlsCertNameMismatch,
-                          "the certificate presented (" + subject +
-                              (names.empty() ? "" : "; " + names) + ") is not valid for '" +
-                              server_name + "'");
-      }
+                          "the certificate presented is not valid for '" + server_name + "'" + about);
       case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+        return make_error(ErrorCode::kTlsCertUntrusted, of + "is not trusted: it is self-signed" + about);
       case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
       case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
       case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
       case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
       case X509_V_ERR_CERT_UNTRUSTED:
         return make_error(ErrorCode::kTlsCertUntrusted,
-                          "the certificate of '" + server_name + "' (" + subject + ", issued by " +
-                              name_text(X509_get_issuer_name(peer)) + ") is not trusted: " + reason);
+                          of + "is not trusted: no trusted authority issued it" + about);
       default:
         return make_error(ErrorCode::kTlsCertInvalid,
-                          "the certificate of '" + server_name + "' (" + subject +
-                              ") was rejected: " + reason);
+                          of + "was rejected (" + X509_verify_cert_error_string(verdict) + ")" + about);
     }
   }
 
