@@ -333,6 +333,12 @@ export declare class Pop3Client {
   top(number: number, lines: number, options?: CommandOptions): Promise<Uint8Array>;
   delete(number: number, options?: CommandOptions): Promise<void>;
   reset(options?: CommandOptions): Promise<void>;
+  /** UTF8 (RFC 6856); login() sends it by itself when a non-ASCII name or password needs it. */
+  utf8(options?: CommandOptions): Promise<void>;
+  /** LANG (RFC 6856): the languages the server's texts come in. */
+  languages(options?: CommandOptions): Promise<{ tag: string; description: string }[]>;
+  /** LANG tag: the server's texts in this language from now on ('*': its default); its answer. */
+  setLanguage(tag: string, options?: CommandOptions): Promise<string>;
   noop(options?: CommandOptions): Promise<void>;
   quit(options?: CommandOptions): Promise<string>;
   close(): void;

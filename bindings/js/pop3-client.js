@@ -30,6 +30,8 @@ function concat(chunks, total) {
   return out;
 }
 
+const isAscii = (text) => !/[^\x00-\x7f]/.test(text);
+
 // A refusal of the credentials by the server (-ERR, or -ERR [AUTH]): another method may work.
 function worthAnotherMethod(error) {
   return error.code === 'AUTH_FAILED' && error.serverRefused === true && (error.responseCode === undefined || error.responseCode === 'AUTH');
@@ -88,6 +90,7 @@ export class Pop3Client {
   #authenticated = false;
   #loginMechanism = null;
   #account = null;
+  #utf8 = false;
 
   /**
    * Connects, reads the greeting and asks for the server's capabilities.
@@ -262,6 +265,17 @@ export class Pop3Client {
         forbid: [...(credentials.forbid ?? []), ...attempts.map((a) => a.mechanism)],
       });
       if (plan.error) throw attempts.length ? allMethodsFailed(attempts, plan.error) : fromCoreError(plan.error);
+      // USER/PASS and APOP carry a non-ASCII name or password only in UTF8 mode (RFC 6856), which
+      // the server must announce as "UTF8 USER"; SASL carries UTF-8 by design.
+      if ((plan.method === 'user' || plan.method === 'apop') && !this.#utf8 && !isAscii(`${user}${password ?? ''}`)) {
+        if (this.#capabilities?.utf8User) {
+          await this.utf8(options);
+        } else {
+          const error = new Pop3Error('UNSUPPORTED', `${plan.mechanism} cannot carry a non-ASCII user name or password to this server: it does not announce UTF8 USER (RFC 6856); use a SASL mechanism it offers`);
+          attempts.push({ mechanism: plan.mechanism, code: error.code, error });  // nothing was sent
+          continue;
+        }
+      }
       try {
         await this.#attemptLogin(plan, { user, password, accessToken, authzid }, options);
         break;
@@ -302,6 +316,29 @@ export class Pop3Client {
       });
       await this.#track(submitted, 'AUTH', undefined, options);
     }
+  }
+
+  /**
+   * UTF8 (RFC 6856): from now on the server takes and sends UTF-8 (user names, passwords and
+   * texts). login() sends it by itself when a non-ASCII name or password needs it.
+   */
+  async utf8(options) {
+    await this.#command({ command: 'UTF8' }, options);
+    this.#utf8 = true;
+  }
+
+  /** LANG (RFC 6856): the languages the server's texts come in, `[{ tag, description }]`. */
+  async languages(options) {
+    const lines = await this.#command({ command: 'LANG' }, options);
+    return lines.map((line) => {
+      const space = line.indexOf(' ');
+      return space < 0 ? { tag: line, description: '' } : { tag: line.slice(0, space), description: line.slice(space + 1) };
+    });
+  }
+
+  /** LANG tag (RFC 6856): the server's texts in this language from now on ('*': its default). */
+  setLanguage(tag, options) {
+    return this.#command({ command: 'LANG', arg: String(tag) }, options);
   }
 
   /** "user@host:port" once logged in: the account's identity in a message store. */
@@ -629,6 +666,8 @@ export class Pop3Client {
         return event.data;
       case 'QUIT':
         return event.status.text;
+      case 'LANG':
+        return event.data ?? event.status.text;  // the list, or the answer to LANG tag
       default:
         return undefined;
     }

@@ -40,6 +40,10 @@ async function example(): Promise<void> {
   const head: Uint8Array = await client.top(1, 0);
   await client.delete(1);
   await client.reset();
+  const langs: { tag: string; description: string }[] = await client.languages();
+  const switched: string = await client.setLanguage(langs[0]?.tag ?? '*');
+  await client.utf8();
+  console.log(switched);
   await client.noop();
   const bye: string = await client.quit();
   console.log(count, size, one.size, uids[0]?.uid, bytes.length, head.length, bye);
