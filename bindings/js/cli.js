@@ -5,6 +5,7 @@
  *   pop3-wasm fetch pop3s://user@host[:port] --maildir DIR [--keep | --delete | --keep-days N]
  *   pop3-wasm probe pop3s://user@host[:port]
  *   pop3-wasm serve [--sample | --maildir DIR] ...   (cli-serve.js)
+ *   pop3-wasm doctor HOST [--user NAME] ...           (cli-doctor.js)
  *
  * The password comes from the POP3_PASSWORD environment variable or a prompt, never from the
  * command line (argv is visible to every user of the machine and lands in shell histories).
@@ -19,6 +20,7 @@ import { syncAccount } from './sync.js';
 import { parseAccountUrl, readPassword } from './cli-support.js';
 import { ProgressBar } from './cli-progress.js';
 import { SERVE_USAGE, serveCommand } from './cli-serve.js';
+import { DOCTOR_USAGE, doctorCommand } from './cli-doctor.js';
 
 const USAGE = `usage:
   pop3-wasm fetch <pop3s://user@host[:port] | pop3://user@host[:port]> --maildir DIR
@@ -31,7 +33,9 @@ const USAGE = `usage:
   or asked for. --keep (the default) leaves mail on the server; --delete removes it once stored;
   --keep-days N removes it N days after it was first stored.
 
-${SERVE_USAGE.replace(/^usage:\n/, '')}`;
+${SERVE_USAGE.replace(/^usage:\n/, '')}
+
+${DOCTOR_USAGE.replace(/^usage:\n/, '')}`;
 
 const OPTIONS = {
   maildir: { type: 'string' },
@@ -116,6 +120,14 @@ async function probeCommand(url, values) {
 
 async function main() {
   if (process.argv[2] === 'serve') return serveCommand(process.argv.slice(3));
+  if (process.argv[2] === 'doctor') {
+    try {
+      process.exitCode = await doctorCommand(process.argv.slice(3));
+    } catch (error) {
+      fail(error.usage ? error.message : `${error.code ?? 'error'}: ${error.message}`, 2);
+    }
+    return undefined;
+  }
   let parsed;
   try {
     parsed = parseArgs({ args: process.argv.slice(2), options: OPTIONS, allowPositionals: true });

@@ -403,6 +403,59 @@ export type {
 } from './stores/store-types.js';
 import type { MessageStore } from './stores/store-types.js';
 
+/** One way into the server that diagnose() tried. */
+export interface DiagnosisProbe {
+  name: string;
+  port: number;
+  tls: 'implicit' | 'starttls' | 'none';
+  ok: boolean;
+  secure: boolean;
+  tlsInfo?: TlsInfo;
+  greeting?: string;
+  /** The capabilities that matter, in words. */
+  capabilities?: string[];
+  /** The login methods on offer, and whether each is safe on this link and why. */
+  methods?: { name: string; offered: boolean; safe: boolean; why: string }[];
+  error?: { code: ErrorCodeName; message: string };
+}
+
+export interface DiagnosisLogin {
+  way: string;
+  port: number;
+  tls: 'implicit' | 'starttls' | 'none';
+  mechanism: string;
+  ok: boolean;
+  error?: { code: ErrorCodeName; responseCode?: string; message: string };
+}
+
+export interface Diagnosis {
+  host: string;
+  probes: DiagnosisProbe[];
+  /** With credentials: each method the best encrypted way offers, tried in turn. */
+  logins: DiagnosisLogin[];
+  /** The setting to use, or null when no encrypted way (or no login) worked. */
+  recommendation: { port: number; tls: 'implicit' | 'starttls' | 'none'; mechanism?: string } | null;
+  /** All of it in words, for people. */
+  report: string;
+}
+
+/**
+ * The connection doctor: tries POP3S (995), STLS (110) and plain POP3 (110), reports certificate
+ * problems, capabilities and login methods in words, tries the credentials (if given) with each
+ * method the best encrypted way offers, and recommends one setting.
+ */
+export declare function diagnose(options: {
+  host: string;
+  user?: string;
+  password?: string;
+  accessToken?: string;
+  ca?: string | string[];
+  ports?: { pop3?: number; pop3s?: number };
+  timeoutMs?: number;
+  bridge?: string;
+  tlsEngine?: 'wasm' | 'node';
+}): Promise<Diagnosis>;
+
 /** What sync() does with messages on the server. */
 export interface SyncPolicy {
   /** 'keep' (leave on server, default), 'delete' (after download), 'keep-days' (delete after keepDays). */

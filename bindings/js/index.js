@@ -13,3 +13,4 @@ export { Pop3Error, ErrorCode } from './errors.js';
 export { loadCore, configureWasm } from './wasm-module.js';
 export { WebSocketTransport } from './transports/websocket.js';
 export { sync, syncAccount } from './sync.js';
+export { diagnose } from './diagnose.js';

@@ -1,6 +1,6 @@
 // Compiled by tsc (no emit) in `npm test`: the package's declarations describe its real API.
 import {
-  Pop3Client, Pop3Error, ErrorCode, sync, syncAccount, configureWasm, loadCore,
+  Pop3Client, Pop3Error, ErrorCode, sync, syncAccount, configureWasm, loadCore, diagnose,
   type MessageInfo, type Capabilities, type MessageStore, type SessionState,
 } from 'pop3-wasm';
 import {
@@ -84,6 +84,13 @@ async function parsing(client: Pop3Client, raw: Uint8Array): Promise<void> {
   const streamed = await parseMessage(client.retrieveStream(2));
   console.log((await parseMessage(raw)).html, streamed.content('1').length);
 }
+async function doctor(): Promise<void> {
+  const d = await diagnose({ host: 'pop.example.com', user: 'alice', password: 'secret' });
+  for (const p of d.probes) console.log(p.name, p.ok, p.tlsInfo?.protocol, p.methods?.filter((m) => !m.safe).map((m) => m.why));
+  console.log(d.recommendation?.tls, d.recommendation?.mechanism, d.report);
+}
+void doctor;
+
 async function loading(): Promise<void> {
   configureWasm({ core: '/static/pop3-core.wasm', mime: (defaultUrl) => new URL('pop3-mime.wasm', defaultUrl) });
   const core = await loadCore({ wasm: { core: new Uint8Array(8) } });
