@@ -20,8 +20,9 @@ using fuzz::require;
 namespace {
 
 // Labels that reach every decoder of our own and a few of the platform's.
-constexpr const char* kCharsets[] = {"utf-8", "utf-7", "utf-16", "utf-16le", "utf-32be", "windows-1252",
-                                     "shift_jis", "iso-2022-jp", "euc-kr", "gb18030", "x-unknown"};
+constexpr const char* kCharsets[] = {"utf-8",    "utf-7",        "utf-16",    "utf-16le",
+                                     "utf-32be", "windows-1252", "shift_jis", "iso-2022-jp",
+                                     "euc-kr",   "gb18030",      "x-unknown"};
 
 }  // namespace
 
@@ -34,7 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   require(is_valid_utf8(decoded));
   require(mime::decode_header_text(mime::merge_encoded_word_runs(text)) == decoded);
 
-  static const auto uhc_table = mime::uhc_extension_table([] { return mime::open_platform_decoder("euckr"); });
+  static const auto uhc_table =
+      mime::uhc_extension_table([] { return mime::open_platform_decoder("euckr"); });
   require(uhc_table.has_value());
   std::unique_ptr<mime::Decoder> decoder;
   const std::size_t which = options % (std::size(kCharsets) + 1);

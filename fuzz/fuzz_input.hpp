@@ -33,7 +33,8 @@ class FuzzInput {
   }
   // A string of up to `max` bytes, length chosen by the input.
   std::string string(std::size_t max) {
-    const std::size_t n = std::min<std::size_t>(number(static_cast<std::uint32_t>(max)), data_.size());
+    const std::size_t n =
+        std::min<std::size_t>(number(static_cast<std::uint32_t>(max)), data_.size());
     std::string out(data_.substr(0, n));
     data_.remove_prefix(n);
     return out;

@@ -10,7 +10,8 @@ using namespace pop3::auth;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   fuzz::FuzzInput in(data, size);
-  static const char* kNames[] = {"PLAIN", "LOGIN", "CRAM-MD5", "SCRAM-SHA-1", "SCRAM-SHA-256", "XOAUTH2", "OAUTHBEARER"};
+  static const char* kNames[] = {"PLAIN",         "LOGIN",   "CRAM-MD5",   "SCRAM-SHA-1",
+                                 "SCRAM-SHA-256", "XOAUTH2", "OAUTHBEARER"};
   const char* name = kNames[in.byte() % 7];
   Credentials c;
   c.user = "user";
@@ -29,7 +30,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::string challenge = in.string(512);
     // PBKDF2 with a huge iteration count is refused above 10 million but still slow below it:
     // keep the fuzzer fast by capping what it may ask for.
-    if (const auto at = challenge.find(",i="); at != std::string::npos && challenge.size() - at > 8) continue;
+    if (const auto at = challenge.find(",i="); at != std::string::npos && challenge.size() - at > 8)
+      continue;
     auto response = (*mechanism)->respond(challenge);
     all_ok = all_ok && response.ok();
   }

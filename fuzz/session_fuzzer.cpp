@@ -35,14 +35,30 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (int bit = 0; bit < 8; ++bit) {
     if (!(script & (1 << bit))) continue;
     switch (bit) {
-      case 0: submit(Command::stat()); break;
-      case 1: submit(Command::list()); break;
-      case 2: submit(Command::uidl()); break;
-      case 3: submit(Command::retr(1)); break;
-      case 4: submit(Command::top(2, 3)); break;
-      case 5: submit(Command::list(1)); break;
-      case 6: submit(Command::uidl(2)); break;
-      case 7: submit(Command::stls()); break;
+      case 0:
+        submit(Command::stat());
+        break;
+      case 1:
+        submit(Command::list());
+        break;
+      case 2:
+        submit(Command::uidl());
+        break;
+      case 3:
+        submit(Command::retr(1));
+        break;
+      case 4:
+        submit(Command::top(2, 3));
+        break;
+      case 5:
+        submit(Command::list(1));
+        break;
+      case 6:
+        submit(Command::uidl(2));
+        break;
+      case 7:
+        submit(Command::stls());
+        break;
     }
   }
   if (config & 8) submit(Command::quit());
@@ -69,6 +85,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   drain();
   // Exactly one reply per submitted command, in submission order.
   if (replied != submitted) std::abort();
-  if (session.state() != SessionState::kClosed && session.state() != SessionState::kFailed) std::abort();
+  if (session.state() != SessionState::kClosed && session.state() != SessionState::kFailed)
+    std::abort();
   return 0;
 }

@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   # native build and tests (OpenSSL natively; its CLI makes the test certificates)
   g++ cmake ninja-build pkg-config libgtest-dev clang libclang-rt-14-dev libssl-dev openssl
+  # the C++ style check (scripts/check-style.sh)
+  clang-format-14
   # the Mozilla roots embedded in the TLS engine
   ca-certificates
   # WASM build (Debian's Emscripten 3.1.6)

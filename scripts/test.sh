@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 scripts/build.sh
 
+echo "== C++ style (clang-format)"
+scripts/check-style.sh
+
 echo "== native tests (ctest)"
 ctest --test-dir build/native --output-on-failure -j2
 

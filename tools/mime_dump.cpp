@@ -1,6 +1,7 @@
 // mime-dump FILE...: prints the MIME summary JSON of each message, one per line (the native
 // oracle for the WASM module). With --part ID, writes that part's decoded bytes instead; with
-// --builtin-charsets, decodes charsets with the module's own decoders only (as the comparison does).
+// --builtin-charsets, decodes charsets with the module's own decoders only (as the comparison
+// does).
 #include <cstdio>
 #include <cstring>
 #include <fstream>

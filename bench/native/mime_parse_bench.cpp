@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
     const auto start = std::chrono::steady_clock::now();
     std::size_t json = 0;
     for (const auto& m : messages) json += pop3::mime::MimeMessage::parse(m)->json().size();
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (json == 0) return 1;
     best = std::max(best, static_cast<double>(bytes) / seconds / 1e6);
   }

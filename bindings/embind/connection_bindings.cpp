@@ -3,6 +3,8 @@
 // in core/, this file only converts.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
+#include <malloc.h>
+#include <openssl/rand.h>
 
 #include <cstdint>
 #include <string>
@@ -10,9 +12,6 @@
 
 #include "js_options.hpp"
 #include "js_values.hpp"
-#include <malloc.h>
-#include <openssl/rand.h>
-
 #include "pop3/auth/base64.hpp"
 #include "pop3/auth/login_negotiation.hpp"
 #include "pop3/auth/mechanisms.hpp"
@@ -66,7 +65,8 @@ client::ConnectionOptions connection_options(const val& js) {
     l.max_listing_line = size_option(limits, "maxListingLine", l.max_listing_line);
     l.max_listing_bytes = size_option(limits, "maxListingBytes", l.max_listing_bytes);
     l.max_message_bytes = size_option(limits, "maxMessageBytes", l.max_message_bytes);
-    l.max_pipelined_commands = size_option(limits, "maxPipelinedCommands", l.max_pipelined_commands);
+    l.max_pipelined_commands =
+        size_option(limits, "maxPipelinedCommands", l.max_pipelined_commands);
     l.max_pipelined_bytes = size_option(limits, "maxPipelinedBytes", l.max_pipelined_bytes);
   }
   return connection;
@@ -89,9 +89,9 @@ Result<std::uint32_t> integer_arg(const val& spec, const char* name, double min,
   if (v.isUndefined() || v.isNull()) return absent;
   const double d = v.isNumber() ? v.as<double>() : -1;
   if (!(d >= min && d <= 4294967295.0) || d != static_cast<double>(static_cast<std::uint32_t>(d))) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      std::string(name) + " must be an integer from " +
-                          std::to_string(static_cast<int>(min)) + " to 4294967295");
+    return make_error(ErrorCode::kInvalidArgument, std::string(name) + " must be an integer from " +
+                                                       std::to_string(static_cast<int>(min)) +
+                                                       " to 4294967295");
   }
   return static_cast<std::uint32_t>(d);
 }
@@ -127,7 +127,9 @@ class JsClientConnection {
       connection_ = std::move(*client::ClientConnection::create({}));
     }
   }
-  val creation_error() const { return creation_error_ ? to_js(*creation_error_) : val::undefined(); }
+  val creation_error() const {
+    return creation_error_ ? to_js(*creation_error_) : val::undefined();
+  }
 
   // Staging area for server bytes: JS copies a chunk to HEAPU8 at this address, then calls
   // receive(length). Cheaper than passing a Uint8Array through Embind (byte-by-byte copy).
@@ -159,8 +161,10 @@ class JsClientConnection {
     situation.capabilities = session.capabilities() ? &*session.capabilities() : nullptr;
     situation.apop_offered = session.apop_timestamp().has_value();
     situation.secure = connection_->secure();
-    situation.allow_insecure = !spec["allowInsecure"].isUndefined() && spec["allowInsecure"].as<bool>();
-    situation.have_password = !spec["havePassword"].isUndefined() && spec["havePassword"].as<bool>();
+    situation.allow_insecure =
+        !spec["allowInsecure"].isUndefined() && spec["allowInsecure"].as<bool>();
+    situation.have_password =
+        !spec["havePassword"].isUndefined() && spec["havePassword"].as<bool>();
     situation.have_token = !spec["haveToken"].isUndefined() && spec["haveToken"].as<bool>();
     situation.only = string_list(spec["only"]);
     situation.forbid = string_list(spec["forbid"]);
@@ -178,7 +182,8 @@ class JsClientConnection {
     return out;
   }
 
-  // AUTH with the named mechanism. credentials: { user, password, accessToken, authzid, host, port }
+  // AUTH with the named mechanism. credentials: { user, password, accessToken, authzid, host, port
+  // }
   val submit_auth(std::string mechanism, val credentials) {
     auth::Credentials c;
     c.user = string_or_empty(credentials["user"]);
@@ -198,7 +203,9 @@ class JsClientConnection {
         *field = std::move(*prepared);
       }
       auto nonce = scram_nonce();
-      if (!nonce) return result_to_js(make_error(ErrorCode::kInvalidState, "no randomness for the SCRAM nonce"));
+      if (!nonce)
+        return result_to_js(
+            make_error(ErrorCode::kInvalidState, "no randomness for the SCRAM nonce"));
       context.client_nonce = std::move(*nonce);
     }
     auto built = auth::make_mechanism(mechanism, c, context);
@@ -227,12 +234,16 @@ class JsClientConnection {
   std::string state() const { return protocol::session_state_name(connection_->session().state()); }
   bool pipelining() const { return connection_->session().pipelining(); }
   val capabilities() const {
-    return connection_->session().capabilities() ? to_js(*connection_->session().capabilities()) : val::undefined();
+    return connection_->session().capabilities() ? to_js(*connection_->session().capabilities())
+                                                 : val::undefined();
   }
   val apop_timestamp() const {
-    return connection_->session().apop_timestamp() ? text(*connection_->session().apop_timestamp()) : val::undefined();
+    return connection_->session().apop_timestamp() ? text(*connection_->session().apop_timestamp())
+                                                   : val::undefined();
   }
-  double stream_offset() const { return static_cast<double>(connection_->session().stream_offset()); }
+  double stream_offset() const {
+    return static_cast<double>(connection_->session().stream_offset());
+  }
 
  private:
   Result<Command> build(const val& spec) {
@@ -273,7 +284,9 @@ class JsClientConnection {
 };
 
 // Bytes currently allocated on the WASM heap: tests use it to prove that sessions leak nothing.
-double heap_in_use() { return static_cast<double>(mallinfo().uordblks); }
+double heap_in_use() {
+  return static_cast<double>(mallinfo().uordblks);
+}
 
 EMSCRIPTEN_BINDINGS(pop3_core) {
   emscripten::function("heapInUse", &heap_in_use);

@@ -20,7 +20,9 @@ std::vector<std::string> string_list(const val& js) {
 tls::TlsVersion tls_version(const val& js, tls::TlsVersion fallback) {
   if (js.isUndefined()) return fallback;
   const std::string v = js.as<std::string>();
-  return v == "TLSv1.2" ? tls::TlsVersion::kTls12 : v == "TLSv1.3" ? tls::TlsVersion::kTls13 : fallback;
+  return v == "TLSv1.2"   ? tls::TlsVersion::kTls12
+         : v == "TLSv1.3" ? tls::TlsVersion::kTls13
+                          : fallback;
 }
 
 std::string string_or_empty(const val& v) {

@@ -88,8 +88,7 @@ val text(std::string_view bytes) {
 
 val bytes_copy(std::string_view bytes) {
   const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
-  return val::global("Uint8Array")
-      .new_(emscripten::typed_memory_view(bytes.size(), data));
+  return val::global("Uint8Array").new_(emscripten::typed_memory_view(bytes.size(), data));
 }
 
 val to_js(const Error& error) {
@@ -123,12 +122,19 @@ val to_js(const Capabilities& caps) {
   out.set("loginDelay", number_or_undefined(caps.login_delay));
   out.set("loginDelayPerUser", caps.login_delay_per_user);
   switch (caps.expire) {
-    case Capabilities::Expire::kNotAnnounced: out.set("expire", val::undefined()); break;
-    case Capabilities::Expire::kNever: out.set("expire", val("never")); break;
-    case Capabilities::Expire::kDays: out.set("expire", caps.expire_days); break;
+    case Capabilities::Expire::kNotAnnounced:
+      out.set("expire", val::undefined());
+      break;
+    case Capabilities::Expire::kNever:
+      out.set("expire", val("never"));
+      break;
+    case Capabilities::Expire::kDays:
+      out.set("expire", caps.expire_days);
+      break;
   }
   out.set("expirePerUser", caps.expire_per_user);
-  out.set("implementation", caps.implementation.empty() ? val::undefined() : text(caps.implementation));
+  out.set("implementation",
+          caps.implementation.empty() ? val::undefined() : text(caps.implementation));
   out.set("unknown", strings(caps.unknown));
   out.set("lines", strings(caps.lines));
   return out;

@@ -23,22 +23,27 @@ double number(const val& object, const char* name, double fallback = 0) {
 
 SyncPolicy policy_from(const val& js) {
   SyncPolicy policy;
-  const std::string retention = js["retention"].isUndefined() ? "keep" : js["retention"].as<std::string>();
-  policy.retention = retention == "delete"       ? Retention::kDeleteAfterDownload
-                     : retention == "keep-days"  ? Retention::kLeaveForDays
-                                                 : Retention::kLeaveOnServer;
+  const std::string retention =
+      js["retention"].isUndefined() ? "keep" : js["retention"].as<std::string>();
+  policy.retention = retention == "delete"      ? Retention::kDeleteAfterDownload
+                     : retention == "keep-days" ? Retention::kLeaveForDays
+                                                : Retention::kLeaveOnServer;
   policy.keep_days = static_cast<std::uint32_t>(number(js, "keepDays"));
   policy.delete_when_deleted_locally = flag(js, "deleteWhenDeletedLocally");
   policy.max_message_size = static_cast<std::uint64_t>(number(js, "maxMessageSize"));
-  policy.headers_only_when_too_large = js["oversize"].isUndefined() || js["oversize"].as<std::string>() != "skip";
+  policy.headers_only_when_too_large =
+      js["oversize"].isUndefined() || js["oversize"].as<std::string>() != "skip";
   return policy;
 }
 
 const char* kind_name(SyncAction::Kind kind) {
   switch (kind) {
-    case SyncAction::Kind::kFetch: return "fetch";
-    case SyncAction::Kind::kFetchHeaders: return "fetch-headers";
-    case SyncAction::Kind::kDelete: return "delete";
+    case SyncAction::Kind::kFetch:
+      return "fetch";
+    case SyncAction::Kind::kFetchHeaders:
+      return "fetch-headers";
+    case SyncAction::Kind::kDelete:
+      return "delete";
   }
   return "unknown";
 }
@@ -78,8 +83,9 @@ val plan_sync_js(val spec) {
       caps.expire = protocol::Capabilities::Expire::kNever;
     }
   }
-  auto plan = plan_sync(server, local, policy_from(spec["policy"]),
-                        static_cast<std::int64_t>(number(spec, "now")), have_caps ? &caps : nullptr);
+  auto plan =
+      plan_sync(server, local, policy_from(spec["policy"]),
+                static_cast<std::int64_t>(number(spec, "now")), have_caps ? &caps : nullptr);
   val out = val::object();
   if (!plan) {
     out.set("error", to_js(plan.error()));
@@ -113,6 +119,8 @@ val plan_sync_js(val spec) {
 
 }  // namespace
 
-EMSCRIPTEN_BINDINGS(pop3_mailbox) { emscripten::function("planSync", &plan_sync_js); }
+EMSCRIPTEN_BINDINGS(pop3_mailbox) {
+  emscripten::function("planSync", &plan_sync_js);
+}
 
 }  // namespace pop3::bindings

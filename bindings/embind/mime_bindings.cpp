@@ -23,7 +23,8 @@ class MimeDocument {
     return reinterpret_cast<std::uintptr_t>(input_.data());
   }
   void append(std::size_t length) {
-    parser_.append(std::string_view(reinterpret_cast<const char*>(input_.data()), std::min(length, input_.size())));
+    parser_.append(std::string_view(reinterpret_cast<const char*>(input_.data()),
+                                    std::min(length, input_.size())));
   }
   void finish() {
     message_ = parser_.finish();
@@ -37,7 +38,8 @@ class MimeDocument {
     const auto content = message_->part_content(part_id);
     if (!content) return val::null();
     return val::global("Uint8Array")
-        .new_(emscripten::typed_memory_view(content->size(), reinterpret_cast<const unsigned char*>(content->data())));
+        .new_(emscripten::typed_memory_view(
+            content->size(), reinterpret_cast<const unsigned char*>(content->data())));
   }
 
  private:

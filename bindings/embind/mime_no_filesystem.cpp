@@ -4,4 +4,6 @@
 // fails cleanly with ENOENT and GLib takes its documented fallback.
 #include <cerrno>
 
-extern "C" long __syscall_open(long /*path*/, long /*flags*/, ...) { return -ENOENT; }
+extern "C" long __syscall_open(long /*path*/, long /*flags*/, ...) {
+  return -ENOENT;
+}

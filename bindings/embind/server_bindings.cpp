@@ -66,7 +66,8 @@ server::ServerConnectionOptions server_options(const val& js) {
   o.apop = flag(js, "apop", o.apop);
   if (!js["sasl"].isUndefined()) o.sasl = string_list(js["sasl"]);
   o.require_tls_for_login = flag(js, "requireTlsForLogin", o.require_tls_for_login);
-  o.allow_cleartext_without_tls = flag(js, "allowCleartextWithoutTls", o.allow_cleartext_without_tls);
+  o.allow_cleartext_without_tls =
+      flag(js, "allowCleartextWithoutTls", o.allow_cleartext_without_tls);
   o.utf8 = flag(js, "utf8", o.utf8);
   if (!js["loginDelay"].isUndefined()) o.login_delay = js["loginDelay"].as<std::uint32_t>();
   const val expire = js["expire"];
@@ -79,7 +80,8 @@ server::ServerConnectionOptions server_options(const val& js) {
   if (!js["idleTimeoutSeconds"].isUndefined()) {
     o.idle_timeout_seconds = js["idleTimeoutSeconds"].as<std::uint32_t>();
   }
-  if (!js["scramIterations"].isUndefined()) o.scram_iterations = js["scramIterations"].as<std::uint32_t>();
+  if (!js["scramIterations"].isUndefined())
+    o.scram_iterations = js["scramIterations"].as<std::uint32_t>();
   const val limits = js["limits"];
   if (!limits.isUndefined()) {
     auto& l = o.limits;
@@ -87,8 +89,10 @@ server::ServerConnectionOptions server_options(const val& js) {
     l.max_sasl_line = size_option(limits, "maxSaslLine", l.max_sasl_line);
     l.max_input_buffered = size_option(limits, "maxInputBuffered", l.max_input_buffered);
     l.max_output_buffered = size_option(limits, "maxOutputBuffered", l.max_output_buffered);
-    l.max_bad_commands = static_cast<std::uint32_t>(size_option(limits, "maxBadCommands", l.max_bad_commands));
-    l.max_failed_logins = static_cast<std::uint32_t>(size_option(limits, "maxFailedLogins", l.max_failed_logins));
+    l.max_bad_commands =
+        static_cast<std::uint32_t>(size_option(limits, "maxBadCommands", l.max_bad_commands));
+    l.max_failed_logins =
+        static_cast<std::uint32_t>(size_option(limits, "maxFailedLogins", l.max_failed_logins));
   }
   return connection;
 }
@@ -194,7 +198,9 @@ class JsServerConnection {
       connection_ = std::move(*server::ServerConnection::create(fallback));
     }
   }
-  val creation_error() const { return creation_error_ ? to_js(*creation_error_) : val::undefined(); }
+  val creation_error() const {
+    return creation_error_ ? to_js(*creation_error_) : val::undefined();
+  }
 
   // Staging area for client bytes and message bytes: JS copies a chunk to HEAPU8 at this
   // address, then calls receive(length) or messageData(length, end).
@@ -264,15 +270,18 @@ class JsServerConnection {
   // failure: undefined when every marked message was removed, else why not.
   val finish_update(val failure) {
     return answer_to_js(connection_->session().finish_update(
-        failure.isUndefined() || failure.isNull() ? std::nullopt
-                                                  : std::optional<std::string>(failure.as<std::string>())));
+        failure.isUndefined() || failure.isNull()
+            ? std::nullopt
+            : std::optional<std::string>(failure.as<std::string>())));
   }
 
   bool secure() const { return connection_->secure(); }
   bool finished() { return connection_->finished(); }
   std::string state() const { return server::server_state_name(connection_->session().state()); }
   val user() const { return text(connection_->session().user()); }
-  std::uint32_t idle_timeout_seconds() const { return connection_->session().idle_timeout_seconds(); }
+  std::uint32_t idle_timeout_seconds() const {
+    return connection_->session().idle_timeout_seconds();
+  }
 
  private:
   std::unique_ptr<server::ServerConnection> connection_;

@@ -9,9 +9,15 @@
 
 namespace pop3::ascii {
 
-constexpr char to_upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c; }
-constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
-constexpr bool is_printable(char c) { return c >= 0x21 && c <= 0x7e; }
+constexpr char to_upper(char c) {
+  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+}
+constexpr bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+constexpr bool is_printable(char c) {
+  return c >= 0x21 && c <= 0x7e;
+}
 
 // The value of a digit of base64's standard alphabet (RFC 4648 table 1), or -1. RFC 2047's "B"
 // encoding and UTF-7's modified base64 (RFC 2152) share it.

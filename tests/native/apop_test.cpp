@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "pop3/auth/apop.hpp"
+
+#include <gtest/gtest.h>
 
 using pop3::auth::apop_digest;
 using pop3::auth::find_apop_timestamp;

@@ -1,8 +1,8 @@
+#include "pop3/protocol/body_reader.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
-
-#include "pop3/protocol/body_reader.hpp"
 
 using pop3::protocol::BodyReader;
 

@@ -1,14 +1,25 @@
-#include <gtest/gtest.h>
-
 #include "pop3/protocol/capabilities.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace pop3::protocol;
 
 TEST(Capabilities, ParsesEveryStandardCapability) {
   const auto caps = parse_capabilities({
-      "TOP", "USER", "SASL PLAIN login CRAM-MD5 SCRAM-SHA-256", "RESP-CODES", "AUTH-RESP-CODE",
-      "LOGIN-DELAY 900", "PIPELINING", "EXPIRE 60", "UIDL", "IMPLEMENTATION Shlemazle-Plotz-v302",
-      "STLS", "UTF8 USER", "LANG", "X-VENDOR-THING 1 2",
+      "TOP",
+      "USER",
+      "SASL PLAIN login CRAM-MD5 SCRAM-SHA-256",
+      "RESP-CODES",
+      "AUTH-RESP-CODE",
+      "LOGIN-DELAY 900",
+      "PIPELINING",
+      "EXPIRE 60",
+      "UIDL",
+      "IMPLEMENTATION Shlemazle-Plotz-v302",
+      "STLS",
+      "UTF8 USER",
+      "LANG",
+      "X-VENDOR-THING 1 2",
   });
   EXPECT_TRUE(caps.top);
   EXPECT_TRUE(caps.user);
@@ -69,9 +80,10 @@ TEST(Capabilities, FormatsWhatTheParserReadsBack) {
   caps.expire_days = 30;
   caps.implementation = "pop3-wasm 1.0";
   const auto lines = format_capabilities(caps);
-  EXPECT_EQ(lines, (std::vector<std::string>{"TOP", "UIDL", "USER", "SASL SCRAM-SHA-256 PLAIN", "RESP-CODES",
-                                             "AUTH-RESP-CODE", "PIPELINING", "STLS", "UTF8 USER",
-                                             "LOGIN-DELAY 900 USER", "EXPIRE 30", "IMPLEMENTATION pop3-wasm 1.0"}));
+  EXPECT_EQ(lines, (std::vector<std::string>{"TOP", "UIDL", "USER", "SASL SCRAM-SHA-256 PLAIN",
+                                             "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "STLS",
+                                             "UTF8 USER", "LOGIN-DELAY 900 USER", "EXPIRE 30",
+                                             "IMPLEMENTATION pop3-wasm 1.0"}));
   const auto back = parse_capabilities(lines);
   EXPECT_TRUE(back.unknown.empty());
   EXPECT_EQ(back.sasl, caps.sasl);

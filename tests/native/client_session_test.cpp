@@ -1,8 +1,9 @@
+#include "pop3/protocol/client_session.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstring>
 
-#include "pop3/protocol/client_session.hpp"
 #include "session_driver.hpp"
 
 using namespace pop3;
@@ -144,7 +145,8 @@ TEST(ClientSession, PipelinesOnlyAfterTheServerAnnouncesIt) {
   for (std::uint32_t n = 1; n <= 3; ++n) d.submit(Command::retr(n));
   d.submit(Command::dele(1));
   EXPECT_EQ(d.sent(), "RETR 1\r\nRETR 2\r\nRETR 3\r\nDELE 1\r\n");
-  d.server("+OK\r\none\r\n.\r\n+OK\r\ntwo\r\n.\r\n-ERR [SYS/TEMP] no such message\r\n+OK deleted\r\n");
+  d.server(
+      "+OK\r\none\r\n.\r\n+OK\r\ntwo\r\n.\r\n-ERR [SYS/TEMP] no such message\r\n+OK deleted\r\n");
   ASSERT_EQ(d.replies.size(), 4u);
   EXPECT_EQ(d.replies[0].body, "one\r\n");
   EXPECT_EQ(d.replies[1].body, "two\r\n");
@@ -295,7 +297,8 @@ TEST(ClientSession, FailsWhenTheGreetingIsNegative) {
   d.server("-ERR [SYS/TEMP] too many connections\r\n");
   ASSERT_EQ(d.session_errors.size(), 1u);
   EXPECT_EQ(d.session_errors[0].rfind("SERVER_ERROR: ", 0), 0u) << d.session_errors[0];
-  EXPECT_NE(d.session_errors[0].find("too many connections"), std::string::npos) << d.session_errors[0];
+  EXPECT_NE(d.session_errors[0].find("too many connections"), std::string::npos)
+      << d.session_errors[0];
   ASSERT_EQ(d.replies.size(), 1u);
   EXPECT_EQ(d.replies[0].error_code, "NOT_SENT");
   EXPECT_EQ(d.session.state(), SessionState::kFailed);
@@ -401,8 +404,14 @@ TEST(ClientSession, TranscriptRedactsThePassword) {
   d.server("+OK\r\nabc\r\n.\r\n");
   const std::vector<std::string> expected = {
       std::string("S: ") + std::string(kGreeting, std::strlen(kGreeting) - 2),
-      "C: USER alice", "S: +OK", "C: PASS ***", "S: +OK", "C: RETR 1", "S: +OK",
-      "S: [5 octets of message data]", "S: ."};
+      "C: USER alice",
+      "S: +OK",
+      "C: PASS ***",
+      "S: +OK",
+      "C: RETR 1",
+      "S: +OK",
+      "S: [5 octets of message data]",
+      "S: ."};
   EXPECT_EQ(d.transcript, expected);
 }
 
@@ -451,7 +460,8 @@ TEST(ClientSession, StopsARetrThatRunsPastTheSizeTheListDeclared) {
   ASSERT_EQ(d.session_errors.size(), 1u);
   EXPECT_EQ(d.session_errors[0].rfind("PROTOCOL_VIOLATION: ", 0), 0u) << d.session_errors[0];
   EXPECT_NE(d.session_errors[0].find("declared the message to be 100 octets"), std::string::npos);
-  EXPECT_NE(d.session_errors[0].find("ran past 65736 octets"), std::string::npos) << d.session_errors[0];
+  EXPECT_NE(d.session_errors[0].find("ran past 65736 octets"), std::string::npos)
+      << d.session_errors[0];
   EXPECT_LE(lines, 67);  // 2 x 100 + 64 KiB, in 1,000-octet lines
 }
 
@@ -462,7 +472,8 @@ TEST(ClientSession, StopsARetrThatRunsPastTheOctetsOfItsOwnReply) {
   d.server("+OK 2000 octets\r\n");
   feed_endless_body(d, 10'000);
   ASSERT_EQ(d.session_errors.size(), 1u);
-  EXPECT_NE(d.session_errors[0].find("declared the message to be 2000 octets"), std::string::npos) << d.session_errors[0];
+  EXPECT_NE(d.session_errors[0].find("declared the message to be 2000 octets"), std::string::npos)
+      << d.session_errors[0];
 }
 
 TEST(ClientSession, AcceptsABodyUpToTwiceItsDeclaredSize) {

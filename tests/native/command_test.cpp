@@ -1,9 +1,9 @@
+#include "pop3/protocol/command.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
-
-#include "pop3/protocol/command.hpp"
 
 using namespace pop3;
 using namespace pop3::protocol;
@@ -46,7 +46,8 @@ TEST(Command, ReplyShapeDependsOnCommandAndArguments) {
 }
 
 TEST(Command, RejectsCrLfAndNulInEveryTextArgument) {
-  for (const std::string& bad : std::vector<std::string>{"a\r\nDELE 1", "a\rb", "a\nb", std::string("a\0b", 3)}) {
+  for (const std::string& bad :
+       std::vector<std::string>{"a\r\nDELE 1", "a\rb", "a\nb", std::string("a\0b", 3)}) {
     auto user = Command::user(bad);
     ASSERT_FALSE(user.ok());
     EXPECT_EQ(user.error().code, ErrorCode::kInvalidArgument);

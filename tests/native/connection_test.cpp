@@ -1,8 +1,9 @@
 // The session stacked on the TLS engine: POP3S and STLS against a real OpenSSL server.
+#include "pop3/client/connection.hpp"
+
 #include <gtest/gtest.h>
 
 #include "memory_tls_server.hpp"
-#include "pop3/client/connection.hpp"
 #include "test_pki.hpp"
 
 using namespace pop3;
@@ -107,7 +108,8 @@ TEST(ClientConnection, UpgradesWithStlsAndAsksForCapabilitiesAgain) {
   EXPECT_EQ(server.received, "CAPA\r\nUSER alice\r\n");
   const auto seen = drain(*c);
   EXPECT_EQ(seen.tls, "TLSv1.3");
-  EXPECT_EQ(seen.kinds, (std::vector<std::string>{"greeting", "reply:CAPA", "reply:STLS", "tls", "reply:CAPA"}));
+  EXPECT_EQ(seen.kinds, (std::vector<std::string>{"greeting", "reply:CAPA", "reply:STLS", "tls",
+                                                  "reply:CAPA"}));
   EXPECT_FALSE(c->session().capabilities()->stls);
 }
 
@@ -159,7 +161,9 @@ TEST(ClientConnection, NamesAPlainPortUsedForImplicitTls) {
   c->receive(bytes("+OK Dovecot (Debian) ready.\r\n"));
   const std::string error = session_error(*c);
   EXPECT_EQ(error.rfind("TLS_HANDSHAKE_FAILED: ", 0), 0u) << error;
-  EXPECT_NE(error.find("answered in clear text, not TLS: \"+OK Dovecot (Debian) ready.\""), std::string::npos) << error;
+  EXPECT_NE(error.find("answered in clear text, not TLS: \"+OK Dovecot (Debian) ready.\""),
+            std::string::npos)
+      << error;
   EXPECT_NE(error.find("use tls: 'starttls'"), std::string::npos) << error;
 }
 
@@ -173,7 +177,8 @@ TEST(ClientConnection, QuotesAServerThatRefusesInClearAfterAcceptingStls) {
   c->receive(bytes("-ERR STARTTLS failed: no certificate configured\r\n"));
   const std::string error = session_error(*c);
   EXPECT_EQ(error.rfind("TLS_HANDSHAKE_FAILED: ", 0), 0u) << error;
-  EXPECT_NE(error.find("accepted STLS, then answered in clear text instead of starting TLS: \"-ERR STARTTLS failed: no certificate configured\""),
+  EXPECT_NE(error.find("accepted STLS, then answered in clear text instead of starting TLS: \"-ERR "
+                       "STARTTLS failed: no certificate configured\""),
             std::string::npos)
       << error;
 }

@@ -1,7 +1,7 @@
 // The login method table: strongest offered method first, secrets never in clear by default.
-#include <gtest/gtest.h>
-
 #include "pop3/auth/login_negotiation.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace pop3;
 using namespace pop3::auth;
@@ -104,5 +104,6 @@ TEST(LoginNegotiation, ExplainsWhatTheServerOffers) {
   s.have_token = true;
   auto result = plan_login(s);
   ASSERT_FALSE(result.ok());
-  EXPECT_NE(result.error().message.find("offers PLAIN"), std::string::npos) << result.error().message;
+  EXPECT_NE(result.error().message.find("offers PLAIN"), std::string::npos)
+      << result.error().message;
 }

@@ -1,6 +1,7 @@
+#include "pop3/mailbox/maildrop.hpp"
+
 #include <gtest/gtest.h>
 
-#include "pop3/mailbox/maildrop.hpp"
 #include "pop3/protocol/client_session.hpp"
 #include "session_driver.hpp"
 

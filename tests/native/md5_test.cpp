@@ -1,8 +1,8 @@
+#include "pop3/auth/md5.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
-
-#include "pop3/auth/md5.hpp"
 
 using pop3::auth::Md5;
 

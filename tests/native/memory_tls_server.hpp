@@ -55,7 +55,8 @@ class MemoryTlsServer {
     std::string out;
     char buffer[16384];
     int n;
-    while ((n = BIO_read(out_, buffer, sizeof buffer)) > 0) out.append(buffer, static_cast<size_t>(n));
+    while ((n = BIO_read(out_, buffer, sizeof buffer)) > 0)
+      out.append(buffer, static_cast<size_t>(n));
     return out;
   }
   bool handshake_done() const { return SSL_is_init_finished(ssl_); }

@@ -51,8 +51,10 @@ TEST(SaslCramMd5, ReproducesTheRfc2195Example) {
 
 TEST(HmacMd5, MatchesRfc2104TestVectors) {
   EXPECT_EQ(hmac_md5_hex(std::string(16, '\x0b'), "Hi There"), "9294727a3638bb1c13f48ef8158bfc9d");
-  EXPECT_EQ(hmac_md5_hex("Jefe", "what do ya want for nothing?"), "750c783e6ab0b503eaa86e310a5db738");
-  EXPECT_EQ(hmac_md5_hex(std::string(80, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First"),
+  EXPECT_EQ(hmac_md5_hex("Jefe", "what do ya want for nothing?"),
+            "750c783e6ab0b503eaa86e310a5db738");
+  EXPECT_EQ(hmac_md5_hex(std::string(80, '\xaa'),
+                         "Test Using Larger Than Block-Size Key - Hash Key First"),
             "6b1ab7fe4bd7bf8f0b62e6ce61b9d0cd");
 }
 
@@ -60,7 +62,8 @@ TEST(HmacMd5, MatchesRfc2104TestVectors) {
 TEST(SaslScram, ReproducesTheRfc5802Sha1Example) {
   auto m = make_scram(ScramHash::kSha1, password("user", "pencil"), "fyko+d2lbbFgONRv9qkxdawL");
   EXPECT_EQ(m->initial_response(), "n,,n=user,r=fyko+d2lbbFgONRv9qkxdawL");
-  auto final_message = m->respond("r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096");
+  auto final_message =
+      m->respond("r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096");
   ASSERT_TRUE(final_message.ok()) << final_message.error().message;
   EXPECT_EQ(*final_message,
             "c=biws,r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,p=v0X8v3Bz2T0CJGbJQyF0X+HI4Ts=");
@@ -88,7 +91,10 @@ TEST(SaslScram, ReproducesTheRfc7677Sha256Example) {
 TEST(SaslScram, RefusesAServerSignatureThatDoesNotVerify) {
   auto m = make_scram(ScramHash::kSha256, password("user", "pencil"), "rOprNGfwEbeRWgbNEkqO");
   m->initial_response();
-  ASSERT_TRUE(m->respond("r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096").ok());
+  ASSERT_TRUE(
+      m->respond(
+           "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096")
+          .ok());
   auto result = m->respond("v=7rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=");  // one bit changed
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, ErrorCode::kAuthFailed);
@@ -102,7 +108,7 @@ TEST(SaslScram, RefusesMalformedOrHostileServerMessages) {
     m->initial_response();
     return m->respond(server_first);
   };
-  EXPECT_FALSE(first("r=someoneelse,s=QSXCR+Q6sek8bf92,i=4096").ok());          // nonce not ours
+  EXPECT_FALSE(first("r=someoneelse,s=QSXCR+Q6sek8bf92,i=4096").ok());  // nonce not ours
   EXPECT_FALSE(first("r=fyko+d2lbbFgONRv9qkxdawL,s=QSXCR+Q6sek8bf92,i=4096").ok());  // not extended
   EXPECT_FALSE(first("r=fyko+d2lbbFgONRv9qkxdawLx,s=not base64!,i=4096").ok());
   EXPECT_FALSE(first("r=fyko+d2lbbFgONRv9qkxdawLx,s=QSXCR+Q6sek8bf92,i=0").ok());
@@ -111,7 +117,8 @@ TEST(SaslScram, RefusesMalformedOrHostileServerMessages) {
   EXPECT_FALSE(first("garbage").ok());
   auto m = make_scram(ScramHash::kSha1, password("user", "pencil"), "fyko+d2lbbFgONRv9qkxdawL");
   m->initial_response();
-  ASSERT_TRUE(m->respond("r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096").ok());
+  ASSERT_TRUE(
+      m->respond("r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096").ok());
   auto error = m->respond("e=invalid-proof");
   ASSERT_FALSE(error.ok());
   EXPECT_NE(error.error().message.find("invalid-proof"), std::string::npos);
@@ -127,7 +134,8 @@ TEST(SaslOAuthBearer, SendsTheGs2HeaderHostPortAndToken) {
   MechanismContext context;
   context.host = "server.example.com";
   context.port = 143;
-  auto m = make_oauthbearer(token("user@example.com", "vF9dft4qmTc2Nvb3RlckBhbHRhdmlzdGEuY29tCg=="), context);
+  auto m = make_oauthbearer(token("user@example.com", "vF9dft4qmTc2Nvb3RlckBhbHRhdmlzdGEuY29tCg=="),
+                            context);
   EXPECT_EQ(m->initial_response(),
             "n,a=user@example.com,\x01host=server.example.com\x01port=143\x01"
             "auth=Bearer vF9dft4qmTc2Nvb3RlckBhbHRhdmlzdGEuY29tCg==\x01\x01");
@@ -137,17 +145,21 @@ TEST(SaslOAuthBearer, SendsTheGs2HeaderHostPortAndToken) {
 }
 
 TEST(SaslXoauth2, SendsUserAndBearerTokenAndAcknowledgesErrorsEmpty) {
-  auto m = make_xoauth2(token("someuser@example.com", "ya29.vF9dft4qmTc2Nvb3RlckBhbHRhdmlzdGEuY29tCg"));
+  auto m =
+      make_xoauth2(token("someuser@example.com", "ya29.vF9dft4qmTc2Nvb3RlckBhbHRhdmlzdGEuY29tCg"));
   EXPECT_EQ(m->initial_response(),
-            "user=someuser@example.com\x01" "auth=Bearer ya29.vF9dft4qmTc2Nvb3RlckBhbHRhdmlzdGEuY29tCg\x01\x01");
-  EXPECT_EQ(*m->respond(R"({"status":"401","schemes":"bearer","scope":"https://mail.google.com/"})"), "");
+            "user=someuser@example.com\x01"
+            "auth=Bearer ya29.vF9dft4qmTc2Nvb3RlckBhbHRhdmlzdGEuY29tCg\x01\x01");
+  EXPECT_EQ(
+      *m->respond(R"({"status":"401","schemes":"bearer","scope":"https://mail.google.com/"})"), "");
   EXPECT_NE(m->failure_details().find("401"), std::string::npos);
 }
 
 TEST(SaslFactory, BuildsMechanismsByNameCaseInsensitively) {
   MechanismContext context;
   context.client_nonce = "0123456789abcdefghij";
-  for (const char* name : {"plain", "LOGIN", "Cram-Md5", "SCRAM-SHA-1", "scram-sha-256", "XOAUTH2", "OAUTHBEARER"}) {
+  for (const char* name :
+       {"plain", "LOGIN", "Cram-Md5", "SCRAM-SHA-1", "scram-sha-256", "XOAUTH2", "OAUTHBEARER"}) {
     auto m = make_mechanism(name, password("u", "p"), context);
     ASSERT_TRUE(m.ok()) << name;
   }

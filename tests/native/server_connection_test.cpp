@@ -293,7 +293,8 @@ TEST(ServerConnection, OurClientEndsTlsWithCloseNotifyAfterQuit) {
   // One TLS record (an encrypted alert under TLS 1.3): header of 5 octets and a payload.
   ASSERT_GE(alert.size(), 5u + 17u);
   EXPECT_EQ(static_cast<unsigned char>(alert[0]), 0x17);
-  EXPECT_EQ(alert.size(), 5u + ((static_cast<unsigned char>(alert[3]) << 8) | static_cast<unsigned char>(alert[4])));
+  EXPECT_EQ(alert.size(), 5u + ((static_cast<unsigned char>(alert[3]) << 8) |
+                                static_cast<unsigned char>(alert[4])));
   c->consume_output(alert.size());
   c->close_tls();  // once only
   EXPECT_TRUE(c->output().empty());

@@ -20,9 +20,13 @@ Credentials password(std::string user, std::string pass) {
   return c;
 }
 
-void greet(SessionDriver& d) { d.server("+OK ready\r\n"); }
+void greet(SessionDriver& d) {
+  d.server("+OK ready\r\n");
+}
 
-std::string b64(std::string_view s) { return base64_encode(s); }
+std::string b64(std::string_view s) {
+  return base64_encode(s);
+}
 
 }  // namespace
 
@@ -46,7 +50,10 @@ TEST(SessionAuth, DefersAnInitialResponseTooLongForOneLine) {
   ASSERT_TRUE(d.session.submit_auth(make_xoauth2(c)).ok());
   EXPECT_EQ(d.sent(), "AUTH XOAUTH2\r\n");
   d.server("+ \r\n");
-  EXPECT_EQ(d.sent(), b64("user=someone@example.com\x01" "auth=Bearer " + std::string(400, 't') + "\x01\x01") + "\r\n");
+  EXPECT_EQ(d.sent(), b64("user=someone@example.com\x01"
+                          "auth=Bearer " +
+                          std::string(400, 't') + "\x01\x01") +
+                          "\r\n");
   d.server("+OK\r\n");
   EXPECT_TRUE(d.replies.at(0).ok);
 }
@@ -65,10 +72,17 @@ TEST(SessionAuth, AnswersServerFirstChallenges) {
 TEST(SessionAuth, RunsScramAndChecksTheServerSignature) {
   SessionDriver d;
   greet(d);
-  ASSERT_TRUE(d.session.submit_auth(make_scram(ScramHash::kSha1, password("user", "pencil"), "fyko+d2lbbFgONRv9qkxdawL")).ok());
+  ASSERT_TRUE(d.session
+                  .submit_auth(make_scram(ScramHash::kSha1, password("user", "pencil"),
+                                          "fyko+d2lbbFgONRv9qkxdawL"))
+                  .ok());
   EXPECT_EQ(d.sent(), "AUTH SCRAM-SHA-1 " + b64("n,,n=user,r=fyko+d2lbbFgONRv9qkxdawL") + "\r\n");
-  d.server("+ " + b64("r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096") + "\r\n");
-  EXPECT_EQ(d.sent(), b64("c=biws,r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,p=v0X8v3Bz2T0CJGbJQyF0X+HI4Ts=") + "\r\n");
+  d.server("+ " + b64("r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096") +
+           "\r\n");
+  EXPECT_EQ(
+      d.sent(),
+      b64("c=biws,r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,p=v0X8v3Bz2T0CJGbJQyF0X+HI4Ts=") +
+          "\r\n");
   d.server("+ " + b64("v=rmF9pqV8S7suAoZWja4dJRkFsKQ=") + "\r\n");
   EXPECT_EQ(d.sent(), "\r\n");
   d.server("+OK Logged in.\r\n");
@@ -79,9 +93,13 @@ TEST(SessionAuth, RunsScramAndChecksTheServerSignature) {
 TEST(SessionAuth, DistrustsAServerThatSaysOkWithoutProvingItself) {
   SessionDriver d;
   greet(d);
-  ASSERT_TRUE(d.session.submit_auth(make_scram(ScramHash::kSha1, password("user", "pencil"), "fyko+d2lbbFgONRv9qkxdawL")).ok());
+  ASSERT_TRUE(d.session
+                  .submit_auth(make_scram(ScramHash::kSha1, password("user", "pencil"),
+                                          "fyko+d2lbbFgONRv9qkxdawL"))
+                  .ok());
   d.submit(Command::stat());
-  d.server("+ " + b64("r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096") + "\r\n");
+  d.server("+ " + b64("r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096") +
+           "\r\n");
   d.server("+OK Logged in.\r\n");  // no server-final message at all
   ASSERT_EQ(d.replies.size(), 2u);
   EXPECT_EQ(d.replies[0].error_code, "AUTH_FAILED");
@@ -94,9 +112,13 @@ TEST(SessionAuth, DistrustsAServerThatSaysOkWithoutProvingItself) {
 TEST(SessionAuth, CancelsWhenTheServerSignatureIsWrong) {
   SessionDriver d;
   greet(d);
-  ASSERT_TRUE(d.session.submit_auth(make_scram(ScramHash::kSha1, password("user", "pencil"), "fyko+d2lbbFgONRv9qkxdawL")).ok());
+  ASSERT_TRUE(d.session
+                  .submit_auth(make_scram(ScramHash::kSha1, password("user", "pencil"),
+                                          "fyko+d2lbbFgONRv9qkxdawL"))
+                  .ok());
   d.sent();
-  d.server("+ " + b64("r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096") + "\r\n");
+  d.server("+ " + b64("r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096") +
+           "\r\n");
   d.sent();
   d.server("+ " + b64("v=AmF9pqV8S7suAoZWja4dJRkFsKQ=") + "\r\n");
   EXPECT_EQ(d.sent(), "*\r\n");

@@ -92,7 +92,9 @@ class SessionDriver {
     replies.push_back(std::move(r));
   }
   void on(protocol::TlsRequestedEvent&) { ++tls_requests; }
-  void on(protocol::TlsEstablishedEvent& e) { tls_established.push_back(e.protocol + " " + e.cipher); }
+  void on(protocol::TlsEstablishedEvent& e) {
+    tls_established.push_back(e.protocol + " " + e.cipher);
+  }
   void on(protocol::TranscriptEvent& e) {
     transcript.push_back((e.direction == protocol::Direction::kClient ? "C: " : "S: ") + e.line);
   }

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "pop3/protocol/status_line.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace pop3::protocol;
 
@@ -27,7 +27,8 @@ TEST(StatusLine, ExtractsEveryStandardResponseCode) {
     ResponseCodeKind kind;
   };
   const Case cases[] = {
-      {"-ERR [IN-USE] Do you have another POP session running?", "IN-USE", ResponseCodeKind::kInUse},
+      {"-ERR [IN-USE] Do you have another POP session running?", "IN-USE",
+       ResponseCodeKind::kInUse},
       {"-ERR [LOGIN-DELAY] wait 15 minutes", "LOGIN-DELAY", ResponseCodeKind::kLoginDelay},
       {"-ERR [SYS/TEMP] try later", "SYS/TEMP", ResponseCodeKind::kSysTemp},
       {"-ERR [SYS/PERM] account disabled", "SYS/PERM", ResponseCodeKind::kSysPerm},
@@ -43,11 +44,13 @@ TEST(StatusLine, ExtractsEveryStandardResponseCode) {
     EXPECT_EQ(status->code, c.code) << c.line;
     EXPECT_EQ(classify_response_code(status->code), c.kind) << c.line;
   }
-  EXPECT_EQ(parse_status_line("-ERR [AUTH] Authentication failed.")->text, "Authentication failed.");
+  EXPECT_EQ(parse_status_line("-ERR [AUTH] Authentication failed.")->text,
+            "Authentication failed.");
 }
 
 TEST(StatusLine, TreatsMalformedCodesAsText) {
-  for (const char* line : {"-ERR [] empty", "-ERR [A//B] bad", "-ERR [no end", "-ERR [A B] space"}) {
+  for (const char* line :
+       {"-ERR [] empty", "-ERR [A//B] bad", "-ERR [no end", "-ERR [A B] space"}) {
     auto status = parse_status_line(line);
     ASSERT_TRUE(status) << line;
     EXPECT_EQ(status->code, "") << line;
@@ -77,7 +80,8 @@ TEST(StatusLine, FormatsServerLinesThatParseBack) {
   EXPECT_EQ(format_status_line(true, "", "2 320"), "+OK 2 320");
   EXPECT_EQ(format_status_line(false, "IN-USE", "locked"), "-ERR [IN-USE] locked");
   // Host text cannot end the line early.
-  EXPECT_EQ(format_status_line(false, "", std::string_view("a\r\n+OK b\0c", 10)), "-ERR a  +OK b c");
+  EXPECT_EQ(format_status_line(false, "", std::string_view("a\r\n+OK b\0c", 10)),
+            "-ERR a  +OK b c");
   const auto parsed = parse_status_line(format_status_line(false, "SYS/TEMP", "later"));
   ASSERT_TRUE(parsed);
   EXPECT_EQ(parsed->code, "SYS/TEMP");

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "pop3/mailbox/sync_planner.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace pop3;
 using namespace pop3::mailbox;
@@ -10,8 +10,8 @@ namespace {
 constexpr std::int64_t kNow = 1'800'000'000;
 constexpr std::int64_t kDay = 86400;
 
-std::vector<ServerMessage> server(std::initializer_list<std::pair<std::uint32_t, std::string>> items,
-                                  std::uint64_t size = 1000) {
+std::vector<ServerMessage> server(
+    std::initializer_list<std::pair<std::uint32_t, std::string>> items, std::uint64_t size = 1000) {
   std::vector<ServerMessage> out;
   for (const auto& [n, uid] : items) out.push_back({n, size, uid});
   return out;
@@ -29,14 +29,17 @@ std::string describe(const SyncPlan& plan) {
   std::string out;
   for (const auto& a : plan.actions) {
     if (!out.empty()) out += ' ';
-    out += a.kind == SyncAction::Kind::kFetch ? "F" : a.kind == SyncAction::Kind::kFetchHeaders ? "H" : "D";
+    out += a.kind == SyncAction::Kind::kFetch          ? "F"
+           : a.kind == SyncAction::Kind::kFetchHeaders ? "H"
+                                                       : "D";
     out += std::to_string(a.number);
     if (a.after_store) out += '*';
   }
   return out;
 }
 
-std::string run(const std::vector<ServerMessage>& s, const std::vector<LocalRecord>& l, SyncPolicy p) {
+std::string run(const std::vector<ServerMessage>& s, const std::vector<LocalRecord>& l,
+                SyncPolicy p) {
   auto plan = plan_sync(s, l, p, kNow);
   return plan ? describe(*plan) : "error:" + plan.error().message;
 }
@@ -61,7 +64,8 @@ TEST(SyncPlanner, LeaveForDaysDeletesWhenOldEnough) {
   SyncPolicy days;
   days.retention = Retention::kLeaveForDays;
   days.keep_days = 14;
-  const std::vector<LocalRecord> local = {stored("old", kNow - 15 * kDay), stored("young", kNow - 13 * kDay)};
+  const std::vector<LocalRecord> local = {stored("old", kNow - 15 * kDay),
+                                          stored("young", kNow - 13 * kDay)};
   EXPECT_EQ(run(server({{1, "old"}, {2, "young"}, {3, "new"}}), local, days), "F3 D1");
   days.keep_days = 0;
   EXPECT_EQ(run(server({{1, "new"}}), {}, days), "F1 D1*");

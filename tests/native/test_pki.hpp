@@ -11,14 +11,17 @@ namespace pop3::testing {
 inline const std::string& pki_dir() {
   static const std::string dir = [] {
     const std::string path = std::string(POP3_BINARY_DIR) + "/test-pki";
-    const std::string command = std::string(POP3_SOURCE_DIR) + "/tests/harness/make-test-pki.sh " + path;
+    const std::string command =
+        std::string(POP3_SOURCE_DIR) + "/tests/harness/make-test-pki.sh " + path;
     if (std::system(command.c_str()) != 0) std::abort();
     return path;
   }();
   return dir;
 }
 
-inline std::string pki_file(const std::string& name) { return pki_dir() + "/" + name; }
+inline std::string pki_file(const std::string& name) {
+  return pki_dir() + "/" + name;
+}
 
 inline std::string pki_pem(const std::string& name) {
   std::ifstream in(pki_file(name));

@@ -1,5 +1,6 @@
-#include <gtest/gtest.h>
+#include "pop3/tls/tls_client.hpp"
 
+#include <gtest/gtest.h>
 #include <openssl/pem.h>
 
 #include <fstream>
@@ -7,7 +8,6 @@
 
 #include "memory_tls_server.hpp"
 #include "pop3/tls/root_bundle.hpp"
-#include "pop3/tls/tls_client.hpp"
 #include "test_pki.hpp"
 
 using namespace pop3;
@@ -38,7 +38,7 @@ TEST(TlsClient, CompletesATls13HandshakeAndCarriesDataBothWays) {
   auto client = make_client(trusting_test_ca());
   ASSERT_TRUE(client);
   EXPECT_FALSE(client->output().empty());  // the ClientHello is ready at once
-  ASSERT_FALSE(client->send("CAPA\r\n"));   // queued until the handshake completes
+  ASSERT_FALSE(client->send("CAPA\r\n"));  // queued until the handshake completes
   std::string plaintext;
   ASSERT_FALSE(pump(*client, server, plaintext));
   EXPECT_TRUE(client->handshake_complete());
@@ -46,7 +46,8 @@ TEST(TlsClient, CompletesATls13HandshakeAndCarriesDataBothWays) {
   EXPECT_EQ(client->cipher(), "TLS_CHACHA20_POLY1305_SHA256");  // our preference, server agrees
   EXPECT_EQ(server.received, "CAPA\r\n");
   const std::string reply = server.send("+OK\r\nSTLS\r\n.\r\n");
-  ASSERT_FALSE(client->receive(std::span(reinterpret_cast<const std::uint8_t*>(reply.data()), reply.size()), plaintext));
+  ASSERT_FALSE(client->receive(
+      std::span(reinterpret_cast<const std::uint8_t*>(reply.data()), reply.size()), plaintext));
   EXPECT_EQ(plaintext, "+OK\r\nSTLS\r\n.\r\n");
 }
 
@@ -80,7 +81,9 @@ TEST(TlsClient, RefusesAnExpiredCertificate) {
   ASSERT_TRUE(error);
   EXPECT_EQ(error->code, ErrorCode::kTlsCertExpired);
   EXPECT_NE(error->message.find("has expired: "), std::string::npos) << error->message;
-  EXPECT_NE(error->message.find(" to Jan  1 00:00:00 2021 GMT, for DNS:localhost"), std::string::npos) << error->message;
+  EXPECT_NE(error->message.find(" to Jan  1 00:00:00 2021 GMT, for DNS:localhost"),
+            std::string::npos)
+      << error->message;
 }
 
 TEST(TlsClient, RefusesACertificateForAnotherName) {

@@ -1,8 +1,9 @@
 // The TLS server engine against the TLS client engine: both OpenSSL on memory BIOs.
+#include "pop3/tls/tls_server.hpp"
+
 #include <gtest/gtest.h>
 
 #include "pop3/tls/tls_client.hpp"
-#include "pop3/tls/tls_server.hpp"
 #include "test_pki.hpp"
 
 using namespace pop3;

@@ -55,7 +55,9 @@ std::vector<std::string> fixture_messages() {
   return messages;
 }
 
-std::uint32_t number(std::string_view s) { return static_cast<std::uint32_t>(std::stoul(std::string(s))); }
+std::uint32_t number(std::string_view s) {
+  return static_cast<std::uint32_t>(std::stoul(std::string(s)));
+}
 
 // The command a recorded line stands for, built through the public factories.
 Command parse_command(const std::string& line) {
@@ -176,8 +178,8 @@ TEST(TranscriptReplay, DovecotSessionMatchesTheFixtureMessages) {
   for (std::size_t i = 0; i < commands.size(); ++i) {
     const std::string& command = commands[i];
     const auto& reply = r.replies[i];
-    const bool expected_failure = command == "RETR 99" || (command == "RETR 1" && i > 0 &&
-                                                           commands[i - 1] == "DELE 1");
+    const bool expected_failure =
+        command == "RETR 99" || (command == "RETR 1" && i > 0 && commands[i - 1] == "DELE 1");
     EXPECT_EQ(reply.ok, !expected_failure) << command << ": " << reply.error_code;
     if (expected_failure) {
       EXPECT_EQ(reply.error_code, "SERVER_ERROR") << command;

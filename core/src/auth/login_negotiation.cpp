@@ -5,7 +5,9 @@
 namespace pop3::auth {
 namespace {
 
-bool is_token_method(const std::string& m) { return m == "XOAUTH2" || m == "OAUTHBEARER"; }
+bool is_token_method(const std::string& m) {
+  return m == "XOAUTH2" || m == "OAUTHBEARER";
+}
 
 bool sends_secret(const std::string& m) {
   return m == "PLAIN" || m == "LOGIN" || m == "USER" || is_token_method(m);
@@ -20,8 +22,8 @@ std::string join(const std::vector<std::string>& items) {
 }  // namespace
 
 const std::vector<std::string>& default_password_methods() {
-  static const std::vector<std::string> methods = {"SCRAM-SHA-256", "SCRAM-SHA-1", "CRAM-MD5", "APOP",
-                                                   "PLAIN",         "LOGIN",       "USER"};
+  static const std::vector<std::string> methods = {
+      "SCRAM-SHA-256", "SCRAM-SHA-1", "CRAM-MD5", "APOP", "PLAIN", "LOGIN", "USER"};
   return methods;
 }
 
@@ -72,8 +74,8 @@ Result<LoginPlan> plan_login(const LoginSituation& s) {
   }
   if (!blocked.empty()) {
     return make_error(ErrorCode::kInsecureAuth,
-                      "refusing to log in with " + join(blocked) +
-                          ": it would send the " + (s.have_token ? "token" : "password") +
+                      "refusing to log in with " + join(blocked) + ": it would send the " +
+                          (s.have_token ? "token" : "password") +
                           " over an unencrypted connection; use TLS, or allow insecure "
                           "authentication explicitly");
   }

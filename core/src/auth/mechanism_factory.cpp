@@ -13,7 +13,8 @@ Result<std::unique_ptr<SaslMechanism>> make_mechanism(std::string_view name,
   if (upper == "CRAM-MD5") return make_cram_md5(credentials);
   if (upper == "SCRAM-SHA-1" || upper == "SCRAM-SHA-256") {
     if (context.client_nonce.size() < 16) {
-      return make_error(ErrorCode::kInvalidArgument, "SCRAM needs a client nonce of 16+ characters");
+      return make_error(ErrorCode::kInvalidArgument,
+                        "SCRAM needs a client nonce of 16+ characters");
     }
     return make_scram(upper == "SCRAM-SHA-1" ? ScramHash::kSha1 : ScramHash::kSha256, credentials,
                       context.client_nonce);

@@ -47,12 +47,14 @@ class Scram final : public SaslMechanism {
 
   Result<std::string> respond(std::string_view challenge) override {
     switch (step_++) {
-      case 0: return client_final(challenge);
+      case 0:
+        return client_final(challenge);
       case 1: {
         if (auto error = verify_server_final(challenge)) return *error;
         return std::string();  // RFC 5034: the server-final arrives as a challenge; answer empty
       }
-      default: return scram_error("the server sent a challenge after its final message");
+      default:
+        return scram_error("the server sent a challenge after its final message");
     }
   }
 
@@ -68,7 +70,8 @@ class Scram final : public SaslMechanism {
   Result<std::string> client_final(std::string_view server_first) {
     const auto attrs = scram::attributes(server_first);
     if (!attrs || attrs->size() < 3) return scram_error("malformed server-first-message");
-    if ((*attrs)[0].first == 'm') return scram_error("the server requires an unsupported extension");
+    if ((*attrs)[0].first == 'm')
+      return scram_error("the server requires an unsupported extension");
     if ((*attrs)[0].first != 'r' || (*attrs)[1].first != 's' || (*attrs)[2].first != 'i') {
       return scram_error("server-first-message lacks r=, s= or i=");
     }
@@ -79,8 +82,8 @@ class Scram final : public SaslMechanism {
     }
     auto salt = base64_decode((*attrs)[1].second);
     if (!salt || salt->empty()) return scram_error("the salt is not base64");
-    const auto iterations = ascii::parse_decimal<std::uint32_t>((*attrs)[2].second,
-                                                                std::numeric_limits<std::uint32_t>::max());
+    const auto iterations = ascii::parse_decimal<std::uint32_t>(
+        (*attrs)[2].second, std::numeric_limits<std::uint32_t>::max());
     if (!iterations || *iterations == 0) return scram_error("the iteration count is not a number");
     if (*iterations > kMaxIterations) {
       return scram_error("the server asks for " + std::to_string(*iterations) +
@@ -108,13 +111,14 @@ class Scram final : public SaslMechanism {
     const auto attrs = scram::attributes(server_final);
     if (!attrs || attrs->empty()) return scram_error("malformed server-final-message");
     if ((*attrs)[0].first == 'e') {
-      return make_error(ErrorCode::kAuthFailed,
-                        std::string(name()) + ": the server reports " + std::string((*attrs)[0].second));
+      return make_error(ErrorCode::kAuthFailed, std::string(name()) + ": the server reports " +
+                                                    std::string((*attrs)[0].second));
     }
     if ((*attrs)[0].first != 'v') return scram_error("server-final-message lacks v=");
     auto signature = base64_decode((*attrs)[0].second);
     if (!signature || signature->size() != expected_server_signature_.size() ||
-        CRYPTO_memcmp(signature->data(), expected_server_signature_.data(), signature->size()) != 0) {
+        CRYPTO_memcmp(signature->data(), expected_server_signature_.data(), signature->size()) !=
+            0) {
       return make_error(ErrorCode::kAuthFailed,
                         std::string(name()) +
                             ": the server's signature is wrong: it does not know the password "

@@ -9,8 +9,9 @@ namespace pop3::auth {
 namespace {
 
 Error unexpected_challenge(std::string_view mechanism) {
-  return make_error(ErrorCode::kProtocolViolation,
-                    std::string(mechanism) + ": the server sent a challenge the mechanism does not have");
+  return make_error(
+      ErrorCode::kProtocolViolation,
+      std::string(mechanism) + ": the server sent a challenge the mechanism does not have");
 }
 
 class Plain final : public SaslMechanism {
@@ -34,9 +35,12 @@ class Login final : public SaslMechanism {
   std::optional<std::string> initial_response() override { return std::nullopt; }
   Result<std::string> respond(std::string_view) override {
     switch (step_++) {
-      case 0: return user_;
-      case 1: return password_;
-      default: return unexpected_challenge("LOGIN");
+      case 0:
+        return user_;
+      case 1:
+        return password_;
+      default:
+        return unexpected_challenge("LOGIN");
     }
   }
   bool sends_secret() const override { return true; }
@@ -91,8 +95,12 @@ std::string hmac_md5_hex(std::string_view key, std::string_view message) {
   return to_hex(outer.finish());
 }
 
-std::unique_ptr<SaslMechanism> make_plain(const Credentials& c) { return std::make_unique<Plain>(c); }
-std::unique_ptr<SaslMechanism> make_login(const Credentials& c) { return std::make_unique<Login>(c); }
+std::unique_ptr<SaslMechanism> make_plain(const Credentials& c) {
+  return std::make_unique<Plain>(c);
+}
+std::unique_ptr<SaslMechanism> make_login(const Credentials& c) {
+  return std::make_unique<Login>(c);
+}
 std::unique_ptr<SaslMechanism> make_cram_md5(const Credentials& c) {
   return std::make_unique<CramMd5>(c);
 }

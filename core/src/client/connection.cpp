@@ -128,7 +128,8 @@ std::optional<protocol::Event> ClientConnection::next_event() {
 void ClientConnection::pump_session_events() {
   while (auto event = session_.next_event()) {
     // With TLS in the core the STLS upgrade is handled here; the caller never has to act.
-    if (options_.tls_in_core && std::holds_alternative<protocol::TlsRequestedEvent>(*event)) continue;
+    if (options_.tls_in_core && std::holds_alternative<protocol::TlsRequestedEvent>(*event))
+      continue;
     events_.push_back(std::move(*event));
   }
 }

@@ -17,7 +17,8 @@ void Maildrop::set_scan_listing(const std::vector<protocol::ScanListing>& list) 
     }
     next.push_back(std::move(m));
   }
-  std::sort(next.begin(), next.end(), [](const Message& a, const Message& b) { return a.number < b.number; });
+  std::sort(next.begin(), next.end(),
+            [](const Message& a, const Message& b) { return a.number < b.number; });
   messages_ = std::move(next);
   for (auto number : deleted_before_listing_) {
     if (Message* m = find_mutable(number)) m->deleted = true;
@@ -34,9 +35,10 @@ void Maildrop::set_uid_listing(const std::vector<protocol::UidListing>& list) {
       Message added;
       added.number = uid.number;
       added.uid = uid.uid;
-      messages_.insert(std::upper_bound(messages_.begin(), messages_.end(), added,
-                                        [](const Message& a, const Message& b) { return a.number < b.number; }),
-                       added);
+      messages_.insert(
+          std::upper_bound(messages_.begin(), messages_.end(), added,
+                           [](const Message& a, const Message& b) { return a.number < b.number; }),
+          added);
     }
   }
   known_ = true;  // a full UIDL lists every message not marked deleted, as LIST does
@@ -82,8 +84,8 @@ std::optional<std::string> Maildrop::refusal(std::uint32_t number) const {
 }
 
 std::uint32_t Maildrop::count() const {
-  return static_cast<std::uint32_t>(
-      std::count_if(messages_.begin(), messages_.end(), [](const Message& m) { return !m.deleted; }));
+  return static_cast<std::uint32_t>(std::count_if(messages_.begin(), messages_.end(),
+                                                  [](const Message& m) { return !m.deleted; }));
 }
 
 std::uint64_t Maildrop::size() const {

@@ -30,9 +30,9 @@ Result<SyncPlan> plan_sync(const std::vector<ServerMessage>& server,
   std::set<std::uint32_t> numbers;
   for (const auto& m : server) {
     if (m.number == 0 || !numbers.insert(m.number).second) {
-      return make_error(ErrorCode::kProtocolViolation,
-                        "the maildrop lists message number " + std::to_string(m.number) +
-                            " twice or as 0");
+      return make_error(
+          ErrorCode::kProtocolViolation,
+          "the maildrop lists message number " + std::to_string(m.number) + " twice or as 0");
     }
     if (!protocol::is_valid_uid(m.uid) && m.uid.rfind("hdr:", 0) != 0) {
       return make_error(ErrorCode::kProtocolViolation,
@@ -48,8 +48,8 @@ Result<SyncPlan> plan_sync(const std::vector<ServerMessage>& server,
   }
   if (capabilities && policy.retention != Retention::kDeleteAfterDownload) {
     using Expire = protocol::Capabilities::Expire;
-    if (capabilities->expire == Expire::kDays &&
-        (policy.retention == Retention::kLeaveOnServer || policy.keep_days > capabilities->expire_days)) {
+    if (capabilities->expire == Expire::kDays && (policy.retention == Retention::kLeaveOnServer ||
+                                                  policy.keep_days > capabilities->expire_days)) {
       plan.warnings.push_back("the server deletes retrieved messages after " +
                               std::to_string(capabilities->expire_days) +
                               " days (EXPIRE): they cannot be left longer");
@@ -81,8 +81,9 @@ Result<SyncPlan> plan_sync(const std::vector<ServerMessage>& server,
       plan.actions.push_back(action(SyncAction::Kind::kFetch, m, key));
       ++plan.fetch_count;
       plan.fetch_bytes += m.size;
-      const bool delete_now = policy.retention == Retention::kDeleteAfterDownload ||
-                              (policy.retention == Retention::kLeaveForDays && policy.keep_days == 0);
+      const bool delete_now =
+          policy.retention == Retention::kDeleteAfterDownload ||
+          (policy.retention == Retention::kLeaveForDays && policy.keep_days == 0);
       if (delete_now && !duplicated) {
         plan.actions.push_back(action(SyncAction::Kind::kDelete, m, key, /*after_store=*/true));
         ++plan.delete_count;
@@ -95,10 +96,14 @@ Result<SyncPlan> plan_sync(const std::vector<ServerMessage>& server,
       remove = policy.delete_when_deleted_locally;
     } else {
       switch (policy.retention) {
-        case Retention::kLeaveOnServer: break;
-        case Retention::kDeleteAfterDownload: remove = true; break;
+        case Retention::kLeaveOnServer:
+          break;
+        case Retention::kDeleteAfterDownload:
+          remove = true;
+          break;
         case Retention::kLeaveForDays:
-          remove = now - record->stored_at >= static_cast<std::int64_t>(policy.keep_days) * kSecondsPerDay;
+          remove = now - record->stored_at >=
+                   static_cast<std::int64_t>(policy.keep_days) * kSecondsPerDay;
           break;
       }
     }

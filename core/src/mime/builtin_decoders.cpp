@@ -35,7 +35,11 @@ class Utf8Decoder final : public Decoder {
     std::size_t i = 0;
     while (i < pending_.size()) {
       const std::uint8_t b0 = pending_[i];
-      std::size_t n = b0 < 0x80 ? 1 : (b0 & 0xe0) == 0xc0 ? 2 : (b0 & 0xf0) == 0xe0 ? 3 : (b0 & 0xf8) == 0xf0 ? 4 : 0;
+      std::size_t n = b0 < 0x80             ? 1
+                      : (b0 & 0xe0) == 0xc0 ? 2
+                      : (b0 & 0xf0) == 0xe0 ? 3
+                      : (b0 & 0xf8) == 0xf0 ? 4
+                                            : 0;
       if (n == 0) {
         replace(out);
         ++i;
@@ -44,7 +48,8 @@ class Utf8Decoder final : public Decoder {
       if (i + n > pending_.size()) {
         // Possibly a sequence cut by the chunk boundary: wait, unless the stream ends.
         bool prefix_ok = true;
-        for (std::size_t k = i + 1; k < pending_.size(); ++k) prefix_ok = prefix_ok && (pending_[k] & 0xc0) == 0x80;
+        for (std::size_t k = i + 1; k < pending_.size(); ++k)
+          prefix_ok = prefix_ok && (pending_[k] & 0xc0) == 0x80;
         if (!flush && prefix_ok) break;
         replace(out);
         ++i;
@@ -105,9 +110,11 @@ class WideDecoder final : public Decoder {
     if (!started_ && pending_.size() >= unit_) {
       started_ = true;
       const bool be_bom = unit_ == 2 ? (pending_[0] == 0xfe && pending_[1] == 0xff)
-                                     : (pending_[0] == 0 && pending_[1] == 0 && pending_[2] == 0xfe && pending_[3] == 0xff);
+                                     : (pending_[0] == 0 && pending_[1] == 0 &&
+                                        pending_[2] == 0xfe && pending_[3] == 0xff);
       const bool le_bom = unit_ == 2 ? (pending_[0] == 0xff && pending_[1] == 0xfe)
-                                     : (pending_[0] == 0xff && pending_[1] == 0xfe && pending_[2] == 0 && pending_[3] == 0);
+                                     : (pending_[0] == 0xff && pending_[1] == 0xfe &&
+                                        pending_[2] == 0 && pending_[3] == 0);
       if (order_ == Order::kSniff) {
         order_ = le_bom ? Order::kLittle : Order::kBig;
         if (be_bom || le_bom) i = unit_;
@@ -145,7 +152,8 @@ class WideDecoder final : public Decoder {
         append_code_point(out, value);
       }
     }
-    pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(std::min(i, pending_.size())));
+    pending_.erase(pending_.begin(),
+                   pending_.begin() + static_cast<std::ptrdiff_t>(std::min(i, pending_.size())));
     if (flush) {
       if (high_surrogate_ || !pending_.empty()) emit(out, kReplacement, true);
       high_surrogate_ = 0;
@@ -265,11 +273,15 @@ std::unique_ptr<Decoder> open_builtin_decoder(std::string_view label) {
   if (label == "utf-8") return std::make_unique<Utf8Decoder>();
   if (label == "windows-1252") return std::make_unique<Windows1252Decoder>();
   if (label == "utf-16" || label == "ucs-2") return std::make_unique<WideDecoder>(2, Order::kSniff);
-  if (label == "utf-16be" || label == "ucs-2be") return std::make_unique<WideDecoder>(2, Order::kBig);
-  if (label == "utf-16le" || label == "ucs-2le") return std::make_unique<WideDecoder>(2, Order::kLittle);
+  if (label == "utf-16be" || label == "ucs-2be")
+    return std::make_unique<WideDecoder>(2, Order::kBig);
+  if (label == "utf-16le" || label == "ucs-2le")
+    return std::make_unique<WideDecoder>(2, Order::kLittle);
   if (label == "utf-32" || label == "ucs-4") return std::make_unique<WideDecoder>(4, Order::kSniff);
-  if (label == "utf-32be" || label == "ucs-4be") return std::make_unique<WideDecoder>(4, Order::kBig);
-  if (label == "utf-32le" || label == "ucs-4le") return std::make_unique<WideDecoder>(4, Order::kLittle);
+  if (label == "utf-32be" || label == "ucs-4be")
+    return std::make_unique<WideDecoder>(4, Order::kBig);
+  if (label == "utf-32le" || label == "ucs-4le")
+    return std::make_unique<WideDecoder>(4, Order::kLittle);
   if (label == "utf-7") return std::make_unique<Utf7Decoder>();
   return nullptr;
 }

@@ -26,7 +26,8 @@ class Decoder {
   virtual ~Decoder() = default;
   // Appends the UTF-8 for `input` to `out`; `flush` ends the stream (pending bytes are decoded
   // or replaced). Undecodable bytes become U+FFFD and are counted in replacements().
-  virtual void decode(const std::uint8_t* input, std::size_t size, bool flush, std::string& out) = 0;
+  virtual void decode(const std::uint8_t* input, std::size_t size, bool flush,
+                      std::string& out) = 0;
   virtual std::size_t replacements() const { return replacements_; }
 
  protected:

@@ -12,7 +12,9 @@
 namespace pop3::mime {
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -46,7 +48,8 @@ std::optional<std::string> decode_q(std::string_view text) {
     const char c = text[i];
     if (c == '_') {
       out += ' ';
-    } else if (c == '=' && i + 2 < text.size() + 0 && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
+    } else if (c == '=' && i + 2 < text.size() + 0 && hex_value(text[i + 1]) >= 0 &&
+               hex_value(text[i + 2]) >= 0) {
       out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
       i += 2;
     } else {
@@ -67,7 +70,9 @@ struct EncodedWord {
 std::optional<EncodedWord> encoded_word_at(std::string_view text, std::size_t at) {
   if (text.substr(at, 2) != "=?") return std::nullopt;
   const std::size_t charset_end = text.find('?', at + 2);
-  if (charset_end == std::string_view::npos || charset_end == at + 2 || charset_end + 2 >= text.size()) return std::nullopt;
+  if (charset_end == std::string_view::npos || charset_end == at + 2 ||
+      charset_end + 2 >= text.size())
+    return std::nullopt;
   const char encoding = text[charset_end + 1];
   if (text[charset_end + 2] != '?') return std::nullopt;
   const std::size_t payload = charset_end + 3;
@@ -80,8 +85,10 @@ std::optional<EncodedWord> encoded_word_at(std::string_view text, std::size_t at
   }
   const std::string_view data = text.substr(payload, close - payload);
   std::optional<std::string> bytes;
-  if (encoding == 'B' || encoding == 'b') bytes = decode_base64(data);
-  else if (encoding == 'Q' || encoding == 'q') bytes = decode_q(data);
+  if (encoding == 'B' || encoding == 'b')
+    bytes = decode_base64(data);
+  else if (encoding == 'Q' || encoding == 'q')
+    bytes = decode_q(data);
   if (!bytes) return std::nullopt;
   return EncodedWord{at, close + 2, std::string(charset), std::move(*bytes)};
 }
@@ -135,7 +142,8 @@ std::string decode_header_text(std::string_view text, bool* damaged) {
       end_run();
       out += undeclared_text(between, damaged);
     }
-    if (in_run && normalise_charset_label(word->charset) != normalise_charset_label(run_charset)) end_run();
+    if (in_run && normalise_charset_label(word->charset) != normalise_charset_label(run_charset))
+      end_run();
     if (!in_run) {
       run_charset = word->charset;
       in_run = true;

@@ -12,8 +12,8 @@
 
 #include "charset_backend.hpp"
 #include "header_text.hpp"
-#include "text_decoding.hpp"
 #include "json_writer.hpp"
+#include "text_decoding.hpp"
 
 namespace pop3::mime {
 
@@ -52,23 +52,40 @@ void initialise_gmime() {
 
 const char* warning_kind(GMimeParserWarning code) {
   switch (code) {
-    case GMIME_WARN_DUPLICATED_HEADER: return "duplicated-header";
-    case GMIME_WARN_DUPLICATED_PARAMETER: return "duplicated-parameter";
-    case GMIME_WARN_UNENCODED_8BIT_HEADER: return "unencoded-8bit-header";
-    case GMIME_WARN_INVALID_CONTENT_TYPE: return "invalid-content-type";
-    case GMIME_WARN_INVALID_RFC2047_HEADER_VALUE: return "invalid-rfc2047-header-value";
-    case GMIME_WARN_MALFORMED_MULTIPART: return "malformed-multipart";
-    case GMIME_WARN_TRUNCATED_MESSAGE: return "truncated-message";
-    case GMIME_WARN_MALFORMED_MESSAGE: return "malformed-message";
-    case GMIME_CRIT_INVALID_HEADER_NAME: return "invalid-header-name";
-    case GMIME_CRIT_CONFLICTING_HEADER: return "conflicting-header";
-    case GMIME_CRIT_CONFLICTING_PARAMETER: return "conflicting-parameter";
-    case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY: return "multipart-without-boundary";
-    case GMIME_WARN_INVALID_PARAMETER: return "invalid-parameter";
-    case GMIME_WARN_INVALID_ADDRESS_LIST: return "invalid-address-list";
-    case GMIME_CRIT_NESTING_OVERFLOW: return "nesting-overflow";
-    case GMIME_WARN_PART_WITHOUT_CONTENT: return "part-without-content";
-    case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT: return "part-without-headers-or-content";
+    case GMIME_WARN_DUPLICATED_HEADER:
+      return "duplicated-header";
+    case GMIME_WARN_DUPLICATED_PARAMETER:
+      return "duplicated-parameter";
+    case GMIME_WARN_UNENCODED_8BIT_HEADER:
+      return "unencoded-8bit-header";
+    case GMIME_WARN_INVALID_CONTENT_TYPE:
+      return "invalid-content-type";
+    case GMIME_WARN_INVALID_RFC2047_HEADER_VALUE:
+      return "invalid-rfc2047-header-value";
+    case GMIME_WARN_MALFORMED_MULTIPART:
+      return "malformed-multipart";
+    case GMIME_WARN_TRUNCATED_MESSAGE:
+      return "truncated-message";
+    case GMIME_WARN_MALFORMED_MESSAGE:
+      return "malformed-message";
+    case GMIME_CRIT_INVALID_HEADER_NAME:
+      return "invalid-header-name";
+    case GMIME_CRIT_CONFLICTING_HEADER:
+      return "conflicting-header";
+    case GMIME_CRIT_CONFLICTING_PARAMETER:
+      return "conflicting-parameter";
+    case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY:
+      return "multipart-without-boundary";
+    case GMIME_WARN_INVALID_PARAMETER:
+      return "invalid-parameter";
+    case GMIME_WARN_INVALID_ADDRESS_LIST:
+      return "invalid-address-list";
+    case GMIME_CRIT_NESTING_OVERFLOW:
+      return "nesting-overflow";
+    case GMIME_WARN_PART_WITHOUT_CONTENT:
+      return "part-without-content";
+    case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT:
+      return "part-without-headers-or-content";
   }
   return "unknown";
 }
@@ -132,13 +149,15 @@ std::string decoded_content(GMimeObject* object, GMimeNewLineFormat newline) {
 // message/rfc822 and other non-GMimePart leaves, the same parameters read directly.
 const char* filename(GMimeObject* object) {
   if (GMIME_IS_PART(object)) return g_mime_part_get_filename(GMIME_PART(object));
-  if (const char* name = g_mime_object_get_content_disposition_parameter(object, "filename")) return name;
+  if (const char* name = g_mime_object_get_content_disposition_parameter(object, "filename"))
+    return name;
   return g_mime_object_get_content_type_parameter(object, "name");
 }
 
 std::string sha256_hex(const std::string& data) {
   GChecksum* checksum = g_checksum_new(G_CHECKSUM_SHA256);
-  g_checksum_update(checksum, reinterpret_cast<const guchar*>(data.data()), static_cast<gssize>(data.size()));
+  g_checksum_update(checksum, reinterpret_cast<const guchar*>(data.data()),
+                    static_cast<gssize>(data.size()));
   std::string out = g_checksum_get_string(checksum);
   g_checksum_free(checksum);
   return out;
@@ -207,7 +226,8 @@ void write_addresses(JsonWriter& json, InternetAddressList* list) {
   for (int i = 0; i < count; ++i) {
     InternetAddress* address = internet_address_list_get_address(list, i);
     if (INTERNET_ADDRESS_IS_GROUP(address)) {
-      InternetAddressList* members = internet_address_group_get_members(INTERNET_ADDRESS_GROUP(address));
+      InternetAddressList* members =
+          internet_address_group_get_members(INTERNET_ADDRESS_GROUP(address));
       for (int m = 0; members && m < internet_address_list_length(members); ++m) {
         InternetAddress* member = internet_address_list_get_address(members, m);
         if (!INTERNET_ADDRESS_IS_MAILBOX(member)) continue;
@@ -234,7 +254,7 @@ void write_addresses(JsonWriter& json, InternetAddressList* list) {
 
 struct MimeMessage::Impl {
   Ref<GMimeMessage> message;
-  GMimeNewLineFormat newline_ = GMIME_NEWLINE_FORMAT_DOS;  // of the input, for embedded messages
+  GMimeNewLineFormat newline_ = GMIME_NEWLINE_FORMAT_DOS;   // of the input, for embedded messages
   std::map<std::string, GMimeObject*, std::less<>> leaves;  // borrowed from `message`
   std::vector<Damage> damage;
 
@@ -250,7 +270,8 @@ struct MimeMessage::Impl {
       GMimeMultipart* multipart = GMIME_MULTIPART(object);
       const bool related = mime_type(object) == "multipart/related";
       for (int i = 0; i < g_mime_multipart_get_count(multipart); ++i) {
-        const std::string child = id.empty() ? std::to_string(i + 1) : id + "." + std::to_string(i + 1);
+        const std::string child =
+            id.empty() ? std::to_string(i + 1) : id + "." + std::to_string(i + 1);
         collect(g_mime_multipart_get_part(multipart, i), child, related);
       }
       return;
@@ -269,7 +290,8 @@ struct MimeMessage::Impl {
     json.string_or_null(g_mime_object_get_content_type_parameter(object, "charset"));
     json.key("transferEncoding");
     const char* encoding = GMIME_IS_PART(object)
-                               ? g_mime_content_encoding_to_string(g_mime_part_get_content_encoding(GMIME_PART(object)))
+                               ? g_mime_content_encoding_to_string(
+                                     g_mime_part_get_content_encoding(GMIME_PART(object)))
                                : nullptr;
     json.string_or_null(encoding);
     json.key("disposition");
@@ -280,7 +302,8 @@ struct MimeMessage::Impl {
     json.string_or_null(g_mime_object_get_content_id(object));
     json.key("size");
     if (GMIME_IS_PART(object) && g_mime_part_get_content(GMIME_PART(object))) {
-      GMimeStream* stream = g_mime_data_wrapper_get_stream(g_mime_part_get_content(GMIME_PART(object)));
+      GMimeStream* stream =
+          g_mime_data_wrapper_get_stream(g_mime_part_get_content(GMIME_PART(object)));
       json.number(stream ? g_mime_stream_length(stream) : 0);
     } else {
       json.null();
@@ -310,8 +333,8 @@ struct MimeMessage::Impl {
       d.part_id = leaf.id;
       d.has_part = true;
       d.kind = "undecodable-text";
-      d.message = std::string("bytes not valid in charset ") + (charset ? charset : "(none given)") +
-                  " were replaced by U+FFFD";
+      d.message = std::string("bytes not valid in charset ") +
+                  (charset ? charset : "(none given)") + " were replaced by U+FFFD";
       damage.push_back(std::move(d));
     }
     return text;
@@ -346,7 +369,8 @@ struct MimeMessage::Impl {
       json.null();
     }
     const std::pair<const char*, const char*> lists[] = {
-        {"from", "From"}, {"sender", "Sender"}, {"replyTo", "Reply-To"}, {"to", "To"}, {"cc", "Cc"}, {"bcc", "Bcc"},
+        {"from", "From"}, {"sender", "Sender"}, {"replyTo", "Reply-To"},
+        {"to", "To"},     {"cc", "Cc"},         {"bcc", "Bcc"},
     };
     for (const auto& [key, header] : lists) {
       json.key(key);
@@ -358,8 +382,9 @@ struct MimeMessage::Impl {
       // file (charset.alias) that does not exist in the browser.
       GDateTime* utc = g_date_time_to_utc(date);
       char text[32];
-      std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.000Z", g_date_time_get_year(utc),
-                    g_date_time_get_month(utc), g_date_time_get_day_of_month(utc), g_date_time_get_hour(utc),
+      std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.000Z",
+                    g_date_time_get_year(utc), g_date_time_get_month(utc),
+                    g_date_time_get_day_of_month(utc), g_date_time_get_hour(utc),
                     g_date_time_get_minute(utc), g_date_time_get_second(utc));
       g_date_time_unref(utc);
       json.string(text);
@@ -371,13 +396,16 @@ struct MimeMessage::Impl {
     json.key("inReplyTo");
     const char* in_reply_to = g_mime_object_get_header(GMIME_OBJECT(msg), "In-Reply-To");
     GMimeReferences* parsed = in_reply_to ? g_mime_references_parse(nullptr, in_reply_to) : nullptr;
-    json.string_or_null(parsed && g_mime_references_length(parsed) > 0 ? g_mime_references_get_message_id(parsed, 0) : nullptr);
+    json.string_or_null(parsed && g_mime_references_length(parsed) > 0
+                            ? g_mime_references_get_message_id(parsed, 0)
+                            : nullptr);
     if (parsed) g_mime_references_free(parsed);
     json.key("references");
     json.begin_array();
     if (const char* header = g_mime_object_get_header(GMIME_OBJECT(msg), "References")) {
       if (GMimeReferences* refs = g_mime_references_parse(nullptr, header)) {
-        for (int i = 0; i < g_mime_references_length(refs); ++i) json.string(g_mime_references_get_message_id(refs, i));
+        for (int i = 0; i < g_mime_references_length(refs); ++i)
+          json.string(g_mime_references_get_message_id(refs, i));
         g_mime_references_free(refs);
       }
     }
@@ -464,7 +492,8 @@ struct MimeMessage::Impl {
 };
 
 void set_charset_mode(CharsetMode mode) {
-  set_charset_backend(mode == CharsetMode::kBuiltinOnly ? CharsetBackend::kBuiltinOnly : CharsetBackend::kPlatform);
+  set_charset_backend(mode == CharsetMode::kBuiltinOnly ? CharsetBackend::kBuiltinOnly
+                                                        : CharsetBackend::kPlatform);
 }
 
 MimeMessage::MimeMessage(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -484,7 +513,8 @@ std::unique_ptr<MimeMessage> MimeMessage::from_stream(GMimeStream* stream) {
     GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(stream));
     const auto* data = reinterpret_cast<const char*>(bytes->data);
     // An empty message has no buffer at all (memchr on a null pointer is undefined, even for 0).
-    const auto* newline = bytes->len ? static_cast<const char*>(std::memchr(data, '\n', bytes->len)) : nullptr;
+    const auto* newline =
+        bytes->len ? static_cast<const char*>(std::memchr(data, '\n', bytes->len)) : nullptr;
     const bool crlf = newline && newline > data && newline[-1] == '\r';
     impl->newline_ = crlf || !newline ? GMIME_NEWLINE_FORMAT_DOS : GMIME_NEWLINE_FORMAT_UNIX;
   }

@@ -71,7 +71,8 @@ class SystemDecoder final : public Decoder {
       ++input;
       --left;
     }
-    pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(pending_.size() - left));
+    pending_.erase(pending_.begin(),
+                   pending_.begin() + static_cast<std::ptrdiff_t>(pending_.size() - left));
     if (flush) {
       char* output = nullptr;
       std::size_t room = 0;
@@ -90,8 +91,8 @@ class SystemDecoder final : public Decoder {
 // HKSCS.
 std::string libc_name(std::string_view label) {
   static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
-      {"euc-kr", "CP949"},     {"shift_jis", "CP932"},      {"big5", "BIG5-HKSCS"},
-      {"windows-874", "CP874"}, {"gbk", "GBK"},             {"gb18030", "GB18030"},
+      {"euc-kr", "CP949"},      {"shift_jis", "CP932"}, {"big5", "BIG5-HKSCS"},
+      {"windows-874", "CP874"}, {"gbk", "GBK"},         {"gb18030", "GB18030"},
   };
   for (const auto& [whatwg, glibc] : kNames) {
     if (label == whatwg) return std::string(glibc);

@@ -5,7 +5,8 @@
 
 namespace pop3::mime {
 
-std::optional<std::string> convert_to_utf8(std::string_view charset, std::string_view bytes, bool* damaged) {
+std::optional<std::string> convert_to_utf8(std::string_view charset, std::string_view bytes,
+                                           bool* damaged) {
   auto decoder = open_decoder(charset);
   if (!decoder) return std::nullopt;
   std::string out;

@@ -42,7 +42,8 @@ std::vector<char32_t> code_points(const std::string& utf8) {
   for (std::size_t i = 0; i < utf8.size();) {
     const std::size_t n = std::max<std::size_t>(1, utf8_sequence_length(utf8, i));
     char32_t cp = static_cast<unsigned char>(utf8[i]) & (n == 1 ? 0x7F : 0xFF >> (n + 1));
-    for (std::size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(utf8[i + k]) & 0x3F);
+    for (std::size_t k = 1; k < n; ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(utf8[i + k]) & 0x3F);
     out.push_back(cp);
     i += n;
   }
@@ -68,7 +69,8 @@ std::optional<std::vector<char16_t>> uhc_extension_table(const DecoderFactory& o
   if (!decoder) return std::nullopt;
   std::vector<std::uint8_t> block;
   for (int lead = 0xB0; lead <= 0xC8; ++lead) {
-    for (int trail = 0xA1; trail <= 0xFE; ++trail) block.insert(block.end(), {std::uint8_t(lead), std::uint8_t(trail)});
+    for (int trail = 0xA1; trail <= 0xFE; ++trail)
+      block.insert(block.end(), {std::uint8_t(lead), std::uint8_t(trail)});
   }
   const auto ks_x_1001 = code_points(decode_all(*decoder, block));
   if (ks_x_1001.size() != 2350) return std::nullopt;
@@ -132,7 +134,8 @@ class UhcDecoder final : public Decoder {
 
 }  // namespace
 
-std::unique_ptr<Decoder> uhc_decoder(std::unique_ptr<Decoder> platform, const std::vector<char16_t>& table) {
+std::unique_ptr<Decoder> uhc_decoder(std::unique_ptr<Decoder> platform,
+                                     const std::vector<char16_t>& table) {
   return std::make_unique<UhcDecoder>(std::move(platform), table);
 }
 
@@ -141,7 +144,8 @@ std::unique_ptr<Decoder> open_euc_kr_with_uhc(const DecoderFactory& open_platfor
   if (!platform) return nullptr;
   // Whether the platform decodes the extension itself (0x81 0x41 is U+AC02), and the table if
   // not: both fixed for the process, found once.
-  static const std::optional<std::vector<char16_t>> table = [&]() -> std::optional<std::vector<char16_t>> {
+  static const std::optional<std::vector<char16_t>> table =
+      [&]() -> std::optional<std::vector<char16_t>> {
     auto probe = open_platform();
     if (probe && decode_all(*probe, {0x81, 0x41}) == "\xEA\xB0\x82") return std::nullopt;
     return uhc_extension_table(open_platform);

@@ -33,6 +33,7 @@ std::optional<std::vector<char16_t>> uhc_extension_table(const DecoderFactory& o
 
 // Decodes extension pairs with `table` and hands every other byte, in whole characters, to
 // `platform`, which it owns (`table` must outlive the decoder).
-std::unique_ptr<Decoder> uhc_decoder(std::unique_ptr<Decoder> platform, const std::vector<char16_t>& table);
+std::unique_ptr<Decoder> uhc_decoder(std::unique_ptr<Decoder> platform,
+                                     const std::vector<char16_t>& table);
 
 }  // namespace pop3::mime

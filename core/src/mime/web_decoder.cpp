@@ -12,7 +12,7 @@ EM_JS(int, pop3_text_decoder_open, (const char* label), {
   const table = Module.pop3TextDecoders;
   let decoder;
   try {
-    decoder = new TextDecoder(UTF8ToString(label), { fatal: false });
+    decoder = new TextDecoder(UTF8ToString(label), {fatal : false});
   } catch (e) {
     return -1;
   }
@@ -23,18 +23,19 @@ EM_JS(int, pop3_text_decoder_open, (const char* label), {
 
 // Decodes `size` bytes; stores a malloc'ed UTF-8 buffer in *out and returns its length, and the
 // number of U+FFFD the decoder produced in *replaced.
-EM_JS(int, pop3_text_decoder_decode, (int id, const unsigned char* input, int size, int flush, char** out, int* replaced), {
-  const decoder = Module.pop3TextDecoders.get(id);
-  const text = decoder.decode(HEAPU8.subarray(input, input + size), { stream: !flush });
-  let count = 0;
-  for (let at = text.indexOf('\ufffd'); at >= 0; at = text.indexOf('\ufffd', at + 1)) count++;
-  HEAP32[replaced >> 2] = count;
-  const length = lengthBytesUTF8(text);
-  const buffer = _malloc(length + 1);
-  stringToUTF8(text, buffer, length + 1);
-  HEAP32[out >> 2] = buffer;
-  return length;
-});
+EM_JS(int, pop3_text_decoder_decode,
+      (int id, const unsigned char* input, int size, int flush, char** out, int* replaced), {
+        const decoder = Module.pop3TextDecoders.get(id);
+        const text = decoder.decode(HEAPU8.subarray(input, input + size), {stream : !flush});
+        let count = 0;
+        for (let at = text.indexOf('\ufffd'); at >= 0; at = text.indexOf('\ufffd', at + 1)) count++;
+        HEAP32[replaced >> 2] = count;
+        const length = lengthBytesUTF8(text);
+        const buffer = _malloc(length + 1);
+        stringToUTF8(text, buffer, length + 1);
+        HEAP32[out >> 2] = buffer;
+        return length;
+      });
 
 EM_JS(void, pop3_text_decoder_close, (int id), { Module.pop3TextDecoders.delete(id); });
 
@@ -49,7 +50,8 @@ class WebDecoder final : public Decoder {
   void decode(const std::uint8_t* in, std::size_t size, bool flush, std::string& out) override {
     char* buffer = nullptr;
     int replaced = 0;
-    const int length = pop3_text_decoder_decode(id_, in, static_cast<int>(size), flush ? 1 : 0, &buffer, &replaced);
+    const int length = pop3_text_decoder_decode(id_, in, static_cast<int>(size), flush ? 1 : 0,
+                                                &buffer, &replaced);
     out.append(buffer, static_cast<std::size_t>(length));
     std::free(buffer);
     for (int i = 0; i < replaced; ++i) count_replacement();

@@ -116,13 +116,18 @@ std::vector<std::string> format_capabilities(const Capabilities& caps) {
   if (caps.utf8) lines.emplace_back(caps.utf8_user ? "UTF8 USER" : "UTF8");
   if (caps.lang) lines.emplace_back("LANG");
   if (caps.login_delay) {
-    lines.push_back("LOGIN-DELAY " + std::to_string(*caps.login_delay) + per_user(caps.login_delay_per_user));
+    lines.push_back("LOGIN-DELAY " + std::to_string(*caps.login_delay) +
+                    per_user(caps.login_delay_per_user));
   }
   switch (caps.expire) {
-    case Capabilities::Expire::kNotAnnounced: break;
-    case Capabilities::Expire::kNever: lines.push_back("EXPIRE NEVER" + per_user(caps.expire_per_user)); break;
+    case Capabilities::Expire::kNotAnnounced:
+      break;
+    case Capabilities::Expire::kNever:
+      lines.push_back("EXPIRE NEVER" + per_user(caps.expire_per_user));
+      break;
     case Capabilities::Expire::kDays:
-      lines.push_back("EXPIRE " + std::to_string(caps.expire_days) + per_user(caps.expire_per_user));
+      lines.push_back("EXPIRE " + std::to_string(caps.expire_days) +
+                      per_user(caps.expire_per_user));
       break;
   }
   if (!caps.implementation.empty()) lines.push_back("IMPLEMENTATION " + caps.implementation);

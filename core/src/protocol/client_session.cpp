@@ -11,8 +11,8 @@ namespace pop3::protocol {
 namespace {
 
 bool is_login_command(CommandKind kind) {
-  return kind == CommandKind::kUser || kind == CommandKind::kPass ||
-         kind == CommandKind::kApop || kind == CommandKind::kAuth;
+  return kind == CommandKind::kUser || kind == CommandKind::kPass || kind == CommandKind::kApop ||
+         kind == CommandKind::kAuth;
 }
 
 Error server_error(CommandKind kind, const StatusLine& status) {
@@ -28,9 +28,12 @@ Error server_error(CommandKind kind, const StatusLine& status) {
 
 ReplyData empty_listing(CommandKind kind) {
   switch (kind) {
-    case CommandKind::kList: return std::vector<ScanListing>{};
-    case CommandKind::kUidl: return std::vector<UidListing>{};
-    default: return std::vector<std::string>{};  // CAPA lines are parsed when complete
+    case CommandKind::kList:
+      return std::vector<ScanListing>{};
+    case CommandKind::kUidl:
+      return std::vector<UidListing>{};
+    default:
+      return std::vector<std::string>{};  // CAPA lines are parsed when complete
   }
 }
 
@@ -72,16 +75,16 @@ void ClientSession::set_body_limit(const Command& command) {
 Error ClientSession::body_overflow() const {
   const char* keyword = command_keyword(in_flight_.front().command.kind());
   const bool by_declaration = head_body_limit_ != options_.limits.max_message_bytes;
-  Error error = by_declaration
-                    ? make_error(ErrorCode::kProtocolViolation,
-                                 std::string("the ") + keyword + " reply ran past " +
-                                     std::to_string(head_body_limit_) +
-                                     " octets although the server declared the message to be " +
-                                     std::to_string(head_declared_size_) +
-                                     " octets; reading stopped")
-                    : make_error(ErrorCode::kReplyTooLarge,
-                                 std::string("the ") + keyword + " reply exceeded " +
-                                     std::to_string(head_body_limit_) + " octets of message data");
+  Error error =
+      by_declaration
+          ? make_error(ErrorCode::kProtocolViolation,
+                       std::string("the ") + keyword + " reply ran past " +
+                           std::to_string(head_body_limit_) +
+                           " octets although the server declared the message to be " +
+                           std::to_string(head_declared_size_) + " octets; reading stopped")
+          : make_error(ErrorCode::kReplyTooLarge,
+                       std::string("the ") + keyword + " reply exceeded " +
+                           std::to_string(head_body_limit_) + " octets of message data");
   error.stream_offset = stream_offset_;
   return error;
 }
@@ -92,8 +95,8 @@ std::size_t ClientSession::receive(std::span<const std::uint8_t> data) {
   if (state_ == SessionState::kFailed) return 0;
   if (state_ == SessionState::kClosed) return data.size();  // after QUIT: nothing left to read
   std::size_t pos = 0;
-  while (pos < data.size() && state_ != SessionState::kFailed &&
-         state_ != SessionState::kClosed && state_ != SessionState::kTlsHandshake) {
+  while (pos < data.size() && state_ != SessionState::kFailed && state_ != SessionState::kClosed &&
+         state_ != SessionState::kTlsHandshake) {
     const auto rest = data.subspan(pos);
     if (phase_ == Phase::kBody) {
       const std::size_t before = body_chunk_.size();
@@ -109,7 +112,8 @@ std::size_t ClientSession::receive(std::span<const std::uint8_t> data) {
         line_start_offset_ = stream_offset_;
         emit_body_chunk();
         phase_ = Phase::kStatus;
-        transcript(Direction::kServer, "[" + std::to_string(head_body_size_) + " octets of message data]");
+        transcript(Direction::kServer,
+                   "[" + std::to_string(head_body_size_) + " octets of message data]");
         transcript(Direction::kServer, ".");
         complete_head(std::move(head_status_), std::monostate{}, std::nullopt);
       }
@@ -154,8 +158,8 @@ void ClientSession::receive_eof() {
     message = "the server closed the connection before its greeting";
   } else if (!in_flight_.empty()) {
     const CommandKind kind = in_flight_.front().command.kind();
-    message = std::string("the server closed the connection before answering ") +
-              command_keyword(kind);
+    message =
+        std::string("the server closed the connection before answering ") + command_keyword(kind);
     if (kind == CommandKind::kQuit) message += "; deletions may not have been applied";
   } else {
     message = "the server closed the connection";
@@ -300,10 +304,10 @@ void ClientSession::on_listing_line(std::string_view line) {
   if (!line.empty() && line.front() == '.') line.remove_prefix(1);  // byte-stuffing
   head_listing_bytes_ += line.size() + 2;
   if (head_listing_bytes_ > options_.limits.max_listing_bytes) {
-    Error error = make_error(ErrorCode::kReplyTooLarge,
-                             std::string("the ") + command_keyword(in_flight_.front().command.kind()) +
-                                 " reply exceeded " +
-                                 std::to_string(options_.limits.max_listing_bytes) + " octets");
+    Error error = make_error(
+        ErrorCode::kReplyTooLarge,
+        std::string("the ") + command_keyword(in_flight_.front().command.kind()) +
+            " reply exceeded " + std::to_string(options_.limits.max_listing_bytes) + " octets");
     error.stream_offset = stream_offset_;
     fail(std::move(error));
     return;
@@ -371,8 +375,10 @@ void ClientSession::complete_head(StatusLine status, ReplyData data, std::option
   state_ = state_after(state_, kind, status.ok);
   if (status.ok && !error) {
     if (const auto* caps = std::get_if<Capabilities>(&data)) capabilities_ = *caps;
-    if (const auto* scans = std::get_if<std::vector<ScanListing>>(&data)) maildrop_.set_scan_listing(*scans);
-    if (const auto* uids = std::get_if<std::vector<UidListing>>(&data)) maildrop_.set_uid_listing(*uids);
+    if (const auto* scans = std::get_if<std::vector<ScanListing>>(&data))
+      maildrop_.set_scan_listing(*scans);
+    if (const auto* uids = std::get_if<std::vector<UidListing>>(&data))
+      maildrop_.set_uid_listing(*uids);
     if (kind == CommandKind::kDele) maildrop_.mark_deleted(done.command.number());
     if (kind == CommandKind::kRset) maildrop_.reset();
   }
@@ -421,10 +427,12 @@ void ClientSession::revalidate_queue() {
       kept.push_back(std::move(p));
       continue;
     }
-    Error error = make_error(ErrorCode::kNotSent,
-                             std::string(command_keyword(kind)) +
-                                 " was not sent: after an earlier command failed, the session is in "
-                                 "the " + session_state_name(projected) + " state");
+    Error error =
+        make_error(ErrorCode::kNotSent,
+                   std::string(command_keyword(kind)) +
+                       " was not sent: after an earlier command failed, the session is in "
+                       "the " +
+                       session_state_name(projected) + " state");
     events_.push_back(ReplyEvent{p.id, kind, std::move(error), {}, {}, 0});
   }
   queue_ = std::move(kept);
@@ -459,8 +467,9 @@ void ClientSession::fail(Error error) {
 
 Result<CommandId> ClientSession::submit(Command command) {
   if (command.kind() == CommandKind::kAuth) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "AUTH is driven by a SASL mechanism (submit_auth), not submitted as a plain command");
+    return make_error(
+        ErrorCode::kInvalidArgument,
+        "AUTH is driven by a SASL mechanism (submit_auth), not submitted as a plain command");
   }
   return enqueue(Pending{0, std::move(command)});
 }
@@ -484,7 +493,8 @@ Result<CommandId> ClientSession::enqueue(Pending pending) {
   if (number != 0) {
     if (auto reason = maildrop_.refusal(number)) {
       return make_error(ErrorCode::kInvalidArgument, std::string(command_keyword(kind)) + " " +
-                                                         std::to_string(number) + " refused: " + *reason);
+                                                         std::to_string(number) +
+                                                         " refused: " + *reason);
     }
   }
   pending.id = next_id_++;
@@ -525,22 +535,24 @@ Result<CommandId> ClientSession::submit_apop(std::string_view name, std::string_
     return make_error(ErrorCode::kApopUnavailable,
                       "APOP refused: the server's greeting carries no timestamp to sign");
   }
-  auto command =
-      Command::apop(name, auth::apop_digest(*apop_timestamp_, secret), options_.limits);
+  auto command = Command::apop(name, auth::apop_digest(*apop_timestamp_, secret), options_.limits);
   if (!command) return command.error();
   return submit(std::move(*command));
 }
 
 bool ClientSession::cancel(CommandId id) {
-  const auto it = std::find_if(queue_.begin(), queue_.end(),
-                               [id](const Pending& p) { return p.id == id; });
+  const auto it =
+      std::find_if(queue_.begin(), queue_.end(), [id](const Pending& p) { return p.id == id; });
   if (it == queue_.end()) return false;
   const CommandKind kind = it->command.kind();
   queue_.erase(it);
   events_.push_back(ReplyEvent{
-      id, kind,
+      id,
+      kind,
       make_error(ErrorCode::kCancelled, std::string(command_keyword(kind)) + " was cancelled"),
-      {}, {}, 0});
+      {},
+      {},
+      0});
   revalidate_queue();
   return true;
 }

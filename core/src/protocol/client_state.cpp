@@ -43,22 +43,29 @@ constexpr Row make_row(std::initializer_list<K> kinds) {
 constexpr Row kAuthorizationRow =
     make_row({K::kUser, K::kApop, K::kAuth, K::kStls, K::kUtf8, K::kCapa, K::kLang, K::kQuit});
 constexpr Row kAuthorizationUserRow = make_row({K::kPass, K::kQuit});
-constexpr Row kTransactionRow =
-    make_row({K::kStat, K::kList, K::kUidl, K::kRetr, K::kTop, K::kDele, K::kNoop, K::kRset,
-              K::kCapa, K::kLang, K::kQuit});
+constexpr Row kTransactionRow = make_row({K::kStat, K::kList, K::kUidl, K::kRetr, K::kTop, K::kDele,
+                                          K::kNoop, K::kRset, K::kCapa, K::kLang, K::kQuit});
 
 }  // namespace
 
 const char* session_state_name(SessionState state) {
   switch (state) {
-    case SessionState::kGreeting: return "GREETING";
-    case SessionState::kAuthorization: return "AUTHORIZATION";
-    case SessionState::kAuthorizationUser: return "AUTHORIZATION (after USER)";
-    case SessionState::kTlsHandshake: return "TLS-HANDSHAKE";
-    case SessionState::kTransaction: return "TRANSACTION";
-    case SessionState::kUpdate: return "UPDATE";
-    case SessionState::kClosed: return "CLOSED";
-    case SessionState::kFailed: return "FAILED";
+    case SessionState::kGreeting:
+      return "GREETING";
+    case SessionState::kAuthorization:
+      return "AUTHORIZATION";
+    case SessionState::kAuthorizationUser:
+      return "AUTHORIZATION (after USER)";
+    case SessionState::kTlsHandshake:
+      return "TLS-HANDSHAKE";
+    case SessionState::kTransaction:
+      return "TRANSACTION";
+    case SessionState::kUpdate:
+      return "UPDATE";
+    case SessionState::kClosed:
+      return "CLOSED";
+    case SessionState::kFailed:
+      return "FAILED";
   }
   return "UNKNOWN";
 }
@@ -68,10 +75,14 @@ bool command_allowed(SessionState state, CommandKind kind) {
   switch (state) {
     // Commands submitted before the greeting wait for it and are then AUTHORIZATION commands.
     case SessionState::kGreeting:
-    case SessionState::kAuthorization: return kAuthorizationRow.allowed[k];
-    case SessionState::kAuthorizationUser: return kAuthorizationUserRow.allowed[k];
-    case SessionState::kTransaction: return kTransactionRow.allowed[k];
-    default: return false;
+    case SessionState::kAuthorization:
+      return kAuthorizationRow.allowed[k];
+    case SessionState::kAuthorizationUser:
+      return kAuthorizationUserRow.allowed[k];
+    case SessionState::kTransaction:
+      return kTransactionRow.allowed[k];
+    default:
+      return false;
   }
 }
 

@@ -11,20 +11,24 @@ namespace {
 // unbounded line is never legitimate: 64 KiB holds any OAuth bearer token.
 constexpr std::size_t kMaxAuthResponse = 64 * 1024;
 
-Error invalid(std::string message) { return make_error(ErrorCode::kInvalidArgument, std::move(message)); }
+Error invalid(std::string message) {
+  return make_error(ErrorCode::kInvalidArgument, std::move(message));
+}
 
 std::optional<Error> check_number(std::uint32_t number) {
   if (number == 0) return invalid("message numbers start at 1");
   return std::nullopt;
 }
 
-constexpr std::array<const char*, 17> kKeywords = {
-    "USER", "PASS", "APOP", "AUTH", "CAPA", "STLS", "UTF8", "LANG", "STAT",
-    "LIST", "UIDL", "RETR", "TOP",  "DELE", "NOOP", "RSET", "QUIT"};
+constexpr std::array<const char*, 17> kKeywords = {"USER", "PASS", "APOP", "AUTH", "CAPA", "STLS",
+                                                   "UTF8", "LANG", "STAT", "LIST", "UIDL", "RETR",
+                                                   "TOP",  "DELE", "NOOP", "RSET", "QUIT"};
 
 }  // namespace
 
-const char* command_keyword(CommandKind kind) { return kKeywords[static_cast<std::size_t>(kind)]; }
+const char* command_keyword(CommandKind kind) {
+  return kKeywords[static_cast<std::size_t>(kind)];
+}
 
 std::optional<CommandKind> command_kind_from_keyword(std::string_view keyword) {
   for (std::size_t i = 0; i < kKeywords.size(); ++i) {
@@ -33,12 +37,13 @@ std::optional<CommandKind> command_kind_from_keyword(std::string_view keyword) {
   return std::nullopt;
 }
 
-std::optional<Error> check_argument(std::string_view value, std::string_view what,
-                                    std::size_t max, bool allow_space) {
+std::optional<Error> check_argument(std::string_view value, std::string_view what, std::size_t max,
+                                    bool allow_space) {
   if (value.empty()) return invalid(std::string(what) + " must not be empty");
   for (char c : value) {
     if (c == '\r' || c == '\n' || c == '\0') {
-      return invalid(std::string(what) + " contains CR, LF or NUL, which would end the command line");
+      return invalid(std::string(what) +
+                     " contains CR, LF or NUL, which would end the command line");
     }
     if (c == ' ' && !allow_space) return invalid(std::string(what) + " must not contain spaces");
   }
@@ -78,7 +83,7 @@ Result<Command> Command::apop(std::string_view name, std::string_view digest,
   for (char c : digest) hex = hex && (ascii::is_digit(c) || (c >= 'a' && c <= 'f'));
   if (!hex) return invalid("APOP digest must be 32 lower-case hex digits");
   return checked(CommandKind::kApop, "APOP " + std::string(name) + " " + std::string(digest),
-                limits, 0, true);
+                 limits, 0, true);
 }
 
 Result<Command> Command::auth(std::string_view mechanism, std::string_view initial_response,
@@ -92,7 +97,8 @@ Result<Command> Command::auth(std::string_view mechanism, std::string_view initi
   }
   std::string line = "AUTH " + ascii::upper(mechanism);
   if (!initial_response.empty()) {
-    if (auto e = check_argument(initial_response, "SASL initial response", kMaxAuthResponse, false)) {
+    if (auto e =
+            check_argument(initial_response, "SASL initial response", kMaxAuthResponse, false)) {
       return *e;
     }
     line += ' ';
@@ -101,13 +107,27 @@ Result<Command> Command::auth(std::string_view mechanism, std::string_view initi
   return checked(CommandKind::kAuth, std::move(line), limits, 0, !initial_response.empty());
 }
 
-Command Command::capa() { return Command(CommandKind::kCapa, "CAPA\r\n"); }
-Command Command::stls() { return Command(CommandKind::kStls, "STLS\r\n"); }
-Command Command::utf8() { return Command(CommandKind::kUtf8, "UTF8\r\n"); }
-Command Command::stat() { return Command(CommandKind::kStat, "STAT\r\n"); }
-Command Command::noop() { return Command(CommandKind::kNoop, "NOOP\r\n"); }
-Command Command::rset() { return Command(CommandKind::kRset, "RSET\r\n"); }
-Command Command::quit() { return Command(CommandKind::kQuit, "QUIT\r\n"); }
+Command Command::capa() {
+  return Command(CommandKind::kCapa, "CAPA\r\n");
+}
+Command Command::stls() {
+  return Command(CommandKind::kStls, "STLS\r\n");
+}
+Command Command::utf8() {
+  return Command(CommandKind::kUtf8, "UTF8\r\n");
+}
+Command Command::stat() {
+  return Command(CommandKind::kStat, "STAT\r\n");
+}
+Command Command::noop() {
+  return Command(CommandKind::kNoop, "NOOP\r\n");
+}
+Command Command::rset() {
+  return Command(CommandKind::kRset, "RSET\r\n");
+}
+Command Command::quit() {
+  return Command(CommandKind::kQuit, "QUIT\r\n");
+}
 
 Result<Command> Command::lang(std::string_view tag, const Limits& limits) {
   if (tag.empty()) return Command(CommandKind::kLang, "LANG\r\n");
@@ -178,7 +198,8 @@ std::string Command::redacted_line() const {
 Result<std::string> auth_response_line(std::string_view base64_or_cancel) {
   if (base64_or_cancel == "*") return std::string("*\r\n");
   if (base64_or_cancel.empty()) return std::string("\r\n");
-  if (auto e = check_argument(base64_or_cancel, "SASL response", kMaxAuthResponse, false)) return *e;
+  if (auto e = check_argument(base64_or_cancel, "SASL response", kMaxAuthResponse, false))
+    return *e;
   return std::string(base64_or_cancel) + "\r\n";
 }
 

@@ -24,7 +24,8 @@ std::string name_text(const X509_NAME* name) {
 }
 
 std::string alt_names_text(X509* cert) {
-  auto* names = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+  auto* names =
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
   if (!names) return "";
   std::string out;
   for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) {

@@ -82,17 +82,21 @@ std::optional<Error> configure_common(SSL_CTX* ctx, TlsVersion min_version, TlsV
   const std::string suites = tls13_ciphersuites.empty() ? kTls13Suites : tls13_ciphersuites;
   if (SSL_CTX_set_cipher_list(ctx, ciphers.c_str()) != 1 ||
       SSL_CTX_set_ciphersuites(ctx, suites.c_str()) != 1) {
-    return make_error(ErrorCode::kInvalidArgument, "unusable cipher preferences: " + openssl_reason());
+    return make_error(ErrorCode::kInvalidArgument,
+                      "unusable cipher preferences: " + openssl_reason());
   }
   if (SSL_CTX_set1_groups_list(ctx, "X25519:P-256:P-384") != 1) {
-    return make_error(ErrorCode::kTlsHandshakeFailed, "cannot set key exchange groups: " + openssl_reason());
+    return make_error(ErrorCode::kTlsHandshakeFailed,
+                      "cannot set key exchange groups: " + openssl_reason());
   }
   return std::nullopt;
 }
 
 Result<SSL_CTX*> build_context(const TlsOptions& options) {
   SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
-  if (!ctx) return make_error(ErrorCode::kTlsHandshakeFailed, "cannot create a TLS context: " + openssl_reason());
+  if (!ctx)
+    return make_error(ErrorCode::kTlsHandshakeFailed,
+                      "cannot create a TLS context: " + openssl_reason());
   auto fail = [&](Error error) -> Result<SSL_CTX*> {
     SSL_CTX_free(ctx);
     return error;
@@ -104,7 +108,8 @@ Result<SSL_CTX*> build_context(const TlsOptions& options) {
   SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
   X509_STORE* store = SSL_CTX_get_cert_store(ctx);
   if (options.use_default_roots && !add_default_roots(store)) {
-    return fail(make_error(ErrorCode::kTlsHandshakeFailed, "the embedded root bundle is corrupt: " + openssl_reason()));
+    return fail(make_error(ErrorCode::kTlsHandshakeFailed,
+                           "the embedded root bundle is corrupt: " + openssl_reason()));
   }
   for (const auto& pem : options.ca_pems) {
     if (auto error = add_pem_roots(store, pem)) return fail(*error);
@@ -125,22 +130,28 @@ std::optional<Error> use_identity(SSL_CTX* ctx, const TlsServerOptions& options)
   }
   BIO_free(chain);
   ERR_clear_error();  // the loop ends on a "no start line" error
-  if (!ok) return make_error(ErrorCode::kInvalidArgument, "the certificate chain holds no usable PEM certificate");
-  BIO* key_bio = BIO_new_mem_buf(options.private_key_pem.data(), static_cast<int>(options.private_key_pem.size()));
+  if (!ok)
+    return make_error(ErrorCode::kInvalidArgument,
+                      "the certificate chain holds no usable PEM certificate");
+  BIO* key_bio = BIO_new_mem_buf(options.private_key_pem.data(),
+                                 static_cast<int>(options.private_key_pem.size()));
   EVP_PKEY* key = PEM_read_bio_PrivateKey(key_bio, nullptr, nullptr, nullptr);
   BIO_free(key_bio);
   ok = key && SSL_CTX_use_PrivateKey(ctx, key) == 1 && SSL_CTX_check_private_key(ctx) == 1;
   EVP_PKEY_free(key);
   if (!ok) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "the private key is not PEM or does not match the certificate: " + openssl_reason());
+    return make_error(
+        ErrorCode::kInvalidArgument,
+        "the private key is not PEM or does not match the certificate: " + openssl_reason());
   }
   return std::nullopt;
 }
 
 Result<SSL_CTX*> build_server_context(const TlsServerOptions& options) {
   SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
-  if (!ctx) return make_error(ErrorCode::kTlsHandshakeFailed, "cannot create a TLS context: " + openssl_reason());
+  if (!ctx)
+    return make_error(ErrorCode::kTlsHandshakeFailed,
+                      "cannot create a TLS context: " + openssl_reason());
   std::optional<Error> error = configure_common(ctx, options.min_version, options.max_version,
                                                 options.tls12_ciphers, options.tls13_ciphersuites);
   if (!error) error = use_identity(ctx, options);

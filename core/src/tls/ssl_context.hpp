@@ -1,7 +1,7 @@
-// SSL_CTX construction and caching, for clients and servers. Building a trust store parses ~140 root certificates, far too
-// slow to repeat per connection in WebAssembly, so contexts are cached by everything that shapes
-// them (extra CAs, root use, versions, ciphers). Per-connection settings (host name, time, pins)
-// live on the SSL object instead.
+// SSL_CTX construction and caching, for clients and servers. Building a trust store parses ~140
+// root certificates, far too slow to repeat per connection in WebAssembly, so contexts are cached
+// by everything that shapes them (extra CAs, root use, versions, ciphers). Per-connection settings
+// (host name, time, pins) live on the SSL object instead.
 #pragma once
 
 #include <openssl/ssl.h>

@@ -15,8 +15,9 @@ namespace pop3::tls {
 namespace {
 
 bool is_ip_literal(const std::string& host) {
-  return host.find(':') != std::string::npos ||
-         std::all_of(host.begin(), host.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
+  return host.find(':') != std::string::npos || std::all_of(host.begin(), host.end(), [](char c) {
+           return (c >= '0' && c <= '9') || c == '.';
+         });
 }
 
 std::string spki_sha256_base64(X509* cert) {
@@ -51,7 +52,8 @@ struct TlsClient::Impl {
   }
 
   static int verify_callback(int preverify_ok, X509_STORE_CTX* store) {
-    auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+    auto* ssl =
+        static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
     auto* self = static_cast<Impl*>(SSL_get_app_data(ssl));
     if (self && !self->leaf) {
       if (X509* cert = X509_STORE_CTX_get0_cert(store)) {
@@ -82,10 +84,12 @@ struct TlsClient::Impl {
         return make_error(ErrorCode::kTlsCertExpired, of + "is not valid yet" + about);
       case X509_V_ERR_HOSTNAME_MISMATCH:
       case X509_V_ERR_IP_ADDRESS_MISMATCH:
-        return make_error(ErrorCode::kTlsCertNameMismatch,
-                          "the certificate presented is not valid for '" + server_name + "'" + about);
+        return make_error(
+            ErrorCode::kTlsCertNameMismatch,
+            "the certificate presented is not valid for '" + server_name + "'" + about);
       case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
-        return make_error(ErrorCode::kTlsCertUntrusted, of + "is not trusted: it is self-signed" + about);
+        return make_error(ErrorCode::kTlsCertUntrusted,
+                          of + "is not trusted: it is self-signed" + about);
       case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
       case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
       case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
@@ -94,8 +98,9 @@ struct TlsClient::Impl {
         return make_error(ErrorCode::kTlsCertUntrusted,
                           of + "is not trusted: no trusted authority issued it" + about);
       default:
-        return make_error(ErrorCode::kTlsCertInvalid,
-                          of + "was rejected (" + X509_verify_cert_error_string(verdict) + ")" + about);
+        return make_error(
+            ErrorCode::kTlsCertInvalid,
+            of + "was rejected (" + X509_verify_cert_error_string(verdict) + ")" + about);
     }
   }
 
@@ -108,14 +113,16 @@ struct TlsClient::Impl {
     }
     X509* peer = leaf;
     return make_error(ErrorCode::kTlsCertPinMismatch,
-                      "no certificate of '" + server_name + "' matches the configured public-key pins" +
+                      "no certificate of '" + server_name +
+                          "' matches the configured public-key pins" +
                           (peer ? " (server key: sha256//" + spki_sha256_base64(peer) + ")" : ""));
   }
 };
 
 Result<std::unique_ptr<TlsClient>> TlsClient::create(const TlsOptions& options) {
   static const bool initialised = OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr) == 1;
-  if (!initialised) return make_error(ErrorCode::kTlsHandshakeFailed, "OpenSSL failed to initialise");
+  if (!initialised)
+    return make_error(ErrorCode::kTlsHandshakeFailed, "OpenSSL failed to initialise");
   if (options.server_name.empty()) {
     return make_error(ErrorCode::kInvalidArgument, "TLS needs the server's host name to verify it");
   }
@@ -130,7 +137,8 @@ Result<std::unique_ptr<TlsClient>> TlsClient::create(const TlsOptions& options) 
   }
   impl->channel = TlsChannel::create(impl->ctx, false);
   if (!impl->channel) {
-    return make_error(ErrorCode::kTlsHandshakeFailed, "cannot create a TLS connection: " + openssl_reason());
+    return make_error(ErrorCode::kTlsHandshakeFailed,
+                      "cannot create a TLS connection: " + openssl_reason());
   }
   impl->ssl = impl->channel->ssl();
   SSL_set_app_data(impl->ssl, impl.get());
@@ -140,13 +148,15 @@ Result<std::unique_ptr<TlsClient>> TlsClient::create(const TlsOptions& options) 
   if (options.verification_time) X509_VERIFY_PARAM_set_time(param, *options.verification_time);
   if (is_ip_literal(options.server_name)) {
     if (X509_VERIFY_PARAM_set1_ip_asc(param, options.server_name.c_str()) != 1) {
-      return make_error(ErrorCode::kInvalidArgument, "'" + options.server_name + "' is not a valid IP address");
+      return make_error(ErrorCode::kInvalidArgument,
+                        "'" + options.server_name + "' is not a valid IP address");
     }
   } else {
     SSL_set_hostflags(impl->ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
     if (SSL_set1_host(impl->ssl, options.server_name.c_str()) != 1 ||
         SSL_set_tlsext_host_name(impl->ssl, options.server_name.c_str()) != 1) {
-      return make_error(ErrorCode::kInvalidArgument, "'" + options.server_name + "' is not a valid host name");
+      return make_error(ErrorCode::kInvalidArgument,
+                        "'" + options.server_name + "' is not a valid host name");
     }
   }
   std::unique_ptr<TlsClient> client(new TlsClient(std::move(impl)));
@@ -183,8 +193,8 @@ std::optional<Error> TlsClient::advance(std::string& plaintext) {
   const bool ok = channel.read(plaintext);
   peer_closed_ = channel.peer_closed();
   if (!ok) {
-    return fail(make_error(ErrorCode::kTlsError,
-                           "TLS connection to '" + impl_->server_name + "' failed: " + openssl_reason()));
+    return fail(make_error(ErrorCode::kTlsError, "TLS connection to '" + impl_->server_name +
+                                                     "' failed: " + openssl_reason()));
   }
   return std::nullopt;
 }
@@ -204,9 +214,13 @@ void TlsClient::close() {
   if (handshake_complete_ && !failure_) impl_->channel->shutdown();
 }
 
-std::string_view TlsClient::output() { return impl_->channel->output(); }
+std::string_view TlsClient::output() {
+  return impl_->channel->output();
+}
 
-void TlsClient::consume_output(std::size_t n) { impl_->channel->consume_output(n); }
+void TlsClient::consume_output(std::size_t n) {
+  impl_->channel->consume_output(n);
+}
 
 std::string TlsClient::protocol() const {
   return handshake_complete_ ? impl_->channel->protocol() : "";

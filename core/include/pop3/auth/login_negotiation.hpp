@@ -26,8 +26,8 @@ struct LoginPlan {
 
 struct LoginSituation {
   const protocol::Capabilities* capabilities = nullptr;  // null: the server does not support CAPA
-  bool apop_offered = false;  // the greeting carries an APOP timestamp
-  bool secure = false;        // TLS is active
+  bool apop_offered = false;                             // the greeting carries an APOP timestamp
+  bool secure = false;                                   // TLS is active
   bool allow_insecure = false;
   bool have_password = false;
   bool have_token = false;

@@ -61,7 +61,7 @@ class ClientConnection {
   ConnectionOptions options_;
   protocol::ClientSession session_;
   std::unique_ptr<tls::TlsClient> tls_;
-  std::string plaintext_;  // decrypted bytes on their way into the session
+  std::string plaintext_;         // decrypted bytes on their way into the session
   std::string before_handshake_;  // the first bytes of the TLS stream, to explain a failure
   std::deque<protocol::Event> events_;
 };

@@ -29,10 +29,10 @@ struct ServerMessage {
 };
 
 struct LocalRecord {
-  std::string key;              // the UID (or UID#n for a duplicated UID)
-  std::int64_t stored_at = 0;   // seconds since the epoch when it was first stored
-  bool partial = false;         // only the headers are stored
-  bool deleted_locally = false; // the user deleted the stored copy
+  std::string key;               // the UID (or UID#n for a duplicated UID)
+  std::int64_t stored_at = 0;    // seconds since the epoch when it was first stored
+  bool partial = false;          // only the headers are stored
+  bool deleted_locally = false;  // the user deleted the stored copy
 };
 
 enum class Retention : std::uint8_t {
@@ -54,16 +54,16 @@ struct SyncAction {
   enum class Kind : std::uint8_t { kFetch, kFetchHeaders, kDelete };
   Kind kind;
   std::uint32_t number;
-  std::string key;        // local key (UID, or UID#n)
+  std::string key;  // local key (UID, or UID#n)
   std::uint64_t size;
-  bool after_store;       // kDelete: send only after this message's fetch has been committed
+  bool after_store;  // kDelete: send only after this message's fetch has been committed
 };
 
 struct SyncPlan {
-  std::vector<std::string> keys;     // the local key of each server message, in listing order
-  std::vector<SyncAction> actions;   // in execution order
-  std::vector<std::string> forget;   // local keys whose message is no longer on the server
-  std::vector<std::string> warnings; // for the user: duplicate UIDs, EXPIRE conflicts...
+  std::vector<std::string> keys;      // the local key of each server message, in listing order
+  std::vector<SyncAction> actions;    // in execution order
+  std::vector<std::string> forget;    // local keys whose message is no longer on the server
+  std::vector<std::string> warnings;  // for the user: duplicate UIDs, EXPIRE conflicts...
   std::uint32_t fetch_count = 0;
   std::uint64_t fetch_bytes = 0;
   std::uint32_t delete_count = 0;

@@ -11,16 +11,16 @@
 namespace pop3::protocol {
 
 struct Capabilities {
-  bool top = false;             // TOP
-  bool user = false;            // USER (USER/PASS login)
-  bool resp_codes = false;      // RESP-CODES
-  bool auth_resp_code = false;  // AUTH-RESP-CODE (RFC 3206)
-  bool pipelining = false;      // PIPELINING
-  bool uidl = false;            // UIDL
-  bool stls = false;            // STLS (RFC 2595)
-  bool utf8 = false;            // UTF8 (RFC 6856)
-  bool utf8_user = false;       // "UTF8 USER": UTF-8 user names and passwords accepted
-  bool lang = false;            // LANG (RFC 6856)
+  bool top = false;               // TOP
+  bool user = false;              // USER (USER/PASS login)
+  bool resp_codes = false;        // RESP-CODES
+  bool auth_resp_code = false;    // AUTH-RESP-CODE (RFC 3206)
+  bool pipelining = false;        // PIPELINING
+  bool uidl = false;              // UIDL
+  bool stls = false;              // STLS (RFC 2595)
+  bool utf8 = false;              // UTF8 (RFC 6856)
+  bool utf8_user = false;         // "UTF8 USER": UTF-8 user names and passwords accepted
+  bool lang = false;              // LANG (RFC 6856)
   std::vector<std::string> sasl;  // SASL mechanisms, upper-cased, in the server's order
 
   // LOGIN-DELAY n [USER]: minimum seconds between logins; per_user means it may differ after login.

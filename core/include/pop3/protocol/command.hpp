@@ -14,8 +14,23 @@
 namespace pop3::protocol {
 
 enum class CommandKind : std::uint8_t {
-  kUser, kPass, kApop, kAuth, kCapa, kStls, kUtf8, kLang,
-  kStat, kList, kUidl, kRetr, kTop, kDele, kNoop, kRset, kQuit,
+  kUser,
+  kPass,
+  kApop,
+  kAuth,
+  kCapa,
+  kStls,
+  kUtf8,
+  kLang,
+  kStat,
+  kList,
+  kUidl,
+  kRetr,
+  kTop,
+  kDele,
+  kNoop,
+  kRset,
+  kQuit,
 };
 
 // Upper-case keyword, e.g. "RETR".
@@ -77,8 +92,8 @@ class Command {
 
 // Checks one argument: no CR, LF or NUL; not empty; at most `max` octets; no spaces unless
 // `allow_space`. Returns an INVALID_ARGUMENT error naming `what`, never echoing the value.
-std::optional<Error> check_argument(std::string_view value, std::string_view what,
-                                    std::size_t max, bool allow_space);
+std::optional<Error> check_argument(std::string_view value, std::string_view what, std::size_t max,
+                                    bool allow_space);
 
 // A SASL client response line (RFC 5034 section 4): base64 or "*" to cancel. No CR/LF/NUL.
 Result<std::string> auth_response_line(std::string_view base64_or_cancel);

@@ -33,9 +33,9 @@ struct BodyChunkEvent {
 // Parsed data of a successful reply, by command: STAT -> DropListing, "LIST n" -> ScanListing,
 // LIST -> vector<ScanListing>, "UIDL n" -> UidListing, UIDL -> vector<UidListing>,
 // CAPA -> Capabilities, LANG -> vector<string> (the listing's lines); otherwise monostate.
-using ReplyData = std::variant<std::monostate, DropListing, ScanListing, std::vector<ScanListing>,
-                               UidListing, std::vector<UidListing>, Capabilities,
-                               std::vector<std::string>>;
+using ReplyData =
+    std::variant<std::monostate, DropListing, ScanListing, std::vector<ScanListing>, UidListing,
+                 std::vector<UidListing>, Capabilities, std::vector<std::string>>;
 
 struct ReplyEvent {
   CommandId id;

@@ -10,7 +10,16 @@ namespace pop3::protocol {
 
 // Response codes with a defined meaning (RFC 2449 section 8, RFC 3206, RFC 6856). Codes the
 // library does not know are kept verbatim as kOther, never dropped.
-enum class ResponseCodeKind { kNone, kInUse, kLoginDelay, kSysTemp, kSysPerm, kAuth, kUtf8, kOther };
+enum class ResponseCodeKind {
+  kNone,
+  kInUse,
+  kLoginDelay,
+  kSysTemp,
+  kSysPerm,
+  kAuth,
+  kUtf8,
+  kOther
+};
 
 ResponseCodeKind classify_response_code(std::string_view code);
 
