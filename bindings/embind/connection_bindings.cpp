@@ -1,6 +1,6 @@
 // Embind surface of the protocol module: the client connection (POP3 session on the TLS
-// engine), byte staging, and the event stream. Thin by design (DESIGN.md): every decision stays
-// in core/, this file only converts.
+// engine), byte staging, and the event stream. Thin by design (docs/architecture.md): every
+// decision stays in core/, this file only converts.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 #include <malloc.h>

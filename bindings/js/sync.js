@@ -1,6 +1,6 @@
 /**
  * sync(): download a maildrop into a local store and apply the retention policy, without ever
- * losing or duplicating a message (DESIGN.md principle 6).
+ * losing or duplicating a message (docs/architecture.md, "Rules every change keeps").
  *
  * Order of safety:
  *   1. LIST + UIDL (pipelined). Servers without UIDL get a documented fallback key: a SHA-256 of
