@@ -25,23 +25,28 @@ extern "C" {
 #define POP3_WASM_FFI_STANDIN 1
 
 /* Type codes, as in libffi's ffi.h. */
-#define FFI_TYPE_VOID 0
-#define FFI_TYPE_INT 1
-#define FFI_TYPE_FLOAT 2
-#define FFI_TYPE_DOUBLE 3
+#define FFI_TYPE_VOID       0
+#define FFI_TYPE_INT        1
+#define FFI_TYPE_FLOAT      2
+#define FFI_TYPE_DOUBLE     3
 #define FFI_TYPE_LONGDOUBLE 4
-#define FFI_TYPE_UINT8 5
-#define FFI_TYPE_SINT8 6
-#define FFI_TYPE_UINT16 7
-#define FFI_TYPE_SINT16 8
-#define FFI_TYPE_UINT32 9
-#define FFI_TYPE_SINT32 10
-#define FFI_TYPE_UINT64 11
-#define FFI_TYPE_SINT64 12
-#define FFI_TYPE_STRUCT 13
-#define FFI_TYPE_POINTER 14
+#define FFI_TYPE_UINT8      5
+#define FFI_TYPE_SINT8      6
+#define FFI_TYPE_UINT16     7
+#define FFI_TYPE_SINT16     8
+#define FFI_TYPE_UINT32     9
+#define FFI_TYPE_SINT32     10
+#define FFI_TYPE_UINT64     11
+#define FFI_TYPE_SINT64     12
+#define FFI_TYPE_STRUCT     13
+#define FFI_TYPE_POINTER    14
 
-typedef enum { FFI_OK = 0, FFI_BAD_TYPEDEF, FFI_BAD_ABI, FFI_BAD_ARGTYPE } ffi_status;
+typedef enum {
+  FFI_OK = 0,
+  FFI_BAD_TYPEDEF,
+  FFI_BAD_ABI,
+  FFI_BAD_ARGTYPE
+} ffi_status;
 
 typedef enum {
   FFI_FIRST_ABI = 0,
@@ -54,14 +59,14 @@ typedef struct _ffi_type {
   size_t size;
   unsigned short alignment;
   unsigned short type;
-  struct _ffi_type** elements;
+  struct _ffi_type **elements;
 } ffi_type;
 
 typedef struct {
   ffi_abi abi;
   unsigned nargs;
-  ffi_type** arg_types;
-  ffi_type* rtype;
+  ffi_type **arg_types;
+  ffi_type *rtype;
   unsigned bytes;
   unsigned flags;
 } ffi_cif;
@@ -84,22 +89,22 @@ extern ffi_type ffi_type_float;
 extern ffi_type ffi_type_double;
 extern ffi_type ffi_type_pointer;
 
-#define ffi_type_uchar ffi_type_uint8
-#define ffi_type_schar ffi_type_sint8
+#define ffi_type_uchar  ffi_type_uint8
+#define ffi_type_schar  ffi_type_sint8
 #define ffi_type_ushort ffi_type_uint16
 #define ffi_type_sshort ffi_type_sint16
-#define ffi_type_uint ffi_type_uint32
-#define ffi_type_sint ffi_type_sint32
-#define ffi_type_ulong ffi_type_uint32 /* wasm32: long is 32 bits */
-#define ffi_type_slong ffi_type_sint32
+#define ffi_type_uint   ffi_type_uint32
+#define ffi_type_sint   ffi_type_sint32
+#define ffi_type_ulong  ffi_type_uint32 /* wasm32: long is 32 bits */
+#define ffi_type_slong  ffi_type_sint32
 
 #define FFI_FN(f) ((void (*)(void))(f))
 
-ffi_status ffi_prep_cif(ffi_cif* cif, ffi_abi abi, unsigned int nargs, ffi_type* rtype,
-                        ffi_type** atypes);
+ffi_status ffi_prep_cif (ffi_cif *cif, ffi_abi abi, unsigned int nargs,
+                         ffi_type *rtype, ffi_type **atypes);
 
 /* Never returns: prints "libffi stand-in: ffi_call reached" and aborts. */
-void ffi_call(ffi_cif* cif, void (*fn)(void), void* rvalue, void** avalue);
+void ffi_call (ffi_cif *cif, void (*fn) (void), void *rvalue, void **avalue);
 
 #ifdef __cplusplus
 }
