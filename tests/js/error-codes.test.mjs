@@ -9,7 +9,7 @@ const read = (path) => readFileSync(new URL(`../../${path}`, import.meta.url), '
 
 test('every core error code is in ErrorCode and in the ErrorCodeName type, and those two agree', () => {
   const switchBody = read('core/src/error.cpp');
-  const core = [...switchBody.matchAll(/case ErrorCode::k\w+: return "([A-Z_]+)";/g)].map((m) => m[1]);
+  const core = [...switchBody.matchAll(/case ErrorCode::k\w+:\s*return "([A-Z_]+)";/g)].map((m) => m[1]);
   expect(core.length).toBeGreaterThan(15);
   const union = /export type ErrorCodeName =([^;]+);/.exec(read('bindings/js/index.d.ts'))[1];
   const types = [...union.matchAll(/'([A-Z_]+)'/g)].map((m) => m[1]);
