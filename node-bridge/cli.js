@@ -32,6 +32,7 @@ const USAGE = `usage: pop3-bridge --allow HOST:PORT[,PORT...] [options]
   --idle-timeout MS          close sessions idle this long (default 600000)
   --max-frame BYTES          largest WebSocket message from a client (default 262144)
   --high-water-mark BYTES    bytes held per session for a slow reader (default 524288)
+  --max-session-bytes BYTES  memory budget: bytes one session may hold at once (default max(4 MiB, 4 x high-water mark))
   --drain MS                 graceful shutdown time on SIGTERM (default 10000)
   --headers-timeout MS       a connection's HTTP request (and TLS handshake) must arrive within (default 10000)
   --max-pending N            connections still sending their request, in all (default: --max-sessions)
@@ -59,6 +60,7 @@ const FLAGS = {
   'idle-timeout': { type: 'string' },
   'max-frame': { type: 'string' },
   'high-water-mark': { type: 'string' },
+  'max-session-bytes': { type: 'string' },
   drain: { type: 'string' },
   'headers-timeout': { type: 'string' },
   'max-pending': { type: 'string' },
@@ -75,6 +77,7 @@ const NUMBERS = {
   'idle-timeout': 'idleTimeoutMs',
   'max-frame': 'maxFrameBytes',
   'high-water-mark': 'highWaterMark',
+  'max-session-bytes': 'maxSessionBytes',
   drain: 'drainMs',
   'headers-timeout': 'headersTimeoutMs',
   'max-pending': 'maxPendingConnections',

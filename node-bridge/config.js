@@ -27,6 +27,7 @@ export const DEFAULTS = Object.freeze({
   idleTimeoutMs: 600_000,      // RFC 1939: a server's own idle timer is at least 10 minutes
   maxFrameBytes: 256 * 1024,   // clients send commands and TLS records, never large frames
   highWaterMark: 512 * 1024,   // per session, bytes waiting for a slow WebSocket reader
+  maxSessionBytes: null,       // per session, all bytes held at once, past it the session ends (1008); null: max(4 MiB, 4 x highWaterMark)
   closeTimeoutMs: 5_000,       // waiting for the client's close frame
   drainMs: 10_000,             // CLI: graceful shutdown time
   headersTimeoutMs: 10_000,    // from TCP accept to a complete HTTP request (TLS handshake included)
@@ -37,7 +38,7 @@ export const DEFAULTS = Object.freeze({
 });
 
 const NUMBER_KEYS = [
-  'maxSessions', 'maxSessionsPerIp', 'connectTimeoutMs', 'idleTimeoutMs', 'maxFrameBytes', 'highWaterMark', 'closeTimeoutMs', 'drainMs',
+  'maxSessions', 'maxSessionsPerIp', 'connectTimeoutMs', 'idleTimeoutMs', 'maxFrameBytes', 'highWaterMark', 'maxSessionBytes', 'closeTimeoutMs', 'drainMs',
   'headersTimeoutMs', 'maxPendingConnections', 'maxPendingConnectionsPerIp', 'pingIntervalMs',
 ];
 // Keys where 0 means "none" (no drain time; no pings).
@@ -60,6 +61,7 @@ export function resolveOptions(options = {}) {
   }
   const settings = { ...DEFAULTS, ...options };
   settings.maxPendingConnections ??= settings.maxSessions;
+  settings.maxSessionBytes ??= Math.max(4 * 1024 * 1024, 4 * (Number.isSafeInteger(settings.highWaterMark) ? settings.highWaterMark : 0));
   settings.maxPendingConnectionsPerIp ??= 2 * settings.maxSessionsPerIp;
   for (const key of NUMBER_KEYS) {
     const value = settings[key];

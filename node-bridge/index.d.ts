@@ -29,6 +29,11 @@ export interface BridgeOptions {
   maxFrameBytes?: number;
   /** Bytes held per session for a slow WebSocket reader before the target is paused. Default 524288. */
   highWaterMark?: number;
+  /**
+   * Memory budget: bytes one session may hold at once (all its buffers, counted at their true
+   * size); past it the session ends with 1008. Default: max(4 MiB, 4 x highWaterMark).
+   */
+  maxSessionBytes?: number | null;
   /** How long to wait for the client's close frame. Default 5000. */
   closeTimeoutMs?: number;
   /** Default of close({ drainMs }). Default 10000. */
@@ -151,7 +156,7 @@ export function parseTarget(text: string): { host: string; kind: 'name' | 'ipv4'
 export function parseRule(rule: AllowRule, defaults?: { allowPrivate?: boolean }): {
   host: string; kind: 'name' | 'ipv4' | 'ipv6'; wildcard: boolean; ports: Set<number>; allowPrivate: boolean; text: string;
 };
-export const DEFAULTS: Readonly<Required<Pick<BridgeOptions, 'origins' | 'allowMissingOrigin' | 'maxSessions' | 'maxSessionsPerIp' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'maxFrameBytes' | 'highWaterMark' | 'closeTimeoutMs' | 'drainMs' | 'headersTimeoutMs' | 'pingIntervalMs' | 'metrics'>> & { path: null; maxPendingConnections: null; maxPendingConnectionsPerIp: null }>;
+export const DEFAULTS: Readonly<Required<Pick<BridgeOptions, 'origins' | 'allowMissingOrigin' | 'maxSessions' | 'maxSessionsPerIp' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'maxFrameBytes' | 'highWaterMark' | 'closeTimeoutMs' | 'drainMs' | 'headersTimeoutMs' | 'pingIntervalMs' | 'metrics'>> & { path: null; maxPendingConnections: null; maxPendingConnectionsPerIp: null; maxSessionBytes: null }>;
 export function readConfigFile(file: string): Record<string, unknown>;
 export function configToOptions(config: Record<string, unknown>): { options: BridgeOptions; listen: { host: string; port: number }; drainMs: number };
 export function parseListen(text: string): { host: string; port: number };

@@ -26,6 +26,8 @@
  * @property {number} [idleTimeoutMs=600000] no byte either way for this long closes with 4007
  * @property {number} [maxFrameBytes=262144] largest WebSocket message accepted (1009 beyond)
  * @property {number} [highWaterMark=524288] bytes held per session for a slow reader
+ * @property {number | null} [maxSessionBytes] bytes one session may hold at once; past it 1008
+ *   (default: max(4 MiB, 4 x highWaterMark))
  * @property {number} [closeTimeoutMs=5000] wait for the client's close frame
  * @property {number} [drainMs=10000] default of close({ drainMs })
  * @property {number} [headersTimeoutMs=10000] a connection's complete HTTP request (and TLS

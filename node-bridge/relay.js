@@ -18,8 +18,11 @@
  *     bookkeeping whatever its size - a client sending 1-byte messages to a slow target would
  *     otherwise make the bridge hold megabytes while its byte count says kilobytes.
  *   before the target is connected: the client's first bytes (a TLS ClientHello is sent at once)
- *     are held, up to `highWaterMark`, small messages copied together into STAGING_BYTES
- *     buffers; past that the WebSocket is paused.
+ *     are held as copies, up to `highWaterMark` counted at their true size, small messages
+ *     copied together into STAGING_BYTES buffers; past that the WebSocket is paused.
+ *
+ * Everything held counts in `bufferedBytes` (pop3_bridge_buffered_bytes); a session holding more
+ * than `maxSessionBytes` at once is ended (its memory budget).
  *
  * The relay also keeps the idle timer (no byte in either direction for `idleTimeoutMs`) and
  * counts bytes. It never looks inside the bytes; `onRelay` lets tests see exactly what crossed.
@@ -37,6 +40,7 @@ export class Relay {
   #ws;
   #socket = null;
   #highWaterMark;
+  #maxSessionBytes;
   #idleTimeoutMs;
   #onRelay;
   #metrics;
@@ -61,15 +65,17 @@ export class Relay {
    * @param {import('ws').WebSocket} ws an open WebSocket
    * @param {object} options
    * @param {number} options.highWaterMark
+   * @param {number} [options.maxSessionBytes] the session's memory budget (bytes held at once)
    * @param {number} options.idleTimeoutMs
    * @param {number} options.closeTimeoutMs how long a half-closed target may take to close
    * @param {(direction: 'client-to-target' | 'target-to-client', bytes: Buffer) => void} [options.onRelay]
    * @param {import('./metrics.js').Metrics} options.metrics
-   * @param {{textFrame(): void, idle(): void, targetEnded(reason: string): void, targetClosed(): void}} events
+   * @param {{overBudget?(bytes: number): void, textFrame(): void, idle(): void, targetEnded(reason: string): void, targetClosed(): void}} events
    */
-  constructor(ws, { highWaterMark, idleTimeoutMs, closeTimeoutMs, onRelay, metrics }, events) {
+  constructor(ws, { highWaterMark, maxSessionBytes = Infinity, idleTimeoutMs, closeTimeoutMs, onRelay, metrics }, events) {
     this.#ws = ws;
     this.#highWaterMark = highWaterMark;
+    this.#maxSessionBytes = maxSessionBytes;
     this.#idleTimeoutMs = idleTimeoutMs;
     this.closeTimeoutMs = closeTimeoutMs;
     this.#onRelay = onRelay;
@@ -178,21 +184,34 @@ export class Relay {
       this.#toTarget(data);
       return;
     }
-    // Not connected yet: held, small pieces copied together so that their number stays small.
+    // Not connected yet: held, always as copies. ws hands out messages as views into its socket
+    // reads (up to 64 KiB each), so a held 4 KiB view could keep 64 KiB alive; a copy costs
+    // what it says. Small pieces are copied together so that their number stays small, and the
+    // staging buffers count at their full size: the count is what the process holds.
     const last = this.#early.at(-1);
     if (data.length < SMALL_MESSAGE && last?.staging && last.length + data.length <= last.buffer.length) {
       data.copy(last.buffer, last.length);
       last.length += data.length;
     } else if (data.length < SMALL_MESSAGE) {
-      const buffer = Buffer.allocUnsafe(STAGING_BYTES);
+      const buffer = Buffer.allocUnsafeSlow(STAGING_BYTES);
       data.copy(buffer);
       this.#early.push({ buffer, length: data.length, staging: true });
+      this.#earlyBytes += STAGING_BYTES;
     } else {
-      this.#early.push({ buffer: data, length: data.length, staging: false });
+      const buffer = Buffer.allocUnsafeSlow(data.length);
+      data.copy(buffer);
+      this.#early.push({ buffer, length: data.length, staging: false });
+      this.#earlyBytes += data.length;
     }
-    this.#earlyBytes += data.length;
-    this.#metrics.buffered(this.bufferedBytes);
+    this.#noteBuffered(this.bufferedBytes);
     if (this.#earlyBytes > this.#highWaterMark) this.#pauseWs();
+  }
+
+  // Records a session's buffer level; past the session's memory budget the session ends (the
+  // limits above should keep it far below; this is the backstop that makes the budget hard).
+  #noteBuffered(bytes) {
+    this.#metrics.buffered(bytes);
+    if (bytes > this.#maxSessionBytes && !this.#stopped) this.#events.overBudget?.(bytes);
   }
 
   #toTarget(data) {
@@ -200,7 +219,7 @@ export class Relay {
     this.#metrics.bytesClientToTarget += data.length;
     this.#onRelay?.('client-to-target', data);
     const accepted = this.#socket.write(data);
-    if (this.#socket.writableLength > 0) this.#metrics.buffered(this.bufferedBytes);
+    if (this.#socket.writableLength > 0) this.#noteBuffered(this.bufferedBytes);
     if (!accepted && !this.#awaitingDrain) {
       this.#awaitingDrain = true;
       this.#pauseWs();
@@ -233,7 +252,7 @@ export class Relay {
     this.#unsentFrames++;
     this.#ws.send(chunk, { binary: true }, this.#afterSend);
     const buffered = this.#ws.bufferedAmount;
-    this.#metrics.buffered(buffered + this.#socket.writableLength);
+    this.#noteBuffered(buffered + this.#socket.writableLength);
     if ((buffered > this.#highWaterMark || this.#unsentFrames > MAX_UNSENT_FRAMES) && !this.#tcpPaused) {
       this.#tcpPaused = true;
       this.#socket.pause();

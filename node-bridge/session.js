@@ -75,6 +75,7 @@ export class Session {
     this.#ctx = ctx;
     const { settings } = ctx;
     this.#relay = new Relay(ws, { ...settings, metrics: ctx.metrics }, {
+      overBudget: (bytes) => this.#close(1008, `memory budget exceeded (${bytes} bytes held, limit ${settings.maxSessionBytes})`, 'bridge'),
       textFrame: () => this.#close(CloseCode.UNSUPPORTED_DATA, 'binary frames only', 'bridge'),
       idle: () => this.#close(CloseCode.IDLE_TIMEOUT, `no data either way for ${duration(settings.idleTimeoutMs)}`, 'bridge'),
       targetEnded: (reason) => this.#close(CloseCode.TARGET_CLOSED, reason, 'target'),

@@ -1,0 +1,108 @@
+// The attacks of the bridge's hardening, replayed at a scale this machine runs in seconds: each
+// test fails on a bridge without the defence it names (docs/bridge.md, "Abuse handling").
+//
+//   - early bytes held as views into large socket reads pinned memory the metrics did not count;
+//   - floods of 1-byte frames kept the bridge's thread busy for everyone;
+//   - a few dozen addresses could fill the global pending and session limits;
+//   - /metrics and /healthz answered anyone on the public listener;
+//   - 4002 close reasons told clients what internal names resolve to.
+import { EventEmitter } from 'node:events';
+
+import { Relay } from '../../node-bridge/relay.js';
+import { startBridgeProcess } from '../harness/bridge-process.mjs';
+import { startTcpServer } from '../harness/bridge.mjs';
+import { frame, rawWebSocket } from '../harness/raw-clients.mjs';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const mib = (n) => `${(n / MiB).toFixed(1)} MiB`;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let echo;  // a TCP echo server: the allowlisted target
+beforeAll(async () => {
+  echo = await startTcpServer((socket) => socket.on('data', (d) => socket.write(d)));
+});
+afterAll(() => echo?.stop());
+
+async function waitFor(condition, timeoutMs = 10_000, what = 'condition') {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not met in ${timeoutMs} ms`);
+    await sleep(10);
+  }
+}
+
+/** A relay on a WebSocket and a target socket made of event emitters (no real sockets). */
+function fakeRelay(options, events = {}) {
+  const ws = Object.assign(new EventEmitter(), {
+    bufferedAmount: 0, paused: false, send() {}, pause() { this.paused = true; }, resume() { this.paused = false; },
+  });
+  const metrics = { buffered() {}, bytesTargetToClient: 0, bytesClientToTarget: 0 };
+  const relay = new Relay(ws, { highWaterMark: 512 * KiB, idleTimeoutMs: 60_000, closeTimeoutMs: 1000, metrics, ...options }, {
+    textFrame() {}, idle() {}, targetEnded() {}, targetClosed() {}, ...events,
+  });
+  return { ws, relay };
+}
+
+describe('early bytes: held memory is counted at its true size', () => {
+  test('4 KiB messages padded with pongs into 64 KiB reads, 20 sessions to a target slow to connect: the memory retained is what pop3_bridge_buffered_bytes says', async () => {
+    const sessions = 20;
+    const highWaterMark = 128 * KiB;
+    const child = await startBridgeProcess(
+      { allowPrivate: [`slow.test:${echo.port}`], highWaterMark, maxSessionsPerIp: sessions, pingIntervalMs: 0, connectTimeoutMs: 60_000 },
+      { lookupDelayMs: 60_000 },
+    );
+    try {
+      const baseline = await child.measure();
+      // One 64 KiB write: a 4 KiB message, then pongs (which the bridge reads and drops) to fill it.
+      const message = frame(2, Buffer.alloc(4 * KiB, 0x41));
+      const pong = frame(10, Buffer.alloc(125));
+      const pongs = Buffer.concat(Array.from({ length: Math.floor((64 * KiB - message.length) / pong.length) }, () => pong));
+      const read = Buffer.concat([message, pongs]);
+      const clients = [];
+      for (let i = 0; i < sessions; i++) clients.push(await rawWebSocket(child.port, { target: `slow.test:${echo.port}` }));
+      // More than the high-water mark's worth of messages each; the kernel takes what the bridge does not.
+      for (const { socket } of clients) for (let i = 0; i < highWaterMark / (4 * KiB) + 8; i++) socket.write(read);
+      let held;
+      await waitFor(async () => {
+        held = await child.measure();
+        return held.metrics.bufferedBytes >= sessions * highWaterMark;
+      }, 10_000, 'every session held its high-water mark');
+      await sleep(300);
+      held = await child.measure();
+      const retained = held.memory.arrayBuffers - baseline.memory.arrayBuffers;
+      console.log(
+        `early bytes, ${sessions} sessions: buffers retained ${mib(retained)}, pop3_bridge_buffered_bytes ${mib(held.metrics.bufferedBytes)}, ` +
+          `RSS +${mib(held.memory.rss - baseline.memory.rss)}`,
+      );
+      // Each session holds its mark plus at most one message; what it holds is what it counts.
+      expect(held.metrics.bufferedBytes).toBeLessThanOrEqual(sessions * (highWaterMark + 20 * KiB));
+      expect(retained).toBeLessThan(held.metrics.bufferedBytes * 1.25 + 2 * MiB);
+      for (const { socket } of clients) socket.destroy();
+    } finally {
+      await child.stop();
+    }
+  });
+
+  test('held bytes are copies, and small ones count at the size of the buffer that gathers them', () => {
+    const { ws, relay } = fakeRelay({});
+    const read = Buffer.alloc(64 * KiB);
+    ws.emit('message', read.subarray(0, 4 * KiB), true);
+    expect(relay.bufferedBytes).toBe(4 * KiB);
+    ws.emit('message', Buffer.from('x'), true);
+    return Promise.resolve().then(() => {
+      expect(relay.bufferedBytes).toBe(4 * KiB + 16 * KiB);  // one 16 KiB staging buffer
+      relay.destroy();
+    });
+  });
+
+  test('a session holding more than maxSessionBytes at once is ended (its memory budget)', () => {
+    let over = null;
+    const { ws, relay } = fakeRelay({ highWaterMark: 1024 * KiB, maxSessionBytes: 64 * KiB }, { overBudget: (bytes) => (over = bytes) });
+    for (let i = 0; i < 16; i++) ws.emit('message', Buffer.alloc(4 * KiB), true);
+    expect(over).toBeNull();
+    ws.emit('message', Buffer.alloc(4 * KiB), true);
+    expect(over).toBe(68 * KiB);
+    relay.destroy();
+  });
+});
