@@ -33,6 +33,10 @@ const USAGE = `usage: pop3-bridge --allow HOST:PORT[,PORT...] [options]
   --max-frame BYTES          largest WebSocket message from a client (default 262144)
   --high-water-mark BYTES    bytes held per session for a slow reader (default 524288)
   --max-session-bytes BYTES  memory budget: bytes one session may hold at once (default max(4 MiB, 4 x high-water mark))
+  --max-messages-per-second N         messages a session may send per second, 0: no limit (default 1000)
+  --max-bytes-per-second N            bytes a session may send per second, 0: no limit (default 1048576)
+  --max-messages-per-second-per-ip N  ... all sessions of one client address (default 4000)
+  --max-bytes-per-second-per-ip N     ... (default 4194304)
   --drain MS                 graceful shutdown time on SIGTERM (default 10000)
   --headers-timeout MS       a connection's HTTP request (and TLS handshake) must arrive within (default 10000)
   --max-pending N            connections still sending their request, in all (default: --max-sessions)
@@ -61,6 +65,10 @@ const FLAGS = {
   'max-frame': { type: 'string' },
   'high-water-mark': { type: 'string' },
   'max-session-bytes': { type: 'string' },
+  'max-messages-per-second': { type: 'string' },
+  'max-bytes-per-second': { type: 'string' },
+  'max-messages-per-second-per-ip': { type: 'string' },
+  'max-bytes-per-second-per-ip': { type: 'string' },
   drain: { type: 'string' },
   'headers-timeout': { type: 'string' },
   'max-pending': { type: 'string' },
@@ -78,6 +86,10 @@ const NUMBERS = {
   'max-frame': 'maxFrameBytes',
   'high-water-mark': 'highWaterMark',
   'max-session-bytes': 'maxSessionBytes',
+  'max-messages-per-second': 'maxMessagesPerSecond',
+  'max-bytes-per-second': 'maxBytesPerSecond',
+  'max-messages-per-second-per-ip': 'maxMessagesPerSecondPerIp',
+  'max-bytes-per-second-per-ip': 'maxBytesPerSecondPerIp',
   drain: 'drainMs',
   'headers-timeout': 'headersTimeoutMs',
   'max-pending': 'maxPendingConnections',

@@ -28,6 +28,12 @@ export const DEFAULTS = Object.freeze({
   maxFrameBytes: 256 * 1024,   // clients send commands and TLS records, never large frames
   highWaterMark: 512 * 1024,   // per session, bytes waiting for a slow WebSocket reader
   maxSessionBytes: null,       // per session, all bytes held at once, past it the session ends (1008); null: max(4 MiB, 4 x highWaterMark)
+  // Client -> target, per session and per client address (IPv6: per /64); 0: no limit. A POP3
+  // client sends commands and TLS records, a few messages and kilobytes a second.
+  maxMessagesPerSecond: 1000,
+  maxBytesPerSecond: 1024 * 1024,
+  maxMessagesPerSecondPerIp: 4000,
+  maxBytesPerSecondPerIp: 4 * 1024 * 1024,
   closeTimeoutMs: 5_000,       // waiting for the client's close frame
   drainMs: 10_000,             // CLI: graceful shutdown time
   headersTimeoutMs: 10_000,    // from TCP accept to a complete HTTP request (TLS handshake included)
@@ -40,9 +46,10 @@ export const DEFAULTS = Object.freeze({
 const NUMBER_KEYS = [
   'maxSessions', 'maxSessionsPerIp', 'connectTimeoutMs', 'idleTimeoutMs', 'maxFrameBytes', 'highWaterMark', 'maxSessionBytes', 'closeTimeoutMs', 'drainMs',
   'headersTimeoutMs', 'maxPendingConnections', 'maxPendingConnectionsPerIp', 'pingIntervalMs',
+  'maxMessagesPerSecond', 'maxBytesPerSecond', 'maxMessagesPerSecondPerIp', 'maxBytesPerSecondPerIp',
 ];
-// Keys where 0 means "none" (no drain time; no pings).
-const ZERO_ALLOWED = new Set(['drainMs', 'pingIntervalMs']);
+// Keys where 0 means "none" (no drain time; no pings; no rate limit).
+const ZERO_ALLOWED = new Set(['drainMs', 'pingIntervalMs', 'maxMessagesPerSecond', 'maxBytesPerSecond', 'maxMessagesPerSecondPerIp', 'maxBytesPerSecondPerIp']);
 const LIBRARY_KEYS = new Set([
   ...Object.keys(DEFAULTS), 'allow', 'allowPrivate', 'tokens', 'tls', 'trustProxy', 'log', 'onRelay', 'lookup',
 ]);

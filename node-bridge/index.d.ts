@@ -34,6 +34,18 @@ export interface BridgeOptions {
    * size); past it the session ends with 1008. Default: max(4 MiB, 4 x highWaterMark).
    */
   maxSessionBytes?: number | null;
+  /**
+   * Messages a client may send per second in one session (client -> target); past it the
+   * bridge stops reading that WebSocket until the rate is back (TCP backpressure). 0: no limit.
+   * Default 1000.
+   */
+  maxMessagesPerSecond?: number;
+  /** The same in bytes. 0: no limit. Default 1048576. */
+  maxBytesPerSecond?: number;
+  /** Messages per second of all sessions of one client address (IPv6: per /64). 0: no limit. Default 4000. */
+  maxMessagesPerSecondPerIp?: number;
+  /** The same in bytes. 0: no limit. Default 4194304. */
+  maxBytesPerSecondPerIp?: number;
   /** How long to wait for the client's close frame. Default 5000. */
   closeTimeoutMs?: number;
   /** Default of close({ drainMs }). Default 10000. */
@@ -156,7 +168,7 @@ export function parseTarget(text: string): { host: string; kind: 'name' | 'ipv4'
 export function parseRule(rule: AllowRule, defaults?: { allowPrivate?: boolean }): {
   host: string; kind: 'name' | 'ipv4' | 'ipv6'; wildcard: boolean; ports: Set<number>; allowPrivate: boolean; text: string;
 };
-export const DEFAULTS: Readonly<Required<Pick<BridgeOptions, 'origins' | 'allowMissingOrigin' | 'maxSessions' | 'maxSessionsPerIp' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'maxFrameBytes' | 'highWaterMark' | 'closeTimeoutMs' | 'drainMs' | 'headersTimeoutMs' | 'pingIntervalMs' | 'metrics'>> & { path: null; maxPendingConnections: null; maxPendingConnectionsPerIp: null; maxSessionBytes: null }>;
+export const DEFAULTS: Readonly<Required<Pick<BridgeOptions, 'origins' | 'allowMissingOrigin' | 'maxSessions' | 'maxSessionsPerIp' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'maxFrameBytes' | 'highWaterMark' | 'maxMessagesPerSecond' | 'maxBytesPerSecond' | 'maxMessagesPerSecondPerIp' | 'maxBytesPerSecondPerIp' | 'closeTimeoutMs' | 'drainMs' | 'headersTimeoutMs' | 'pingIntervalMs' | 'metrics'>> & { path: null; maxPendingConnections: null; maxPendingConnectionsPerIp: null; maxSessionBytes: null }>;
 export function readConfigFile(file: string): Record<string, unknown>;
 export function configToOptions(config: Record<string, unknown>): { options: BridgeOptions; listen: { host: string; port: number }; drainMs: number };
 export function parseListen(text: string): { host: string; port: number };

@@ -28,6 +28,11 @@
  * @property {number} [highWaterMark=524288] bytes held per session for a slow reader
  * @property {number | null} [maxSessionBytes] bytes one session may hold at once; past it 1008
  *   (default: max(4 MiB, 4 x highWaterMark))
+ * @property {number} [maxMessagesPerSecond=1000] client messages per second per session; past it
+ *   the WebSocket is not read until the rate is back; 0: no limit
+ * @property {number} [maxBytesPerSecond=1048576] the same in bytes
+ * @property {number} [maxMessagesPerSecondPerIp=4000] the same for all sessions of one address
+ * @property {number} [maxBytesPerSecondPerIp=4194304] the same in bytes
  * @property {number} [closeTimeoutMs=5000] wait for the client's close frame
  * @property {number} [drainMs=10000] default of close({ drainMs })
  * @property {number} [headersTimeoutMs=10000] a connection's complete HTTP request (and TLS

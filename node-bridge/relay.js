@@ -21,6 +21,10 @@
  *     are held as copies, up to `highWaterMark` counted at their true size, small messages
  *     copied together into STAGING_BYTES buffers; past that the WebSocket is paused.
  *
+ *   rate limits (rate-limit.js): past its session's or its address's messages or bytes per
+ *     second, the WebSocket is not read until the buckets have refilled; TCP backpressure then
+ *     slows the client, and nothing is buffered for it.
+ *
  * Everything held counts in `bufferedBytes` (pop3_bridge_buffered_bytes); a session holding more
  * than `maxSessionBytes` at once is ended (its memory budget).
  *
@@ -50,7 +54,9 @@ export class Relay {
   #small = [];  // small messages of the current socket read, written together
   #smallBytes = 0;
   #unsentFrames = 0;
-  #wsPaused = false;
+  #holds = new Set();  // why the WebSocket is not read: 'early', 'drain', 'rate'
+  #rate;
+  #rateTimer = null;
   #awaitingDrain = false;
   #tcpPaused = false;
   #lastActivity = Date.now();
@@ -70,10 +76,12 @@ export class Relay {
    * @param {number} options.closeTimeoutMs how long a half-closed target may take to close
    * @param {(direction: 'client-to-target' | 'target-to-client', bytes: Buffer) => void} [options.onRelay]
    * @param {import('./metrics.js').Metrics} options.metrics
+   * @param {import('./rate-limit.js').RateLimit | null} [options.rate] limits on what the client sends
    * @param {{overBudget?(bytes: number): void, textFrame(): void, idle(): void, targetEnded(reason: string): void, targetClosed(): void}} events
    */
-  constructor(ws, { highWaterMark, maxSessionBytes = Infinity, idleTimeoutMs, closeTimeoutMs, onRelay, metrics }, events) {
+  constructor(ws, { highWaterMark, maxSessionBytes = Infinity, idleTimeoutMs, closeTimeoutMs, onRelay, metrics, rate = null }, events) {
     this.#ws = ws;
+    this.#rate = rate;
     this.#highWaterMark = highWaterMark;
     this.#maxSessionBytes = maxSessionBytes;
     this.#idleTimeoutMs = idleTimeoutMs;
@@ -95,7 +103,7 @@ export class Relay {
 
   /** False while the relay is not reading the WebSocket (backpressure). */
   get reading() {
-    return !this.#wsPaused;
+    return this.#holds.size === 0;
   }
 
   /**
@@ -117,7 +125,7 @@ export class Relay {
     this.#early = [];
     this.#earlyBytes = 0;
     for (const { buffer, length } of early) this.#toTarget(buffer.subarray(0, length));
-    if (!this.#awaitingDrain) this.#resumeWs();
+    this.#release('early');
     this.#touch();
     this.#armIdle();
   }
@@ -143,6 +151,8 @@ export class Relay {
   }
 
   #dropHeld() {
+    clearTimeout(this.#rateTimer);
+    this.#rateTimer = null;
     this.#early = [];
     this.#earlyBytes = 0;
     this.#small = [];
@@ -160,6 +170,10 @@ export class Relay {
       return;
     }
     this.#touch();
+    if (this.#rate) {
+      const wait = this.#rate.take(data.length);
+      if (wait > 0) this.#throttle(wait);
+    }
     if (data.length < SMALL_MESSAGE) {
       this.#small.push(data);
       this.#smallBytes += data.length;
@@ -204,7 +218,7 @@ export class Relay {
       this.#earlyBytes += data.length;
     }
     this.#noteBuffered(this.bufferedBytes);
-    if (this.#earlyBytes > this.#highWaterMark) this.#pauseWs();
+    if (this.#earlyBytes > this.#highWaterMark) this.#hold('early');
   }
 
   // Records a session's buffer level; past the session's memory budget the session ends (the
@@ -222,24 +236,39 @@ export class Relay {
     if (this.#socket.writableLength > 0) this.#noteBuffered(this.bufferedBytes);
     if (!accepted && !this.#awaitingDrain) {
       this.#awaitingDrain = true;
-      this.#pauseWs();
+      this.#hold('drain');
       this.#socket.once('drain', () => {
         this.#awaitingDrain = false;
-        this.#resumeWs();
+        this.#release('drain');
       });
     }
   }
 
-  #pauseWs() {
-    if (this.#wsPaused) return;
-    this.#wsPaused = true;
-    this.#ws.pause();
+  #hold(reason) {
+    if (this.#holds.size === 0) this.#ws.pause();
+    this.#holds.add(reason);
   }
 
-  #resumeWs() {
-    if (!this.#wsPaused) return;
-    this.#wsPaused = false;
-    this.#ws.resume();
+  #release(reason) {
+    if (!this.#holds.delete(reason)) return;
+    if (this.#holds.size === 0) this.#ws.resume();
+  }
+
+  // Over a rate limit: the WebSocket is not read until the buckets are out of debt (the
+  // messages of the socket read under way still arrive, and add to the debt).
+  #throttle(wait) {
+    if (this.#rateTimer) return;
+    this.#hold('rate');
+    const check = () => {
+      const more = this.#rate.wait();
+      if (more > 0 && !this.#stopped) {
+        this.#rateTimer = setTimeout(check, more);
+        return;
+      }
+      this.#rateTimer = null;
+      this.#release('rate');
+    };
+    this.#rateTimer = setTimeout(check, wait);
   }
 
   // ---- target -> client ---------------------------------------------------------------------

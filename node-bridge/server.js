@@ -23,6 +23,7 @@ import { FloodGuard, SessionLimits } from './limits.js';
 import { Metrics } from './metrics.js';
 import { OriginPolicy } from './origin-policy.js';
 import { PendingConnections } from './pending-connections.js';
+import { RateLimits } from './rate-limit.js';
 import { Session } from './session.js';
 
 /** Request line plus headers, in bytes (Node's default; a WebSocket upgrade needs well under 2 KiB, plus any cookies). */
@@ -86,6 +87,7 @@ export function createBridge(options) {
     originPolicy: new OriginPolicy(settings),
     tokenCheck: new TokenCheck(settings.tokens),
     limits: new SessionLimits(settings),
+    rateLimits: new RateLimits(settings),
     ended: (session) => {
       sessions.delete(session);
       if (sessions.size === 0) allEnded?.();

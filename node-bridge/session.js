@@ -74,7 +74,7 @@ export class Session {
     this.#url = url;
     this.#ctx = ctx;
     const { settings } = ctx;
-    this.#relay = new Relay(ws, { ...settings, metrics: ctx.metrics }, {
+    this.#relay = new Relay(ws, { ...settings, metrics: ctx.metrics, rate: ctx.rateLimits.acquire(limitKey) }, {
       overBudget: (bytes) => this.#close(1008, `memory budget exceeded (${bytes} bytes held, limit ${settings.maxSessionBytes})`, 'bridge'),
       textFrame: () => this.#close(CloseCode.UNSUPPORTED_DATA, 'binary frames only', 'bridge'),
       idle: () => this.#close(CloseCode.IDLE_TIMEOUT, `no data either way for ${duration(settings.idleTimeoutMs)}`, 'bridge'),
@@ -230,6 +230,7 @@ export class Session {
     this.#finished = true;
     const ctx = this.#ctx;
     if (this.#slot) ctx.limits.release(this.#limitKey);
+    ctx.rateLimits.release(this.#limitKey);
     ctx.metrics.closed(this.#facts.closeCode);
     ctx.log(
       sessionRecord({

@@ -10,7 +10,7 @@ import { EventEmitter } from 'node:events';
 
 import { Relay } from '../../node-bridge/relay.js';
 import { startBridgeProcess } from '../harness/bridge-process.mjs';
-import { startTcpServer } from '../harness/bridge.mjs';
+import { openWs, startBridge, startTcpServer } from '../harness/bridge.mjs';
 import { frame, rawWebSocket } from '../harness/raw-clients.mjs';
 
 const KiB = 1024;
@@ -104,5 +104,87 @@ describe('early bytes: held memory is counted at its true size', () => {
     ws.emit('message', Buffer.alloc(4 * KiB), true);
     expect(over).toBe(68 * KiB);
     relay.destroy();
+  });
+});
+
+describe('floods of tiny frames: rate limits per session and per address', () => {
+  test('10 sessions from one address sending 1-byte frames as fast as they can: throttled to the address\'s rate by not reading them; a login from another address completes within a second meanwhile', async () => {
+    let floodBytes = 0;
+    const sink = await startTcpServer((socket) => socket.on('data', (d) => (floodBytes += d.length)));
+    // A POP3-like target: a greeting, then +OK for each line.
+    const pop = await startTcpServer((socket) => {
+      socket.write('+OK ready\r\n');
+      let text = '';
+      socket.on('data', (d) => {
+        text += d;
+        let end;
+        while ((end = text.indexOf('\r\n')) >= 0) {
+          text = text.slice(end + 2);
+          socket.write('+OK\r\n');
+        }
+      });
+    });
+    const rate = { maxMessagesPerSecond: 1000, maxMessagesPerSecondPerIp: 2000 };
+    const bridge = await startBridge({ allowPrivate: [`127.0.0.1:${sink.port}`, `127.0.0.1:${pop.port}`], ...rate, pingIntervalMs: 0 });
+    const floods = [];
+    let stop = false;
+    try {
+      const burst = Buffer.concat(Array.from({ length: 4096 }, () => frame(2, Buffer.from('m'))));  // 7 bytes each
+      for (let i = 0; i < 10; i++) {
+        const { socket } = await rawWebSocket(bridge.port, { target: `127.0.0.1:${sink.port}`, localAddress: '127.0.0.2' });
+        floods.push(socket);
+      }
+      await waitFor(() => sink.sockets.size === 10, 5000, 'flood sessions connected');
+      const started = Date.now();
+      let sent = 0;
+      const pumps = floods.map(async (socket) => {
+        while (!stop && !socket.destroyed) {
+          sent += burst.length / 7;
+          if (!socket.write(burst)) await Promise.race([new Promise((r) => socket.once('drain', r)), sleep(200)]);
+          else await new Promise((r) => setImmediate(r));
+        }
+      });
+      await sleep(1000);
+      // The login: greeting, USER, PASS, STAT, each answered.
+      const loginStarted = Date.now();
+      const { ws, received } = await openWs(bridge.url, { target: `127.0.0.1:${pop.port}`, wsOptions: { localAddress: '127.0.0.3' } });
+      const answers = (n) => waitFor(() => (Buffer.concat(received).toString().match(/\+OK/g) ?? []).length >= n, 5000, `${n} answers`);
+      await answers(1);
+      for (const [i, line] of ['USER alice', 'PASS secret', 'STAT'].entries()) {
+        ws.send(Buffer.from(`${line}\r\n`));
+        await answers(i + 2);
+      }
+      const loginMs = Date.now() - loginStarted;
+      ws.close(1000);
+      await sleep(1000);
+      stop = true;
+      const seconds = (Date.now() - started) / 1000;
+      await Promise.all(pumps);
+      console.log(
+        `1-byte flood from 10 sessions: ${Math.round(sent / 1000)}k messages offered, ${Math.round(floodBytes / 1000)}k relayed in ${seconds.toFixed(1)} s ` +
+          `(address limit ${rate.maxMessagesPerSecondPerIp}/s); login from another address took ${loginMs} ms`,
+      );
+      // A second's burst plus the rate, plus the messages of the reads under way when reading stopped.
+      expect(floodBytes).toBeLessThan(rate.maxMessagesPerSecondPerIp * (1 + seconds) + 10 * 64 * 1024 / 7 * 2);
+      expect(loginMs).toBeLessThan(1000);
+    } finally {
+      stop = true;
+      for (const socket of floods) socket.destroy();
+      await bridge.stop();
+      await sink.stop();
+      await pop.stop();
+    }
+  });
+
+  test('the defaults are far above what a POP3 session sends, and 0 turns a limit off', async () => {
+    const { DEFAULTS } = await import('../../node-bridge/index.js');
+    expect(DEFAULTS).toMatchObject({ maxMessagesPerSecond: 1000, maxBytesPerSecond: MiB, maxMessagesPerSecondPerIp: 4000, maxBytesPerSecondPerIp: 4 * MiB });
+    const { TokenBucket } = await import('../../node-bridge/rate-limit.js');
+    const off = new TokenBucket(0, 0);
+    expect(off.take(1e9, 0)).toBe(0);
+    const bucket = new TokenBucket(1000, 0);
+    expect(bucket.take(1000, 0)).toBe(0);  // a second's burst
+    expect(bucket.take(500, 0)).toBe(500);  // then in debt: half a second to pay
+    expect(bucket.wait(500)).toBe(0);
   });
 });
