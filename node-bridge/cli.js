@@ -41,6 +41,10 @@ const USAGE = `usage: pop3-bridge --allow HOST:PORT[,PORT...] [options]
   --headers-timeout MS       a connection's HTTP request (and TLS handshake) must arrive within (default 10000)
   --max-pending N            connections still sending their request, in all (default: --max-sessions)
   --max-pending-per-ip N     ... per client address (default: 2 x --max-sessions-per-ip)
+  --max-sessions-per-prefix N  concurrent sessions per network (default: a quarter of --max-sessions)
+  --max-pending-per-prefix N   connections still sending their request, per network (default: a quarter of --max-pending)
+  --ipv4-prefix BITS         network size of the per-prefix limits, IPv4 (default 24)
+  --ipv6-prefix BITS         ... IPv6 (default 56)
   --ping-interval MS         ping clients this often, drop those that stop answering; 0: off (default 30000)
   --no-metrics               do not serve GET /metrics
   --help                     this text
@@ -73,6 +77,10 @@ const FLAGS = {
   'headers-timeout': { type: 'string' },
   'max-pending': { type: 'string' },
   'max-pending-per-ip': { type: 'string' },
+  'max-sessions-per-prefix': { type: 'string' },
+  'max-pending-per-prefix': { type: 'string' },
+  'ipv4-prefix': { type: 'string' },
+  'ipv6-prefix': { type: 'string' },
   'ping-interval': { type: 'string' },
   'no-metrics': { type: 'boolean' },
   help: { type: 'boolean' },
@@ -94,6 +102,10 @@ const NUMBERS = {
   'headers-timeout': 'headersTimeoutMs',
   'max-pending': 'maxPendingConnections',
   'max-pending-per-ip': 'maxPendingConnectionsPerIp',
+  'max-sessions-per-prefix': 'maxSessionsPerPrefix',
+  'max-pending-per-prefix': 'maxPendingConnectionsPerPrefix',
+  'ipv4-prefix': 'ipv4Prefix',
+  'ipv6-prefix': 'ipv6Prefix',
   'ping-interval': 'pingIntervalMs',
 };
 

@@ -60,6 +60,22 @@ export interface BridgeOptions {
   /** The same per client address (IPv6: per /64); trusted proxies are exempt. Default: 2 x maxSessionsPerIp. */
   maxPendingConnectionsPerIp?: number | null;
   /**
+   * Concurrent sessions per network (`ipv4Prefix`, `ipv6Prefix`). When the bridge is full, a
+   * client of a network holding fewer sessions than the heaviest one evicts that network's
+   * idlest session (4005). Default: a quarter of maxSessions (at least maxSessionsPerIp).
+   */
+  maxSessionsPerPrefix?: number | null;
+  /**
+   * Connections still sending their request, per network; when the total is full, the heaviest
+   * network's oldest waiting connection is closed for a client of a lighter one. Default: a
+   * quarter of maxPendingConnections (at least maxPendingConnectionsPerIp).
+   */
+  maxPendingConnectionsPerPrefix?: number | null;
+  /** Network size of the per-prefix limits for IPv4, in bits. Default 24. */
+  ipv4Prefix?: number;
+  /** Network size of the per-prefix limits for IPv6, in bits. Default 56. */
+  ipv6Prefix?: number;
+  /**
    * Ping each client this often; one that stops answering is dropped after one to two
    * intervals (longer while it may still be reading data sent to it). 0: no pings. Default 30000.
    */
@@ -104,7 +120,7 @@ export interface SessionRecord extends LogRecord {
 
 /** Why a connection was turned away before it became a WebSocket (docs/bridge.md, "Abuse handling"). */
 export type RejectionReason =
-  | 'pending_per_ip' | 'pending_total' | 'header_timeout' | 'headers_too_large' | 'uri_too_long'
+  | 'pending_per_ip' | 'pending_per_prefix' | 'pending_total' | 'pending_evicted' | 'header_timeout' | 'headers_too_large' | 'uri_too_long'
   | 'bad_request' | 'not_found' | 'flood' | 'shutting_down';
 
 /** Summary of the connections turned away in one window (at most one record per second). */
@@ -168,7 +184,7 @@ export function parseTarget(text: string): { host: string; kind: 'name' | 'ipv4'
 export function parseRule(rule: AllowRule, defaults?: { allowPrivate?: boolean }): {
   host: string; kind: 'name' | 'ipv4' | 'ipv6'; wildcard: boolean; ports: Set<number>; allowPrivate: boolean; text: string;
 };
-export const DEFAULTS: Readonly<Required<Pick<BridgeOptions, 'origins' | 'allowMissingOrigin' | 'maxSessions' | 'maxSessionsPerIp' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'maxFrameBytes' | 'highWaterMark' | 'maxMessagesPerSecond' | 'maxBytesPerSecond' | 'maxMessagesPerSecondPerIp' | 'maxBytesPerSecondPerIp' | 'closeTimeoutMs' | 'drainMs' | 'headersTimeoutMs' | 'pingIntervalMs' | 'metrics'>> & { path: null; maxPendingConnections: null; maxPendingConnectionsPerIp: null; maxSessionBytes: null }>;
+export const DEFAULTS: Readonly<Required<Pick<BridgeOptions, 'origins' | 'allowMissingOrigin' | 'maxSessions' | 'maxSessionsPerIp' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'maxFrameBytes' | 'highWaterMark' | 'maxMessagesPerSecond' | 'maxBytesPerSecond' | 'maxMessagesPerSecondPerIp' | 'maxBytesPerSecondPerIp' | 'closeTimeoutMs' | 'drainMs' | 'headersTimeoutMs' | 'pingIntervalMs' | 'ipv4Prefix' | 'ipv6Prefix' | 'metrics'>> & { path: null; maxPendingConnections: null; maxPendingConnectionsPerIp: null; maxSessionBytes: null; maxSessionsPerPrefix: null; maxPendingConnectionsPerPrefix: null }>;
 export function readConfigFile(file: string): Record<string, unknown>;
 export function configToOptions(config: Record<string, unknown>): { options: BridgeOptions; listen: { host: string; port: number }; drainMs: number };
 export function parseListen(text: string): { host: string; port: number };

@@ -41,6 +41,13 @@
  *   all (default: maxSessions); beyond, new connections are closed at once
  * @property {number | null} [maxPendingConnectionsPerIp] the same per client address (default:
  *   2 x maxSessionsPerIp); trusted proxies are exempt
+ * @property {number | null} [maxSessionsPerPrefix] sessions per network (ipv4Prefix, ipv6Prefix);
+ *   when full, a lighter network's client evicts the heaviest network's idlest session (default:
+ *   maxSessions / 4)
+ * @property {number | null} [maxPendingConnectionsPerPrefix] the same for connections still
+ *   sending their request (default: maxPendingConnections / 4)
+ * @property {number} [ipv4Prefix=24] network size of the per-prefix limits, IPv4
+ * @property {number} [ipv6Prefix=56] the same, IPv6
  * @property {number} [pingIntervalMs=30000] ping clients this often and drop those that stop
  *   answering; 0: no pings
  * @property {string | null} [path=null] accept WebSocket upgrades on this path only

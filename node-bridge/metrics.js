@@ -11,7 +11,9 @@ import { refusalLabel } from './close-codes.js';
  */
 export const REJECTION_REASONS = Object.freeze([
   'pending_per_ip',     // too many connections from one address still sending their request
+  'pending_per_prefix', // too many such connections from one network (/24, /56)
   'pending_total',      // too many such connections in all
+  'pending_evicted',    // waiting for its request when the total was full: closed for a client of a lighter network
   'header_timeout',     // the request (or TLS handshake) was not complete within headersTimeoutMs: 408
   'headers_too_large',  // request line + headers over the limit: 431
   'uri_too_long',       // request target over the limit: 414

@@ -97,6 +97,11 @@ export class Relay {
     return this.#ws.bufferedAmount + (this.#socket?.writableLength ?? 0) + this.#earlyBytes;
   }
 
+  /** When a byte last crossed either way (or the relay was made). */
+  get lastActivity() {
+    return this.#lastActivity;
+  }
+
   get connected() {
     return this.#socket !== null;
   }
@@ -263,12 +268,14 @@ export class Relay {
       const more = this.#rate.wait();
       if (more > 0 && !this.#stopped) {
         this.#rateTimer = setTimeout(check, more);
+        this.#rateTimer.unref?.();
         return;
       }
       this.#rateTimer = null;
       this.#release('rate');
     };
     this.#rateTimer = setTimeout(check, wait);
+    this.#rateTimer.unref?.();
   }
 
   // ---- target -> client ---------------------------------------------------------------------

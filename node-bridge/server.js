@@ -16,7 +16,7 @@ import https from 'node:https';
 import { WebSocketServer } from 'ws';
 
 import { SUBPROTOCOL, TokenCheck, validateToken } from './access-token.js';
-import { clientAddress, limitKey, normalizeIp } from './client-address.js';
+import { clientAddress, limitKey, normalizeIp, prefixKey } from './client-address.js';
 import { resolveOptions } from './config.js';
 import { RejectionLog, eventRecord, loggerFrom } from './logging.js';
 import { FloodGuard, SessionLimits } from './limits.js';
@@ -217,7 +217,7 @@ export function createBridge(options) {
     pending.upgraded(socket);
     wss.handleUpgrade(request, socket, head, (ws) => {
       metrics.connectionsTotal++;
-      const session = new Session(ws, request, { client, limitKey: key, url }, ctx);
+      const session = new Session(ws, request, { client, limitKey: key, prefix: prefixKey(client, settings), url }, ctx);
       sessions.add(session);
       session.start();
     });

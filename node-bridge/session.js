@@ -46,6 +46,7 @@ export class Session {
   #request;
   #client;
   #limitKey;
+  #prefix;
   #url;
   #relay;
   #heartbeat;
@@ -66,8 +67,9 @@ export class Session {
    * @param {object} ctx the bridge's shared parts (server.js): settings, allowlist, policies,
    *   limits, metrics, log, and `ended(session)`
    */
-  constructor(ws, request, { client, limitKey, url }, ctx) {
+  constructor(ws, request, { client, limitKey, prefix = limitKey, url }, ctx) {
     this.#ws = ws;
+    this.#prefix = prefix;
     this.#request = request;
     this.#client = client;
     this.#limitKey = limitKey;
@@ -147,7 +149,7 @@ export class Session {
     const verdict = ctx.allowlist.match(target);
     if (!verdict.allowed) return this.#refuse(CloseCode.TARGET_NOT_ALLOWED, `target not allowed: ${target.display}`);
 
-    why = ctx.limits.acquire(this.#limitKey);
+    why = ctx.limits.acquire(this.#limitKey, this.#prefix, this);
     if (why) return this.#refuse(CloseCode.TOO_MANY_CONNECTIONS, why);
     this.#slot = true;
 
@@ -181,6 +183,20 @@ export class Session {
     ctx.metrics.sessionsTotal++;
     this.#relay.attach(connection);
     return undefined;
+  }
+
+  /** When a byte last crossed (the limits evict the idlest session of a heavy network). */
+  get lastActivity() {
+    return this.#relay.lastActivity;
+  }
+
+  /** The bridge is full and a client of a lighter network needs the slot: 4005 at once. */
+  evict() {
+    if (this.#slot) {
+      this.#slot = false;
+      this.#ctx.limits.release(this.#limitKey, this.#prefix, this);
+    }
+    this.#close(CloseCode.TOO_MANY_CONNECTIONS, 'the bridge is at capacity: closed for a client of a network with fewer sessions', 'bridge');
   }
 
   /** Ends the session for a shutdown: close code 4009. */
@@ -229,7 +245,7 @@ export class Session {
     if (this.#finished || !this.#wsClosed || this.#targetOpen) return;
     this.#finished = true;
     const ctx = this.#ctx;
-    if (this.#slot) ctx.limits.release(this.#limitKey);
+    if (this.#slot) ctx.limits.release(this.#limitKey, this.#prefix, this);
     ctx.rateLimits.release(this.#limitKey);
     ctx.metrics.closed(this.#facts.closeCode);
     ctx.log(

@@ -11,7 +11,7 @@ import { EventEmitter } from 'node:events';
 import { Relay } from '../../node-bridge/relay.js';
 import { startBridgeProcess } from '../harness/bridge-process.mjs';
 import { openWs, startBridge, startTcpServer } from '../harness/bridge.mjs';
-import { frame, rawWebSocket } from '../harness/raw-clients.mjs';
+import { frame, rawConnect, rawWebSocket } from '../harness/raw-clients.mjs';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -186,5 +186,82 @@ describe('floods of tiny frames: rate limits per session and per address', () =>
     expect(bucket.take(1000, 0)).toBe(0);  // a second's burst
     expect(bucket.take(500, 0)).toBe(500);  // then in debt: half a second to pay
     expect(bucket.wait(500)).toBe(0);
+  });
+});
+
+describe('fairness: limits per network (/24) before the global ones', () => {
+  /** A session from `localAddress` that echoes within `withinMs`. */
+  async function login(url, target, localAddress) {
+    const started = Date.now();
+    const { ws, received, closed } = await openWs(url, { target, wsOptions: { localAddress } });
+    ws.send(Buffer.from('USER alice\r\n'));
+    await waitFor(() => Buffer.concat(received).toString() === 'USER alice\r\n', 5000, 'echo');
+    const ms = Date.now() - started;
+    ws.close(1000);
+    await closed;
+    return ms;
+  }
+
+  test('connections that never send their request, from 4 networks, fill the pending total: a client from a fresh network still logs in within a second (the heaviest network\'s oldest waiting connection is closed for it)', async () => {
+    const bridge = await startBridge({
+      allowPrivate: [`127.0.0.1:${echo.port}`], maxPendingConnections: 40, maxPendingConnectionsPerPrefix: 12, headersTimeoutMs: 30_000,
+    });
+    const silent = [];
+    try {
+      // 127.1.0.0/24 .. 127.4.0.0/24 (all loopback): 2 addresses x 6 connections, 2 x 4, ... = 40.
+      const plan = [[1, 6], [2, 5], [3, 5], [4, 4]];
+      for (const [net, perAddress] of plan) {
+        for (const host of [1, 2]) {
+          for (let i = 0; i < perAddress; i++) silent.push(await rawConnect(bridge.port, { localAddress: `127.${net}.0.${host}` }));
+        }
+      }
+      await waitFor(() => bridge.bridge.metrics().pendingConnections === 40, 5000, '40 pending');
+      const ms = await login(bridge.url, `127.0.0.1:${echo.port}`, '127.9.0.1');
+      const m = bridge.bridge.metrics();
+      console.log(`pending total full (40 from 4 networks): a client of a fresh network logged in in ${ms} ms`);
+      expect(ms).toBeLessThan(1000);
+      expect(m.rejectedConnections.pending_evicted).toBe(1);
+      expect(m.pendingConnections).toBeLessThanOrEqual(40);
+      // The one closed was of the heaviest network (127.1.0.0/24, 12 connections).
+      await waitFor(() => silent.filter((s) => s.destroyed).length === 1, 2000, 'one closed');
+      expect(silent.findIndex((s) => s.destroyed)).toBeLessThan(12);
+      // The heaviest network may take its place back (12), but not a 13th: closed at once.
+      silent.push(await rawConnect(bridge.port, { localAddress: '127.1.0.3' }));
+      const more = await rawConnect(bridge.port, { localAddress: '127.1.0.3' });
+      silent.push(more);
+      await waitFor(() => more.destroyed, 2000, 'closed at once');
+      expect(bridge.bridge.metrics().rejectedConnections.pending_per_prefix).toBe(1);
+    } finally {
+      for (const s of silent) s.destroy();
+      await bridge.stop();
+    }
+  });
+
+  test('idle sessions from 2 networks fill maxSessions: a client from a fresh network logs in within a second; the idlest session of the heaviest network is closed (4005)', async () => {
+    const bridge = await startBridge({ allowPrivate: [`127.0.0.1:${echo.port}`], maxSessions: 20, maxSessionsPerPrefix: 11 });
+    const target = `127.0.0.1:${echo.port}`;
+    const held = [];
+    try {
+      for (const [net, count] of [[1, 11], [2, 9]]) {
+        for (let i = 0; i < count; i++) held.push(await openWs(bridge.url, { target, wsOptions: { localAddress: `127.${net}.0.${1 + (i % 5)}` } }));
+      }
+      await waitFor(() => bridge.bridge.metrics().sessionsActive === 20, 5000, '20 sessions');
+      // The first session of the heaviest network is the idlest once the others have spoken.
+      for (const s of held.slice(1)) s.ws.send(Buffer.from('x'));
+      await sleep(50);
+      const ms = await login(bridge.url, target, '127.9.0.1');
+      const first = await Promise.race([held[0].closed, sleep(2000).then(() => null)]);
+      console.log(`sessions full (20 from 2 networks): a client of a fresh network logged in in ${ms} ms; evicted: ${JSON.stringify(first)}`);
+      expect(ms).toBeLessThan(1000);
+      expect(first?.code).toBe(4005);
+      expect(held.slice(1).every((s) => s.ws.readyState === 1)).toBe(true);
+      // Another from the lightest full-ish network (9 of 20) evicts from the heaviest too; one
+      // from the heaviest itself is refused.
+      const heavy = await openWs(bridge.url, { target, wsOptions: { localAddress: '127.1.0.9' } });
+      expect((await heavy.closed).code).toBe(4005);
+    } finally {
+      for (const s of held) s.ws.terminate();
+      await bridge.stop();
+    }
   });
 });

@@ -190,8 +190,10 @@ describe('Pop3Client reports refusals as CONNECTION_FAILED with the reason and c
 
 describe('limits', () => {
   test('per-IP and global limits: 4005, slots come back when sessions end', async () => {
+    // All clients here are of one network (198.51.100.0/24): its limit is the global one, which
+    // this test is about (bridge-hardening covers the per-network limits).
     const bridge = await startBridge({
-      allowPrivate: [`127.0.0.1:${tcp.port}`], maxSessionsPerIp: 2, maxSessions: 3, trustProxy: ['127.0.0.1'],
+      allowPrivate: [`127.0.0.1:${tcp.port}`], maxSessionsPerIp: 2, maxSessions: 3, maxSessionsPerPrefix: 3, trustProxy: ['127.0.0.1'],
     });
     const target = `127.0.0.1:${tcp.port}`;
     const from = (ip) => ({ target, wsOptions: { headers: { 'x-forwarded-for': ip } } });
