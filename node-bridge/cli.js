@@ -46,6 +46,8 @@ const USAGE = `usage: pop3-bridge --allow HOST:PORT[,PORT...] [options]
   --ipv4-prefix BITS         network size of the per-prefix limits, IPv4 (default 24)
   --ipv6-prefix BITS         ... IPv6 (default 56)
   --ping-interval MS         ping clients this often, drop those that stop answering; 0: off (default 30000)
+  --metrics-listen HOST:PORT  serve GET /metrics and /healthz on this address of their own (e.g. 127.0.0.1:9110)
+  --public-metrics           also serve them on the public listener (off: they reveal traffic to anyone)
   --no-metrics               do not serve GET /metrics
   --help                     this text
 `;
@@ -83,6 +85,8 @@ const FLAGS = {
   'ipv6-prefix': { type: 'string' },
   'ping-interval': { type: 'string' },
   'no-metrics': { type: 'boolean' },
+  'metrics-listen': { type: 'string' },
+  'public-metrics': { type: 'boolean' },
   help: { type: 'boolean' },
 };
 
@@ -130,6 +134,8 @@ function configFromFlags(values) {
   set('path', values.path);
   set('trustProxy', values['trust-proxy']);
   if (values['no-metrics']) config.metrics = false;
+  set('metricsListen', values['metrics-listen']);
+  if (values['public-metrics']) config.publicMetrics = true;
   for (const [flag, key] of Object.entries(NUMBERS)) {
     if (values[flag] === undefined) continue;
     if (!/^\d+$/.test(values[flag])) throw new Error(`--${flag}: "${values[flag]}" is not a whole number`);

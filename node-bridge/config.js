@@ -46,6 +46,8 @@ export const DEFAULTS = Object.freeze({
   maxPendingConnectionsPerPrefix: null,  // null: a quarter of maxPendingConnections
   pingIntervalMs: 30_000,      // ping clients this often; drop one that leaves a ping unanswered (heartbeat.js); 0: off
   metrics: true,
+  metricsListen: null,         // "host:port" of a listener of its own for GET /metrics and /healthz
+  publicMetrics: false,        // also answer /metrics and /healthz on the public listener
 });
 
 const NUMBER_KEYS = [
@@ -101,6 +103,7 @@ export function resolveOptions(options = {}) {
   }
   if (settings.ipv4Prefix > 32) throw new Error(`ipv4Prefix must be 1 to 32, not ${settings.ipv4Prefix}`);
   if (settings.ipv6Prefix > 128) throw new Error(`ipv6Prefix must be 1 to 128, not ${settings.ipv6Prefix}`);
+  if (settings.metricsListen !== null) parseListen(settings.metricsListen);  // throws when malformed
   if (options.tls && (!options.tls.cert || !options.tls.key)) throw new Error('tls needs both cert and key (PEM)');
   for (const fn of ['log', 'onRelay', 'lookup']) {
     if (options[fn] !== undefined && options[fn] !== false && typeof options[fn] !== 'function') {
@@ -115,6 +118,7 @@ export function resolveOptions(options = {}) {
     origins,
     allowMissingOrigin: settings.allowMissingOrigin !== false,
     metrics: settings.metrics !== false,
+    publicMetrics: settings.publicMetrics === true,
     tls: options.tls ?? null,
   };
 }

@@ -88,6 +88,13 @@ export interface BridgeOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** Serve GET /metrics. Default true. */
   metrics?: boolean;
+  /**
+   * "host:port" of a listener of their own for GET /metrics and GET /healthz (port 0: any free
+   * one, see `Bridge.metricsServer`). Default: none, so nothing serves them.
+   */
+  metricsListen?: string | null;
+  /** Also serve /metrics and /healthz on the public listener (only for a bridge no untrusted client reaches). Default false. */
+  publicMetrics?: boolean;
   /** Where log records go: a function, or false for none. Default: JSON lines on stdout. */
   log?: ((record: LogRecord) => void) | false;
   /** Sees every relayed chunk (tests, diagnostics). */
@@ -152,6 +159,8 @@ export interface BridgeMetrics {
 
 export interface Bridge {
   readonly server: HttpServer | HttpsServer;
+  /** The internal listener of /metrics and /healthz; null without `metricsListen`. */
+  readonly metricsServer: HttpServer | null;
   /** Starts listening (default 127.0.0.1:8110); resolves with the bound address. */
   listen(port?: number, host?: string): Promise<AddressInfo>;
   /** Stops accepting, lets sessions finish for drainMs, closes the rest with 4009. */
@@ -184,7 +193,7 @@ export function parseTarget(text: string): { host: string; kind: 'name' | 'ipv4'
 export function parseRule(rule: AllowRule, defaults?: { allowPrivate?: boolean }): {
   host: string; kind: 'name' | 'ipv4' | 'ipv6'; wildcard: boolean; ports: Set<number>; allowPrivate: boolean; text: string;
 };
-export const DEFAULTS: Readonly<Required<Pick<BridgeOptions, 'origins' | 'allowMissingOrigin' | 'maxSessions' | 'maxSessionsPerIp' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'maxFrameBytes' | 'highWaterMark' | 'maxMessagesPerSecond' | 'maxBytesPerSecond' | 'maxMessagesPerSecondPerIp' | 'maxBytesPerSecondPerIp' | 'closeTimeoutMs' | 'drainMs' | 'headersTimeoutMs' | 'pingIntervalMs' | 'ipv4Prefix' | 'ipv6Prefix' | 'metrics'>> & { path: null; maxPendingConnections: null; maxPendingConnectionsPerIp: null; maxSessionBytes: null; maxSessionsPerPrefix: null; maxPendingConnectionsPerPrefix: null }>;
+export const DEFAULTS: Readonly<Required<Pick<BridgeOptions, 'origins' | 'allowMissingOrigin' | 'maxSessions' | 'maxSessionsPerIp' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'maxFrameBytes' | 'highWaterMark' | 'maxMessagesPerSecond' | 'maxBytesPerSecond' | 'maxMessagesPerSecondPerIp' | 'maxBytesPerSecondPerIp' | 'closeTimeoutMs' | 'drainMs' | 'headersTimeoutMs' | 'pingIntervalMs' | 'ipv4Prefix' | 'ipv6Prefix' | 'metrics' | 'publicMetrics'>> & { path: null; metricsListen: null; maxPendingConnections: null; maxPendingConnectionsPerIp: null; maxSessionBytes: null; maxSessionsPerPrefix: null; maxPendingConnectionsPerPrefix: null }>;
 export function readConfigFile(file: string): Record<string, unknown>;
 export function configToOptions(config: Record<string, unknown>): { options: BridgeOptions; listen: { host: string; port: number }; drainMs: number };
 export function parseListen(text: string): { host: string; port: number };

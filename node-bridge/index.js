@@ -54,6 +54,9 @@
  * @property {string[]} [trustProxy] proxies whose X-Forwarded-For names the client
  * @property {{cert: string | Buffer, key: string | Buffer}} [tls] serve wss:// directly
  * @property {boolean} [metrics=true] serve GET /metrics
+ * @property {string | null} [metricsListen] "host:port" of a listener of their own for GET /metrics
+ *   and /healthz (default: none; they are not served on the public listener)
+ * @property {boolean} [publicMetrics=false] also serve them on the public listener
  * @property {((record: object) => void) | false} [log] JSON log records (default: lines on stdout)
  * @property {(direction: 'client-to-target' | 'target-to-client', bytes: Buffer) => void} [onRelay]
  *   sees every relayed chunk (tests, diagnostics)
@@ -64,6 +67,7 @@
 /**
  * @typedef {object} Bridge
  * @property {import('node:http').Server | import('node:https').Server} server
+ * @property {import('node:http').Server | null} metricsServer the /metrics and /healthz listener
  * @property {(port?: number, host?: string) => Promise<import('node:net').AddressInfo>} listen
  * @property {(options?: {drainMs?: number}) => Promise<void>} close
  * @property {() => object} metrics

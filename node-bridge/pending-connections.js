@@ -1,6 +1,6 @@
 /**
  * Connections that are not WebSockets yet: from the TCP accept until the HTTP request (the
- * WebSocket upgrade, or a GET of /healthz or /metrics) has arrived in full. This is where
+ * WebSocket upgrade, or any other GET) has arrived in full. This is where
  * half-open and slowloris connections live - a socket that never sends its request, or sends
  * it one byte at a time - so this is where they are bounded:
  *

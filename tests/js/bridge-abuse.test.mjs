@@ -501,7 +501,7 @@ describe('oversized and malformed requests', () => {
     await roundTrip(session, 'ok');
     session.ws.close(1000);
     await session.closed;
-    expect((await fetch(`http://127.0.0.1:${bridge.port}/healthz`)).status).toBe(200);
+    expect((await fetch(`${bridge.metricsBase}/healthz`)).status).toBe(200);
   });
 });
 

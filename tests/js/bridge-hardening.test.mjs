@@ -265,3 +265,41 @@ describe('fairness: limits per network (/24) before the global ones', () => {
     }
   });
 });
+
+describe('/metrics and /healthz: on a listener of their own', () => {
+  test('the public listener answers neither, whatever the Host header or path; the metricsListen listener answers both and nothing else', async () => {
+    const bridge = await startBridge({ allowPrivate: [`127.0.0.1:${echo.port}`], path: '/pop3' });
+    try {
+      const pub = `http://127.0.0.1:${bridge.port}`;
+      for (const path of ['/metrics', '/healthz']) {
+        for (const host of ['localhost', 'bridge.example', '127.0.0.1']) {
+          const response = await fetch(`${pub}${path}`, { headers: { host } });
+          expect(response.status).toBe(404);
+          expect(await response.text()).not.toMatch(/pop3_bridge|sessions/);
+        }
+      }
+      const health = await fetch(`${bridge.metricsBase}/healthz`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ status: 'ok', sessions: 0 });
+      expect(await (await fetch(`${bridge.metricsBase}/metrics`)).text()).toMatch(/^pop3_bridge_sessions_active 0$/m);
+      expect((await fetch(`${bridge.metricsBase}/pop3`)).status).toBe(404);
+      expect(bridge.logs.find((r) => r.event === 'listening')).toMatchObject({ metrics: { address: '127.0.0.1', port: bridge.metricsPort }, publicMetrics: false });
+    } finally {
+      await bridge.stop();
+    }
+  });
+
+  test('without metricsListen nothing serves them; publicMetrics: true brings them back on the public listener (a bridge that is not public)', async () => {
+    const none = await startBridge({ allowPrivate: [`127.0.0.1:${echo.port}`], metricsListen: null });
+    const open = await startBridge({ allowPrivate: [`127.0.0.1:${echo.port}`], metricsListen: null, publicMetrics: true });
+    try {
+      expect(none.bridge.metricsServer).toBeNull();
+      expect((await fetch(`http://127.0.0.1:${none.port}/metrics`)).status).toBe(426);  // any path is the WebSocket endpoint
+      expect((await fetch(`http://127.0.0.1:${open.port}/metrics`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${open.port}/healthz`)).status).toBe(200);
+    } finally {
+      await none.stop();
+      await open.stop();
+    }
+  });
+});

@@ -322,11 +322,11 @@ test('a request URL that cannot be parsed gets HTTP 400, and the bridge keeps se
       'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
   });
   expect(reply).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
-  expect((await fetch(`http://127.0.0.1:${open.port}/healthz`)).status).toBe(200);
+  expect((await fetch(`${open.metricsBase}/healthz`)).status).toBe(200);
 });
 
 test('metrics and health: refusals by reason, bytes each way, in the Prometheus format', async () => {
-  const base = `http://127.0.0.1:${open.port}`;
+  const base = open.metricsBase;  // the internal listener (metricsListen)
   const health = await fetch(`${base}/healthz`);
   expect(health.status).toBe(200);
   expect(await health.json()).toMatchObject({ status: 'ok' });
@@ -339,7 +339,7 @@ test('metrics and health: refusals by reason, bytes each way, in the Prometheus 
   expect(samples['pop3_bridge_sessions_active']).toBe(0);
   expect(samples).toHaveProperty(['pop3_bridge_bytes_total{direction="client_to_target"}']);
   expect(samples).toHaveProperty(['pop3_bridge_bytes_total{direction="target_to_client"}']);
-  expect((await fetch(`${base}/pop3`)).status).toBe(426);
+  expect((await fetch(`http://127.0.0.1:${open.port}/pop3`)).status).toBe(426);
   // Every session left one log line, and no log line holds the token.
   expect(JSON.stringify(guarded.logs)).not.toContain(TOKEN);
 });
