@@ -27,6 +27,9 @@ import { eventRecord, sessionRecord } from './logging.js';
 
 let nextId = 1;
 
+/** The client's reason for 4002 (after the target); the log has the address and its range. */
+export const PRIVATE_ADDRESS_REASON = "address not allowed by the bridge's policy";
+
 const duration = (ms) => (ms < 10_000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
 
 // ws's errors (it has already sent the close frame with this code): the code and the start of
@@ -166,7 +169,13 @@ export class Session {
     const policy = checkAddresses(addresses, verdict.allowPrivate);
     if (!policy.ok) {
       this.#facts.address = policy.address;
-      return this.#refuse(CloseCode.PRIVATE_ADDRESS, `${target.display} resolves to a non-public address (${policy.address}, ${policy.category})`);
+      // The client learns that the address was refused, not what it is: the answers of an
+      // internal DNS are the operator's business (they go to the log).
+      return this.#refuse(
+        CloseCode.PRIVATE_ADDRESS,
+        `${target.display}: ${PRIVATE_ADDRESS_REASON}`,
+        `${target.display} resolves to a non-public address (${policy.address}, ${policy.category})`,
+      );
     }
     let connection;
     try {
@@ -204,10 +213,11 @@ export class Session {
     this.#close(CloseCode.SHUTTING_DOWN, 'the bridge is shutting down', 'bridge');
   }
 
-  #refuse(code, reason) {
+  // `detail`, when given, is logged instead of `reason`, which alone goes to the client.
+  #refuse(code, reason, detail) {
     if (this.#wsClosed || this.#closing) return;  // the client left, or shutdown, meanwhile
     this.#ctx.metrics.refused(code);
-    this.#close(code, reason, 'bridge');
+    this.#close(code, reason, 'bridge', detail);
   }
 
   #noteClose(code, reason, by) {
@@ -219,11 +229,11 @@ export class Session {
 
   // Closes the WebSocket with a code (the target's bytes already sent go first) and drops the
   // target connection, except when the target itself ended, which it has already done.
-  #close(code, reason, by) {
+  #close(code, reason, by, detail) {
     if (this.#closing || this.#wsClosed) return;
     this.#closing = true;
     const text = closeReason(reason);
-    this.#noteClose(code, text, by);
+    this.#noteClose(code, detail ?? text, by);
     this.#heartbeat.stop();
     this.#abort.abort();
     if (by !== 'target') this.#relay.destroy();

@@ -303,3 +303,26 @@ describe('/metrics and /healthz: on a listener of their own', () => {
     }
   });
 });
+
+describe('4002: what internal names resolve to stays in the log', () => {
+  test('a wildcard name resolving to a private address: the client hears only that the address is not allowed; the log has the address and its range', async () => {
+    const lookup = async (host) => [{ address: host.startsWith('intranet') ? '10.1.2.3' : 'fd00::5', family: host.startsWith('intranet') ? 4 : 6 }];
+    const bridge = await startBridge({ lookup, allow: ['*.corp.test:995'] });
+    try {
+      for (const [target, detail] of [
+        ['intranet.corp.test:995', 'intranet.corp.test:995 resolves to a non-public address (10.1.2.3, private (RFC 1918))'],
+        ['vault.corp.test:995', 'vault.corp.test:995 resolves to a non-public address (fd00::5, private (unique local, RFC 4193))'],
+      ]) {
+        const { closed } = await openWs(bridge.url, { target });
+        const { code, reason } = await closed;
+        expect(code).toBe(4002);
+        expect(reason).toBe(`${target}: address not allowed by the bridge's policy`);
+        expect(reason).not.toMatch(/10\.1\.2\.3|fd00|private|RFC/);
+        await waitFor(() => bridge.sessions().some((r) => r.target === target), 2000, 'session record');
+        expect(bridge.sessions().find((r) => r.target === target)).toMatchObject({ closeCode: 4002, closeReason: detail });
+      }
+    } finally {
+      await bridge.stop();
+    }
+  });
+});
