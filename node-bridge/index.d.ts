@@ -154,6 +154,8 @@ export interface BridgeMetrics {
   bytesTargetToClient: number;
   bufferedBytes: number;
   peakBufferedBytes: number;
+  /** Times a session was not read for a while because it sent over a rate limit. */
+  throttled: number;
   memory: { rss: number; heapUsed: number; external: number; arrayBuffers: number };
 }
 

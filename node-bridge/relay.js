@@ -263,6 +263,7 @@ export class Relay {
   // messages of the socket read under way still arrive, and add to the debt).
   #throttle(wait) {
     if (this.#rateTimer) return;
+    this.#metrics.throttled++;
     this.#hold('rate');
     const check = () => {
       const more = this.#rate.wait();

@@ -167,6 +167,7 @@ describe('floods of tiny frames: rate limits per session and per address', () =>
       // A second's burst plus the rate, plus the messages of the reads under way when reading stopped.
       expect(floodBytes).toBeLessThan(rate.maxMessagesPerSecondPerIp * (1 + seconds) + 10 * 64 * 1024 / 7 * 2);
       expect(loginMs).toBeLessThan(1000);
+      expect(bridge.bridge.metrics().throttled).toBeGreaterThan(0);
     } finally {
       stop = true;
       for (const socket of floods) socket.destroy();
