@@ -191,6 +191,17 @@ describe('floods of tiny frames: rate limits per session and per address', () =>
 });
 
 describe('fairness: limits per network (/24) before the global ones', () => {
+  test('the network of an address: /24 and /56 by default, configurable', async () => {
+    const { prefixKey } = await import('../../node-bridge/client-address.js');
+    const defaults = { ipv4Prefix: 24, ipv6Prefix: 56 };
+    expect(prefixKey('203.0.113.77', defaults)).toBe('203.0.113.0/24');
+    expect(prefixKey('127.9.0.1', defaults)).not.toBe(prefixKey('127.1.0.1', defaults));
+    expect(prefixKey('2001:db8:aa:bbcc::1', defaults)).toBe('2001:db8:aa:bb00:0:0:0:0/56');
+    expect(prefixKey('2001:db8:aa:bbff:1:2:3:4', defaults)).toBe(prefixKey('2001:db8:aa:bb00::9', defaults));
+    expect(prefixKey('203.0.113.77', { ipv4Prefix: 16, ipv6Prefix: 64 })).toBe('203.0.0.0/16');
+    expect(prefixKey('2001:db8::1', { ipv4Prefix: 16, ipv6Prefix: 64 })).toBe('2001:db8:0:0:0:0:0:0/64');
+  });
+
   /** A session from `localAddress` that echoes within `withinMs`. */
   async function login(url, target, localAddress) {
     const started = Date.now();
