@@ -32,11 +32,22 @@ const USAGE = `usage: pop3-bridge --allow HOST:PORT[,PORT...] [options]
   --idle-timeout MS          close sessions idle this long (default 600000)
   --max-frame BYTES          largest WebSocket message from a client (default 262144)
   --high-water-mark BYTES    bytes held per session for a slow reader (default 524288)
+  --max-session-bytes BYTES  memory budget: bytes one session may hold at once (default max(4 MiB, 4 x high-water mark))
+  --max-messages-per-second N         messages a session may send per second, 0: no limit (default 1000)
+  --max-bytes-per-second N            bytes a session may send per second, 0: no limit (default 1048576)
+  --max-messages-per-second-per-ip N  ... all sessions of one client address (default 4000)
+  --max-bytes-per-second-per-ip N     ... (default 4194304)
   --drain MS                 graceful shutdown time on SIGTERM (default 10000)
   --headers-timeout MS       a connection's HTTP request (and TLS handshake) must arrive within (default 10000)
   --max-pending N            connections still sending their request, in all (default: --max-sessions)
   --max-pending-per-ip N     ... per client address (default: 2 x --max-sessions-per-ip)
+  --max-sessions-per-prefix N  concurrent sessions per network (default: a quarter of --max-sessions)
+  --max-pending-per-prefix N   connections still sending their request, per network (default: a quarter of --max-pending)
+  --ipv4-prefix BITS         network size of the per-prefix limits, IPv4 (default 24)
+  --ipv6-prefix BITS         ... IPv6 (default 56)
   --ping-interval MS         ping clients this often, drop those that stop answering; 0: off (default 30000)
+  --metrics-listen HOST:PORT  serve GET /metrics and /healthz on this address of their own (e.g. 127.0.0.1:9110)
+  --public-metrics           also serve them on the public listener (off: they reveal traffic to anyone)
   --no-metrics               do not serve GET /metrics
   --help                     this text
 `;
@@ -59,12 +70,23 @@ const FLAGS = {
   'idle-timeout': { type: 'string' },
   'max-frame': { type: 'string' },
   'high-water-mark': { type: 'string' },
+  'max-session-bytes': { type: 'string' },
+  'max-messages-per-second': { type: 'string' },
+  'max-bytes-per-second': { type: 'string' },
+  'max-messages-per-second-per-ip': { type: 'string' },
+  'max-bytes-per-second-per-ip': { type: 'string' },
   drain: { type: 'string' },
   'headers-timeout': { type: 'string' },
   'max-pending': { type: 'string' },
   'max-pending-per-ip': { type: 'string' },
+  'max-sessions-per-prefix': { type: 'string' },
+  'max-pending-per-prefix': { type: 'string' },
+  'ipv4-prefix': { type: 'string' },
+  'ipv6-prefix': { type: 'string' },
   'ping-interval': { type: 'string' },
   'no-metrics': { type: 'boolean' },
+  'metrics-listen': { type: 'string' },
+  'public-metrics': { type: 'boolean' },
   help: { type: 'boolean' },
 };
 
@@ -75,10 +97,19 @@ const NUMBERS = {
   'idle-timeout': 'idleTimeoutMs',
   'max-frame': 'maxFrameBytes',
   'high-water-mark': 'highWaterMark',
+  'max-session-bytes': 'maxSessionBytes',
+  'max-messages-per-second': 'maxMessagesPerSecond',
+  'max-bytes-per-second': 'maxBytesPerSecond',
+  'max-messages-per-second-per-ip': 'maxMessagesPerSecondPerIp',
+  'max-bytes-per-second-per-ip': 'maxBytesPerSecondPerIp',
   drain: 'drainMs',
   'headers-timeout': 'headersTimeoutMs',
   'max-pending': 'maxPendingConnections',
   'max-pending-per-ip': 'maxPendingConnectionsPerIp',
+  'max-sessions-per-prefix': 'maxSessionsPerPrefix',
+  'max-pending-per-prefix': 'maxPendingConnectionsPerPrefix',
+  'ipv4-prefix': 'ipv4Prefix',
+  'ipv6-prefix': 'ipv6Prefix',
   'ping-interval': 'pingIntervalMs',
 };
 
@@ -103,6 +134,8 @@ function configFromFlags(values) {
   set('path', values.path);
   set('trustProxy', values['trust-proxy']);
   if (values['no-metrics']) config.metrics = false;
+  set('metricsListen', values['metrics-listen']);
+  if (values['public-metrics']) config.publicMetrics = true;
   for (const [flag, key] of Object.entries(NUMBERS)) {
     if (values[flag] === undefined) continue;
     if (!/^\d+$/.test(values[flag])) throw new Error(`--${flag}: "${values[flag]}" is not a whole number`);

@@ -49,3 +49,30 @@ export function limitKey(address) {
   const groups = [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
   return `${groups.slice(0, 4).join(':')}::/64`;
 }
+
+/**
+ * The key of the per-prefix limits: the address's network, /24 for IPv4 and /56 for IPv6 by
+ * default. One attacker commonly holds many addresses of one network, so limits per address
+ * alone let a few dozen networks fill the global limits.
+ * @param {string} address a normalized address
+ * @param {{ipv4Prefix: number, ipv6Prefix: number}} bits
+ */
+export function prefixKey(address, { ipv4Prefix, ipv6Prefix }) {
+  if (net.isIPv4(address)) {
+    const value = address.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+    const size = 2 ** (32 - ipv4Prefix);
+    const base = Math.floor(value / size) * size;
+    return `${[24, 16, 8, 0].map((shift) => Math.floor(base / 2 ** shift) % 256).join('.')}/${ipv4Prefix}`;
+  }
+  if (!net.isIPv6(address)) return address;
+  const full = new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  const [head, tail] = full.includes('::') ? full.split('::') : [full, null];
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups = [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
+  const value = groups.reduce((n, g) => (n << 16n) | BigInt(parseInt(g, 16)), 0n);
+  const base = (value >> BigInt(128 - ipv6Prefix)) << BigInt(128 - ipv6Prefix);
+  const out = [];
+  for (let i = 7; i >= 0; i--) out.push(((base >> BigInt(i * 16)) & 0xffffn).toString(16));
+  return `${out.join(':')}/${ipv6Prefix}`;
+}

@@ -27,21 +27,37 @@ export const DEFAULTS = Object.freeze({
   idleTimeoutMs: 600_000,      // RFC 1939: a server's own idle timer is at least 10 minutes
   maxFrameBytes: 256 * 1024,   // clients send commands and TLS records, never large frames
   highWaterMark: 512 * 1024,   // per session, bytes waiting for a slow WebSocket reader
+  maxSessionBytes: null,       // per session, all bytes held at once, past it the session ends (1008); null: max(4 MiB, 4 x highWaterMark)
+  // Client -> target, per session and per client address (IPv6: per /64); 0: no limit. A POP3
+  // client sends commands and TLS records, a few messages and kilobytes a second.
+  maxMessagesPerSecond: 1000,
+  maxBytesPerSecond: 1024 * 1024,
+  maxMessagesPerSecondPerIp: 4000,
+  maxBytesPerSecondPerIp: 4 * 1024 * 1024,
   closeTimeoutMs: 5_000,       // waiting for the client's close frame
   drainMs: 10_000,             // CLI: graceful shutdown time
   headersTimeoutMs: 10_000,    // from TCP accept to a complete HTTP request (TLS handshake included)
   maxPendingConnections: null,       // connections whose request has not arrived in full yet; null: maxSessions
   maxPendingConnectionsPerIp: null,  // ... per client address (IPv6: per /64); null: 2 x maxSessionsPerIp
+  // Networks, for the per-prefix limits: IPv4 /24, IPv6 /56 (a subscriber's usual delegation).
+  ipv4Prefix: 24,
+  ipv6Prefix: 56,
+  maxSessionsPerPrefix: null,            // null: a quarter of maxSessions
+  maxPendingConnectionsPerPrefix: null,  // null: a quarter of maxPendingConnections
   pingIntervalMs: 30_000,      // ping clients this often; drop one that leaves a ping unanswered (heartbeat.js); 0: off
   metrics: true,
+  metricsListen: null,         // "host:port" of a listener of its own for GET /metrics and /healthz
+  publicMetrics: false,        // also answer /metrics and /healthz on the public listener
 });
 
 const NUMBER_KEYS = [
-  'maxSessions', 'maxSessionsPerIp', 'connectTimeoutMs', 'idleTimeoutMs', 'maxFrameBytes', 'highWaterMark', 'closeTimeoutMs', 'drainMs',
+  'maxSessions', 'maxSessionsPerIp', 'connectTimeoutMs', 'idleTimeoutMs', 'maxFrameBytes', 'highWaterMark', 'maxSessionBytes', 'closeTimeoutMs', 'drainMs',
   'headersTimeoutMs', 'maxPendingConnections', 'maxPendingConnectionsPerIp', 'pingIntervalMs',
+  'maxMessagesPerSecond', 'maxBytesPerSecond', 'maxMessagesPerSecondPerIp', 'maxBytesPerSecondPerIp',
+  'ipv4Prefix', 'ipv6Prefix', 'maxSessionsPerPrefix', 'maxPendingConnectionsPerPrefix',
 ];
-// Keys where 0 means "none" (no drain time; no pings).
-const ZERO_ALLOWED = new Set(['drainMs', 'pingIntervalMs']);
+// Keys where 0 means "none" (no drain time; no pings; no rate limit).
+const ZERO_ALLOWED = new Set(['drainMs', 'pingIntervalMs', 'maxMessagesPerSecond', 'maxBytesPerSecond', 'maxMessagesPerSecondPerIp', 'maxBytesPerSecondPerIp']);
 const LIBRARY_KEYS = new Set([
   ...Object.keys(DEFAULTS), 'allow', 'allowPrivate', 'tokens', 'tls', 'trustProxy', 'log', 'onRelay', 'lookup',
 ]);
@@ -60,7 +76,10 @@ export function resolveOptions(options = {}) {
   }
   const settings = { ...DEFAULTS, ...options };
   settings.maxPendingConnections ??= settings.maxSessions;
+  settings.maxSessionBytes ??= Math.max(4 * 1024 * 1024, 4 * (Number.isSafeInteger(settings.highWaterMark) ? settings.highWaterMark : 0));
   settings.maxPendingConnectionsPerIp ??= 2 * settings.maxSessionsPerIp;
+  settings.maxSessionsPerPrefix ??= Math.max(settings.maxSessionsPerIp, Math.floor(settings.maxSessions / 4));
+  settings.maxPendingConnectionsPerPrefix ??= Math.max(settings.maxPendingConnectionsPerIp, Math.floor(settings.maxPendingConnections / 4));
   for (const key of NUMBER_KEYS) {
     const value = settings[key];
     if (!Number.isSafeInteger(value) || value < (ZERO_ALLOWED.has(key) ? 0 : 1)) {
@@ -82,6 +101,9 @@ export function resolveOptions(options = {}) {
   if (settings.path !== null && (typeof settings.path !== 'string' || !settings.path.startsWith('/'))) {
     throw new Error(`path must start with "/", not ${JSON.stringify(settings.path)}`);
   }
+  if (settings.ipv4Prefix > 32) throw new Error(`ipv4Prefix must be 1 to 32, not ${settings.ipv4Prefix}`);
+  if (settings.ipv6Prefix > 128) throw new Error(`ipv6Prefix must be 1 to 128, not ${settings.ipv6Prefix}`);
+  if (settings.metricsListen !== null) parseListen(settings.metricsListen);  // throws when malformed
   if (options.tls && (!options.tls.cert || !options.tls.key)) throw new Error('tls needs both cert and key (PEM)');
   for (const fn of ['log', 'onRelay', 'lookup']) {
     if (options[fn] !== undefined && options[fn] !== false && typeof options[fn] !== 'function') {
@@ -96,6 +118,7 @@ export function resolveOptions(options = {}) {
     origins,
     allowMissingOrigin: settings.allowMissingOrigin !== false,
     metrics: settings.metrics !== false,
+    publicMetrics: settings.publicMetrics === true,
     tls: options.tls ?? null,
   };
 }

@@ -29,6 +29,23 @@ export interface BridgeOptions {
   maxFrameBytes?: number;
   /** Bytes held per session for a slow WebSocket reader before the target is paused. Default 524288. */
   highWaterMark?: number;
+  /**
+   * Memory budget: bytes one session may hold at once (all its buffers, counted at their true
+   * size); past it the session ends with 1008. Default: max(4 MiB, 4 x highWaterMark).
+   */
+  maxSessionBytes?: number | null;
+  /**
+   * Messages a client may send per second in one session (client -> target); past it the
+   * bridge stops reading that WebSocket until the rate is back (TCP backpressure). 0: no limit.
+   * Default 1000.
+   */
+  maxMessagesPerSecond?: number;
+  /** The same in bytes. 0: no limit. Default 1048576. */
+  maxBytesPerSecond?: number;
+  /** Messages per second of all sessions of one client address (IPv6: per /64). 0: no limit. Default 4000. */
+  maxMessagesPerSecondPerIp?: number;
+  /** The same in bytes. 0: no limit. Default 4194304. */
+  maxBytesPerSecondPerIp?: number;
   /** How long to wait for the client's close frame. Default 5000. */
   closeTimeoutMs?: number;
   /** Default of close({ drainMs }). Default 10000. */
@@ -43,6 +60,22 @@ export interface BridgeOptions {
   /** The same per client address (IPv6: per /64); trusted proxies are exempt. Default: 2 x maxSessionsPerIp. */
   maxPendingConnectionsPerIp?: number | null;
   /**
+   * Concurrent sessions per network (`ipv4Prefix`, `ipv6Prefix`). When the bridge is full, a
+   * client of a network holding fewer sessions than the heaviest one evicts that network's
+   * idlest session (4005). Default: a quarter of maxSessions (at least maxSessionsPerIp).
+   */
+  maxSessionsPerPrefix?: number | null;
+  /**
+   * Connections still sending their request, per network; when the total is full, the heaviest
+   * network's oldest waiting connection is closed for a client of a lighter one. Default: a
+   * quarter of maxPendingConnections (at least maxPendingConnectionsPerIp).
+   */
+  maxPendingConnectionsPerPrefix?: number | null;
+  /** Network size of the per-prefix limits for IPv4, in bits. Default 24. */
+  ipv4Prefix?: number;
+  /** Network size of the per-prefix limits for IPv6, in bits. Default 56. */
+  ipv6Prefix?: number;
+  /**
    * Ping each client this often; one that stops answering is dropped after one to two
    * intervals (longer while it may still be reading data sent to it). 0: no pings. Default 30000.
    */
@@ -55,6 +88,13 @@ export interface BridgeOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** Serve GET /metrics. Default true. */
   metrics?: boolean;
+  /**
+   * "host:port" of a listener of their own for GET /metrics and GET /healthz (port 0: any free
+   * one, see `Bridge.metricsServer`). Default: none, so nothing serves them.
+   */
+  metricsListen?: string | null;
+  /** Also serve /metrics and /healthz on the public listener (only for a bridge no untrusted client reaches). Default false. */
+  publicMetrics?: boolean;
   /** Where log records go: a function, or false for none. Default: JSON lines on stdout. */
   log?: ((record: LogRecord) => void) | false;
   /** Sees every relayed chunk (tests, diagnostics). */
@@ -87,7 +127,7 @@ export interface SessionRecord extends LogRecord {
 
 /** Why a connection was turned away before it became a WebSocket (docs/bridge.md, "Abuse handling"). */
 export type RejectionReason =
-  | 'pending_per_ip' | 'pending_total' | 'header_timeout' | 'headers_too_large' | 'uri_too_long'
+  | 'pending_per_ip' | 'pending_per_prefix' | 'pending_total' | 'pending_evicted' | 'header_timeout' | 'headers_too_large' | 'uri_too_long'
   | 'bad_request' | 'not_found' | 'flood' | 'shutting_down';
 
 /** Summary of the connections turned away in one window (at most one record per second). */
@@ -114,11 +154,15 @@ export interface BridgeMetrics {
   bytesTargetToClient: number;
   bufferedBytes: number;
   peakBufferedBytes: number;
+  /** Times a session was not read for a while because it sent over a rate limit. */
+  throttled: number;
   memory: { rss: number; heapUsed: number; external: number; arrayBuffers: number };
 }
 
 export interface Bridge {
   readonly server: HttpServer | HttpsServer;
+  /** The internal listener of /metrics and /healthz; null without `metricsListen`. */
+  readonly metricsServer: HttpServer | null;
   /** Starts listening (default 127.0.0.1:8110); resolves with the bound address. */
   listen(port?: number, host?: string): Promise<AddressInfo>;
   /** Stops accepting, lets sessions finish for drainMs, closes the rest with 4009. */
@@ -151,7 +195,7 @@ export function parseTarget(text: string): { host: string; kind: 'name' | 'ipv4'
 export function parseRule(rule: AllowRule, defaults?: { allowPrivate?: boolean }): {
   host: string; kind: 'name' | 'ipv4' | 'ipv6'; wildcard: boolean; ports: Set<number>; allowPrivate: boolean; text: string;
 };
-export const DEFAULTS: Readonly<Required<Pick<BridgeOptions, 'origins' | 'allowMissingOrigin' | 'maxSessions' | 'maxSessionsPerIp' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'maxFrameBytes' | 'highWaterMark' | 'closeTimeoutMs' | 'drainMs' | 'headersTimeoutMs' | 'pingIntervalMs' | 'metrics'>> & { path: null; maxPendingConnections: null; maxPendingConnectionsPerIp: null }>;
+export const DEFAULTS: Readonly<Required<Pick<BridgeOptions, 'origins' | 'allowMissingOrigin' | 'maxSessions' | 'maxSessionsPerIp' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'maxFrameBytes' | 'highWaterMark' | 'maxMessagesPerSecond' | 'maxBytesPerSecond' | 'maxMessagesPerSecondPerIp' | 'maxBytesPerSecondPerIp' | 'closeTimeoutMs' | 'drainMs' | 'headersTimeoutMs' | 'pingIntervalMs' | 'ipv4Prefix' | 'ipv6Prefix' | 'metrics' | 'publicMetrics'>> & { path: null; metricsListen: null; maxPendingConnections: null; maxPendingConnectionsPerIp: null; maxSessionBytes: null; maxSessionsPerPrefix: null; maxPendingConnectionsPerPrefix: null }>;
 export function readConfigFile(file: string): Record<string, unknown>;
 export function configToOptions(config: Record<string, unknown>): { options: BridgeOptions; listen: { host: string; port: number }; drainMs: number };
 export function parseListen(text: string): { host: string; port: number };

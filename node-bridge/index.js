@@ -26,6 +26,13 @@
  * @property {number} [idleTimeoutMs=600000] no byte either way for this long closes with 4007
  * @property {number} [maxFrameBytes=262144] largest WebSocket message accepted (1009 beyond)
  * @property {number} [highWaterMark=524288] bytes held per session for a slow reader
+ * @property {number | null} [maxSessionBytes] bytes one session may hold at once; past it 1008
+ *   (default: max(4 MiB, 4 x highWaterMark))
+ * @property {number} [maxMessagesPerSecond=1000] client messages per second per session; past it
+ *   the WebSocket is not read until the rate is back; 0: no limit
+ * @property {number} [maxBytesPerSecond=1048576] the same in bytes
+ * @property {number} [maxMessagesPerSecondPerIp=4000] the same for all sessions of one address
+ * @property {number} [maxBytesPerSecondPerIp=4194304] the same in bytes
  * @property {number} [closeTimeoutMs=5000] wait for the client's close frame
  * @property {number} [drainMs=10000] default of close({ drainMs })
  * @property {number} [headersTimeoutMs=10000] a connection's complete HTTP request (and TLS
@@ -34,12 +41,22 @@
  *   all (default: maxSessions); beyond, new connections are closed at once
  * @property {number | null} [maxPendingConnectionsPerIp] the same per client address (default:
  *   2 x maxSessionsPerIp); trusted proxies are exempt
+ * @property {number | null} [maxSessionsPerPrefix] sessions per network (ipv4Prefix, ipv6Prefix);
+ *   when full, a lighter network's client evicts the heaviest network's idlest session (default:
+ *   maxSessions / 4)
+ * @property {number | null} [maxPendingConnectionsPerPrefix] the same for connections still
+ *   sending their request (default: maxPendingConnections / 4)
+ * @property {number} [ipv4Prefix=24] network size of the per-prefix limits, IPv4
+ * @property {number} [ipv6Prefix=56] the same, IPv6
  * @property {number} [pingIntervalMs=30000] ping clients this often and drop those that stop
  *   answering; 0: no pings
  * @property {string | null} [path=null] accept WebSocket upgrades on this path only
  * @property {string[]} [trustProxy] proxies whose X-Forwarded-For names the client
  * @property {{cert: string | Buffer, key: string | Buffer}} [tls] serve wss:// directly
  * @property {boolean} [metrics=true] serve GET /metrics
+ * @property {string | null} [metricsListen] "host:port" of a listener of their own for GET /metrics
+ *   and /healthz (default: none; they are not served on the public listener)
+ * @property {boolean} [publicMetrics=false] also serve them on the public listener
  * @property {((record: object) => void) | false} [log] JSON log records (default: lines on stdout)
  * @property {(direction: 'client-to-target' | 'target-to-client', bytes: Buffer) => void} [onRelay]
  *   sees every relayed chunk (tests, diagnostics)
@@ -50,6 +67,7 @@
 /**
  * @typedef {object} Bridge
  * @property {import('node:http').Server | import('node:https').Server} server
+ * @property {import('node:http').Server | null} metricsServer the /metrics and /healthz listener
  * @property {(port?: number, host?: string) => Promise<import('node:net').AddressInfo>} listen
  * @property {(options?: {drainMs?: number}) => Promise<void>} close
  * @property {() => object} metrics

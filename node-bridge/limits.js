@@ -1,6 +1,8 @@
 /**
- * Concurrent-session limits: at most `maxSessions` sessions in all and `maxSessionsPerIp` per
- * client address (per /64 for IPv6, see client-address.js). A session holds its slot from the
+ * Concurrent-session limits: at most `maxSessions` sessions in all, `maxSessionsPerIp` per
+ * client address (per /64 for IPv6, see client-address.js) and `maxSessionsPerPrefix` per
+ * network (/24, /56); when the bridge is full, a client of a lighter network evicts the idlest
+ * session of the heaviest network, so that a few networks cannot lock everyone else out. A session holds its slot from the
  * moment it passed the origin, token and allowlist checks - so name resolution and connecting
  * count too - until it ends.
  *
@@ -12,13 +14,17 @@
 export class SessionLimits {
   #maxSessions;
   #maxPerIp;
+  #maxPerPrefix;
   #perKey = new Map();
+  #perPrefix = new Map();  // prefix -> Set of sessions holding a slot
   #total = 0;
 
-  /** @param {{maxSessions: number, maxSessionsPerIp: number}} limits */
-  constructor({ maxSessions, maxSessionsPerIp }) {
+  /** @param {{maxSessions: number, maxSessionsPerIp: number, maxSessionsPerPrefix: number}} limits */
+  constructor({ maxSessions, maxSessionsPerIp, maxSessionsPerPrefix }) {
     this.#maxSessions = maxSessions;
     this.#maxPerIp = maxSessionsPerIp;
+    // A network limit at or above the total is no limit of its own (the total speaks for it).
+    this.#maxPerPrefix = (maxSessionsPerPrefix ?? Infinity) >= maxSessions ? Infinity : maxSessionsPerPrefix;
   }
 
   get total() {
@@ -26,23 +32,53 @@ export class SessionLimits {
   }
 
   /**
-   * Takes a slot for `key`, or says why not.
+   * Takes a slot for `session` of address key `key` and network `prefix`, or says why not.
+   * When the bridge is full, a session from a network holding fewer sessions than the heaviest
+   * one still gets in: the heaviest network's session that has been idle longest (or is still
+   * connecting) is evicted for it (`session.evict()`, which must call release()).
+   * @param {{lastActivity: number, evict(): void}} [session]
    * @returns {null | string} null when taken; otherwise the reason, for the close frame
    */
-  acquire(key) {
+  acquire(key, prefix = key, session = null) {
     const count = this.#perKey.get(key) ?? 0;
     if (count >= this.#maxPerIp) return `too many connections from your address (limit ${this.#maxPerIp})`;
-    if (this.#total >= this.#maxSessions) return `the bridge is at capacity (${this.#maxSessions} sessions)`;
+    const inPrefix = this.#perPrefix.get(prefix);
+    if ((inPrefix?.size ?? 0) >= this.#maxPerPrefix) return `too many connections from your network (limit ${this.#maxPerPrefix})`;
+    if (this.#total >= this.#maxSessions && !this.#evictFor(prefix)) return `the bridge is at capacity (${this.#maxSessions} sessions)`;
     this.#perKey.set(key, count + 1);
+    let set = inPrefix;
+    if (!set) this.#perPrefix.set(prefix, (set = new Set()));
+    set.add(session ?? Symbol('slot'));
     this.#total++;
     return null;
   }
 
-  release(key) {
+  release(key, prefix = key, session = null) {
     const count = this.#perKey.get(key) ?? 0;
     if (count <= 1) this.#perKey.delete(key);
     else this.#perKey.set(key, count - 1);
+    const set = this.#perPrefix.get(prefix);
+    if (set) {
+      if (session && set.has(session)) set.delete(session);
+      else set.delete(set.values().next().value);  // anonymous slots
+      if (set.size === 0) this.#perPrefix.delete(prefix);
+    }
     this.#total = Math.max(0, this.#total - 1);
+  }
+
+  #evictFor(prefix) {
+    const own = this.#perPrefix.get(prefix)?.size ?? 0;
+    let heaviest = null;
+    for (const [p, set] of this.#perPrefix) {
+      if (p !== prefix && set.size > own + 1 && (!heaviest || set.size > heaviest.size)) heaviest = set;
+    }
+    let victim = null;
+    for (const s of heaviest ?? []) {
+      if (typeof s === 'object' && (!victim || s.lastActivity < victim.lastActivity)) victim = s;
+    }
+    if (!victim) return false;
+    victim.evict();  // releases its slot
+    return true;
   }
 }
 

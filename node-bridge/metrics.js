@@ -11,7 +11,9 @@ import { refusalLabel } from './close-codes.js';
  */
 export const REJECTION_REASONS = Object.freeze([
   'pending_per_ip',     // too many connections from one address still sending their request
+  'pending_per_prefix', // too many such connections from one network (/24, /56)
   'pending_total',      // too many such connections in all
+  'pending_evicted',    // waiting for its request when the total was full: closed for a client of a lighter network
   'header_timeout',     // the request (or TLS handshake) was not complete within headersTimeoutMs: 408
   'headers_too_large',  // request line + headers over the limit: 431
   'uri_too_long',       // request target over the limit: 414
@@ -27,6 +29,7 @@ export class Metrics {
   bytesClientToTarget = 0;
   bytesTargetToClient = 0;
   peakBufferedBytes = 0;
+  throttled = 0;  // times a session stopped being read for a rate limit (rate-limit.js)
   refusals = Object.fromEntries(Object.values(refusalLabel).map((label) => [label, 0]));
   closes = new Map();  // close code -> count
   rejections = Object.fromEntries(REJECTION_REASONS.map((reason) => [reason, 0]));
@@ -75,6 +78,7 @@ export class Metrics {
       bytesTargetToClient: this.bytesTargetToClient,
       bufferedBytes: live.bufferedBytes,
       peakBufferedBytes: this.peakBufferedBytes,
+      throttled: this.throttled,
       memory: { rss: memory.rss, heapUsed: memory.heapUsed, external: memory.external, arrayBuffers: memory.arrayBuffers },
     };
   }
@@ -104,6 +108,7 @@ export class Metrics {
     ]);
     metric('pop3_bridge_buffered_bytes', 'gauge', 'Bytes held by the bridge now (WebSocket send buffers, TCP write buffers, early client bytes).', [['', s.bufferedBytes]]);
     metric('pop3_bridge_buffered_bytes_peak', 'gauge', 'The most bytes one session held at once since start.', [['', s.peakBufferedBytes]]);
+    metric('pop3_bridge_throttled_total', 'counter', 'Times a session was not read for a while because it sent over a rate limit.', [['', s.throttled]]);
     metric('process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.', [['', s.memory.rss]]);
     metric('nodejs_heap_used_bytes', 'gauge', 'V8 heap in use, in bytes.', [['', s.memory.heapUsed]]);
     metric('nodejs_external_memory_bytes', 'gauge', 'Memory of C++ objects bound to JS objects (Buffers included), in bytes.', [['', s.memory.external]]);

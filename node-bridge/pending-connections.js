@@ -1,6 +1,6 @@
 /**
  * Connections that are not WebSockets yet: from the TCP accept until the HTTP request (the
- * WebSocket upgrade, or a GET of /healthz or /metrics) has arrived in full. This is where
+ * WebSocket upgrade, or any other GET) has arrived in full. This is where
  * half-open and slowloris connections live - a socket that never sends its request, or sends
  * it one byte at a time - so this is where they are bounded:
  *
@@ -14,10 +14,17 @@
  *     client behind them shares their address, and they buffer requests themselves - but not
  *     from the total.
  *
+ *   - at most `maxPendingConnectionsPerPrefix` per network (/24, /56: `ipv4Prefix`,
+ *     `ipv6Prefix`), so that a few networks cannot fill the total. When the total is full, a
+ *     connection from a network that holds fewer than the heaviest one still gets in: the
+ *     oldest connection of the heaviest network that is still waiting for its request is closed
+ *     for it (rejection reason 'pending_evicted'). Only a client from the heaviest network
+ *     itself is closed at once.
+ *
  * A keep-alive HTTP connection counts until it closes; it gets `headersTimeoutMs` again for
  * each next request. Upgraded connections are counted by the flood guard (limits.js) instead.
  */
-import { limitKey, normalizeIp } from './client-address.js';
+import { limitKey, normalizeIp, prefixKey } from './client-address.js';
 
 const TIMEOUT_RESPONSE = 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 16\r\n\r\nrequest timeout\n';
 
@@ -29,6 +36,9 @@ export class PendingConnections {
   #trusted;
   #events;
   #perKey = new Map();
+  #maxPerPrefix;
+  #bits;
+  #perPrefix = new Map();  // prefix -> Set of entries, oldest first
   // "address|port" of the peer -> entry. Keyed by the peer rather than by socket object so that
   // the TLS socket of a wss connection finds the entry of the TCP socket under it.
   #entries = new Map();
@@ -36,10 +46,13 @@ export class PendingConnections {
   /**
    * @param {{maxPendingConnections: number, maxPendingConnectionsPerIp: number, headersTimeoutMs: number, trustProxy: Set<string>, tls: object | null}} settings
    * @param {{rejected(reason: string, client: string): void}} events `reason` is
-   *   'pending_per_ip', 'pending_total' or 'header_timeout'
+   *   'pending_per_ip', 'pending_per_prefix', 'pending_total', 'pending_evicted' or 'header_timeout'
    */
-  constructor({ maxPendingConnections, maxPendingConnectionsPerIp, headersTimeoutMs, trustProxy, tls }, events) {
+  constructor({ maxPendingConnections, maxPendingConnectionsPerIp, maxPendingConnectionsPerPrefix, ipv4Prefix, ipv6Prefix, headersTimeoutMs, trustProxy, tls }, events) {
     this.#tls = Boolean(tls);
+    // A network limit at or above the total is no limit of its own (the total speaks for it).
+    this.#maxPerPrefix = maxPendingConnectionsPerPrefix >= maxPendingConnections ? Infinity : maxPendingConnectionsPerPrefix;
+    this.#bits = { ipv4Prefix, ipv6Prefix };
     this.#maxTotal = maxPendingConnections;
     this.#maxPerKey = maxPendingConnectionsPerIp;
     this.#timeoutMs = headersTimeoutMs;
@@ -63,18 +76,23 @@ export class PendingConnections {
     const stale = this.#entries.get(id);  // a closed socket whose 'close' has not run yet
     if (stale) this.#release(stale);
     const key = limitKey(client);
+    const prefix = prefixKey(client, this.#bits);
     const exempt = this.#trusted.has(client);
     let reason = null;
-    if (this.#entries.size >= this.#maxTotal) reason = 'pending_total';
-    else if (!exempt && (this.#perKey.get(key) ?? 0) >= this.#maxPerKey) reason = 'pending_per_ip';
+    if (!exempt && (this.#perKey.get(key) ?? 0) >= this.#maxPerKey) reason = 'pending_per_ip';
+    else if (!exempt && (this.#perPrefix.get(prefix)?.size ?? 0) >= this.#maxPerPrefix) reason = 'pending_per_prefix';
+    else if (this.#entries.size >= this.#maxTotal && !this.#evictFor(prefix)) reason = 'pending_total';
     if (reason) {
       socket.destroy();
       this.#events.rejected(reason, client);
       return;
     }
-    const entry = { id, key, exempt, client, socket, secure: null, timer: null };
+    const entry = { id, key, prefix, exempt, client, socket, secure: null, timer: null };
     this.#entries.set(id, entry);
     if (!exempt) this.#perKey.set(key, (this.#perKey.get(key) ?? 0) + 1);
+    let inPrefix = this.#perPrefix.get(prefix);
+    if (!inPrefix) this.#perPrefix.set(prefix, (inPrefix = new Set()));
+    inPrefix.add(entry);
     socket.once('close', () => this.#release(entry));
     this.#arm(entry);
   }
@@ -113,6 +131,26 @@ export class PendingConnections {
     }
   }
 
+  // The total is full: closes the oldest waiting connection of the heaviest network, if that
+  // network holds more than the newcomer's would with it. True when a place was made.
+  #evictFor(prefix) {
+    const own = this.#perPrefix.get(prefix)?.size ?? 0;
+    let heaviest = null;
+    for (const [p, set] of this.#perPrefix) {
+      if (p !== prefix && set.size > own + 1 && (!heaviest || set.size > heaviest.size)) heaviest = set;
+    }
+    if (!heaviest) return false;
+    for (const entry of heaviest) {
+      if (!entry.timer || entry.exempt) continue;  // being answered, or a trusted proxy
+      this.#events.rejected('pending_evicted', entry.client);
+      this.#release(entry);
+      (entry.secure ?? entry.socket).destroy();
+      entry.socket.destroy();
+      return true;
+    }
+    return false;
+  }
+
   #find(socket) {
     return this.#entries.get(`${socket.remoteAddress}|${socket.remotePort}`);
   }
@@ -142,6 +180,9 @@ export class PendingConnections {
     if (this.#entries.get(entry.id) !== entry) return;
     this.#disarm(entry);
     this.#entries.delete(entry.id);
+    const inPrefix = this.#perPrefix.get(entry.prefix);
+    inPrefix?.delete(entry);
+    if (inPrefix?.size === 0) this.#perPrefix.delete(entry.prefix);
     if (entry.exempt) return;
     const count = this.#perKey.get(entry.key) ?? 0;
     if (count <= 1) this.#perKey.delete(entry.key);

@@ -18,8 +18,15 @@
  *     bookkeeping whatever its size - a client sending 1-byte messages to a slow target would
  *     otherwise make the bridge hold megabytes while its byte count says kilobytes.
  *   before the target is connected: the client's first bytes (a TLS ClientHello is sent at once)
- *     are held, up to `highWaterMark`, small messages copied together into STAGING_BYTES
- *     buffers; past that the WebSocket is paused.
+ *     are held as copies, up to `highWaterMark` counted at their true size, small messages
+ *     copied together into STAGING_BYTES buffers; past that the WebSocket is paused.
+ *
+ *   rate limits (rate-limit.js): past its session's or its address's messages or bytes per
+ *     second, the WebSocket is not read until the buckets have refilled; TCP backpressure then
+ *     slows the client, and nothing is buffered for it.
+ *
+ * Everything held counts in `bufferedBytes` (pop3_bridge_buffered_bytes); a session holding more
+ * than `maxSessionBytes` at once is ended (its memory budget).
  *
  * The relay also keeps the idle timer (no byte in either direction for `idleTimeoutMs`) and
  * counts bytes. It never looks inside the bytes; `onRelay` lets tests see exactly what crossed.
@@ -37,6 +44,7 @@ export class Relay {
   #ws;
   #socket = null;
   #highWaterMark;
+  #maxSessionBytes;
   #idleTimeoutMs;
   #onRelay;
   #metrics;
@@ -46,7 +54,9 @@ export class Relay {
   #small = [];  // small messages of the current socket read, written together
   #smallBytes = 0;
   #unsentFrames = 0;
-  #wsPaused = false;
+  #holds = new Set();  // why the WebSocket is not read: 'early', 'drain', 'rate'
+  #rate;
+  #rateTimer = null;
   #awaitingDrain = false;
   #tcpPaused = false;
   #lastActivity = Date.now();
@@ -61,15 +71,19 @@ export class Relay {
    * @param {import('ws').WebSocket} ws an open WebSocket
    * @param {object} options
    * @param {number} options.highWaterMark
+   * @param {number} [options.maxSessionBytes] the session's memory budget (bytes held at once)
    * @param {number} options.idleTimeoutMs
    * @param {number} options.closeTimeoutMs how long a half-closed target may take to close
    * @param {(direction: 'client-to-target' | 'target-to-client', bytes: Buffer) => void} [options.onRelay]
    * @param {import('./metrics.js').Metrics} options.metrics
-   * @param {{textFrame(): void, idle(): void, targetEnded(reason: string): void, targetClosed(): void}} events
+   * @param {import('./rate-limit.js').RateLimit | null} [options.rate] limits on what the client sends
+   * @param {{overBudget?(bytes: number): void, textFrame(): void, idle(): void, targetEnded(reason: string): void, targetClosed(): void}} events
    */
-  constructor(ws, { highWaterMark, idleTimeoutMs, closeTimeoutMs, onRelay, metrics }, events) {
+  constructor(ws, { highWaterMark, maxSessionBytes = Infinity, idleTimeoutMs, closeTimeoutMs, onRelay, metrics, rate = null }, events) {
     this.#ws = ws;
+    this.#rate = rate;
     this.#highWaterMark = highWaterMark;
+    this.#maxSessionBytes = maxSessionBytes;
     this.#idleTimeoutMs = idleTimeoutMs;
     this.closeTimeoutMs = closeTimeoutMs;
     this.#onRelay = onRelay;
@@ -83,13 +97,18 @@ export class Relay {
     return this.#ws.bufferedAmount + (this.#socket?.writableLength ?? 0) + this.#earlyBytes;
   }
 
+  /** When a byte last crossed either way (or the relay was made). */
+  get lastActivity() {
+    return this.#lastActivity;
+  }
+
   get connected() {
     return this.#socket !== null;
   }
 
   /** False while the relay is not reading the WebSocket (backpressure). */
   get reading() {
-    return !this.#wsPaused;
+    return this.#holds.size === 0;
   }
 
   /**
@@ -111,7 +130,7 @@ export class Relay {
     this.#early = [];
     this.#earlyBytes = 0;
     for (const { buffer, length } of early) this.#toTarget(buffer.subarray(0, length));
-    if (!this.#awaitingDrain) this.#resumeWs();
+    this.#release('early');
     this.#touch();
     this.#armIdle();
   }
@@ -137,6 +156,8 @@ export class Relay {
   }
 
   #dropHeld() {
+    clearTimeout(this.#rateTimer);
+    this.#rateTimer = null;
     this.#early = [];
     this.#earlyBytes = 0;
     this.#small = [];
@@ -154,6 +175,10 @@ export class Relay {
       return;
     }
     this.#touch();
+    if (this.#rate) {
+      const wait = this.#rate.take(data.length);
+      if (wait > 0) this.#throttle(wait);
+    }
     if (data.length < SMALL_MESSAGE) {
       this.#small.push(data);
       this.#smallBytes += data.length;
@@ -178,21 +203,34 @@ export class Relay {
       this.#toTarget(data);
       return;
     }
-    // Not connected yet: held, small pieces copied together so that their number stays small.
+    // Not connected yet: held, always as copies. ws hands out messages as views into its socket
+    // reads (up to 64 KiB each), so a held 4 KiB view could keep 64 KiB alive; a copy costs
+    // what it says. Small pieces are copied together so that their number stays small, and the
+    // staging buffers count at their full size: the count is what the process holds.
     const last = this.#early.at(-1);
     if (data.length < SMALL_MESSAGE && last?.staging && last.length + data.length <= last.buffer.length) {
       data.copy(last.buffer, last.length);
       last.length += data.length;
     } else if (data.length < SMALL_MESSAGE) {
-      const buffer = Buffer.allocUnsafe(STAGING_BYTES);
+      const buffer = Buffer.allocUnsafeSlow(STAGING_BYTES);
       data.copy(buffer);
       this.#early.push({ buffer, length: data.length, staging: true });
+      this.#earlyBytes += STAGING_BYTES;
     } else {
-      this.#early.push({ buffer: data, length: data.length, staging: false });
+      const buffer = Buffer.allocUnsafeSlow(data.length);
+      data.copy(buffer);
+      this.#early.push({ buffer, length: data.length, staging: false });
+      this.#earlyBytes += data.length;
     }
-    this.#earlyBytes += data.length;
-    this.#metrics.buffered(this.bufferedBytes);
-    if (this.#earlyBytes > this.#highWaterMark) this.#pauseWs();
+    this.#noteBuffered(this.bufferedBytes);
+    if (this.#earlyBytes > this.#highWaterMark) this.#hold('early');
+  }
+
+  // Records a session's buffer level; past the session's memory budget the session ends (the
+  // limits above should keep it far below; this is the backstop that makes the budget hard).
+  #noteBuffered(bytes) {
+    this.#metrics.buffered(bytes);
+    if (bytes > this.#maxSessionBytes && !this.#stopped) this.#events.overBudget?.(bytes);
   }
 
   #toTarget(data) {
@@ -200,27 +238,45 @@ export class Relay {
     this.#metrics.bytesClientToTarget += data.length;
     this.#onRelay?.('client-to-target', data);
     const accepted = this.#socket.write(data);
-    if (this.#socket.writableLength > 0) this.#metrics.buffered(this.bufferedBytes);
+    if (this.#socket.writableLength > 0) this.#noteBuffered(this.bufferedBytes);
     if (!accepted && !this.#awaitingDrain) {
       this.#awaitingDrain = true;
-      this.#pauseWs();
+      this.#hold('drain');
       this.#socket.once('drain', () => {
         this.#awaitingDrain = false;
-        this.#resumeWs();
+        this.#release('drain');
       });
     }
   }
 
-  #pauseWs() {
-    if (this.#wsPaused) return;
-    this.#wsPaused = true;
-    this.#ws.pause();
+  #hold(reason) {
+    if (this.#holds.size === 0) this.#ws.pause();
+    this.#holds.add(reason);
   }
 
-  #resumeWs() {
-    if (!this.#wsPaused) return;
-    this.#wsPaused = false;
-    this.#ws.resume();
+  #release(reason) {
+    if (!this.#holds.delete(reason)) return;
+    if (this.#holds.size === 0) this.#ws.resume();
+  }
+
+  // Over a rate limit: the WebSocket is not read until the buckets are out of debt (the
+  // messages of the socket read under way still arrive, and add to the debt).
+  #throttle(wait) {
+    if (this.#rateTimer) return;
+    this.#metrics.throttled++;
+    this.#hold('rate');
+    const check = () => {
+      const more = this.#rate.wait();
+      if (more > 0 && !this.#stopped) {
+        this.#rateTimer = setTimeout(check, more);
+        this.#rateTimer.unref?.();
+        return;
+      }
+      this.#rateTimer = null;
+      this.#release('rate');
+    };
+    this.#rateTimer = setTimeout(check, wait);
+    this.#rateTimer.unref?.();
   }
 
   // ---- target -> client ---------------------------------------------------------------------
@@ -233,7 +289,7 @@ export class Relay {
     this.#unsentFrames++;
     this.#ws.send(chunk, { binary: true }, this.#afterSend);
     const buffered = this.#ws.bufferedAmount;
-    this.#metrics.buffered(buffered + this.#socket.writableLength);
+    this.#noteBuffered(buffered + this.#socket.writableLength);
     if ((buffered > this.#highWaterMark || this.#unsentFrames > MAX_UNSENT_FRAMES) && !this.#tcpPaused) {
       this.#tcpPaused = true;
       this.#socket.pause();

@@ -1,6 +1,9 @@
 /**
  * The bridge's server: an HTTP (or HTTPS, for wss) server that upgrades WebSocket requests into
- * sessions (session.js) and answers GET /healthz and GET /metrics. It owns the lifecycle:
+ * sessions (session.js), and a second, internal HTTP server (`metricsListen`) that answers
+ * GET /healthz and GET /metrics: on the public listener they would tell anyone how many
+ * sessions there are and how many bytes they move (`publicMetrics` brings them back there, for
+ * a bridge that is not public). It owns the lifecycle:
  * listen, graceful close (stop accepting, let sessions finish for `drainMs`, then close the rest
  * with 4009), and the shared parts every session uses.
  *
@@ -16,13 +19,14 @@ import https from 'node:https';
 import { WebSocketServer } from 'ws';
 
 import { SUBPROTOCOL, TokenCheck, validateToken } from './access-token.js';
-import { clientAddress, limitKey, normalizeIp } from './client-address.js';
-import { resolveOptions } from './config.js';
+import { clientAddress, limitKey, normalizeIp, prefixKey } from './client-address.js';
+import { parseListen, resolveOptions } from './config.js';
 import { RejectionLog, eventRecord, loggerFrom } from './logging.js';
 import { FloodGuard, SessionLimits } from './limits.js';
 import { Metrics } from './metrics.js';
 import { OriginPolicy } from './origin-policy.js';
 import { PendingConnections } from './pending-connections.js';
+import { RateLimits } from './rate-limit.js';
 import { Session } from './session.js';
 
 /** Request line plus headers, in bytes (Node's default; a WebSocket upgrade needs well under 2 KiB, plus any cookies). */
@@ -86,6 +90,7 @@ export function createBridge(options) {
     originPolicy: new OriginPolicy(settings),
     tokenCheck: new TokenCheck(settings.tokens),
     limits: new SessionLimits(settings),
+    rateLimits: new RateLimits(settings),
     ended: (session) => {
       sessions.delete(session);
       if (sessions.size === 0) allEnded?.();
@@ -126,6 +131,14 @@ export function createBridge(options) {
   server.on('connection', (socket) => pending.accept(socket));
   if (settings.tls) server.on('secureConnection', (socket) => pending.secured(socket));
   server.on('request', (request, response) => answerHttp(request, response));
+  // The internal listener: /metrics and /healthz only; not counted as pending connections (it
+  // must not be reachable from where the abuse comes from).
+  const metricsServer = settings.metricsListen === null ? null : http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (request, response) => {
+    const pathname = requestUrl(request)?.pathname;
+    if (request.method !== 'GET' && request.method !== 'HEAD') return plain(response, 405, 'text/plain', 'method not allowed\n');
+    return answerInternal(pathname, response) || plain(response, 404, 'text/plain', 'not found\n');
+  });
+  metricsServer?.on('clientError', (err, socket) => socket.destroy());
   server.on('upgrade', (request, socket, head) => upgrade(request, socket, head));
   server.on('clientError', (err, socket) => refuseBadRequest(err, socket));
 
@@ -158,19 +171,28 @@ export function createBridge(options) {
       return response.end('uri too long\n');
     }
     const pathname = requestUrl(request)?.pathname;
-    const send = (status, type, body) => {
-      response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
-      response.end(body);
-    };
+    const send = (status, type, body) => plain(response, status, type, body);
     if (pathname === undefined) return send(400, 'text/plain', 'bad request\n');
     if (request.method !== 'GET' && request.method !== 'HEAD') return send(405, 'text/plain', 'method not allowed\n');
-    if (pathname === '/healthz') {
-      const body = JSON.stringify({ status: closing ? 'draining' : 'ok', sessions: sessions.size });
-      return send(closing ? 503 : 200, 'application/json', `${body}\n`);
-    }
-    if (pathname === '/metrics' && settings.metrics) return send(200, 'text/plain; version=0.0.4', metrics.prometheus());
+    if (settings.publicMetrics && answerInternal(pathname, response)) return undefined;
     if (settings.path === null || pathname === settings.path) return send(426, 'text/plain', 'this is a WebSocket endpoint\n');
     return send(404, 'text/plain', 'not found\n');
+  }
+
+  function plain(response, status, type, body) {
+    response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+    response.end(body);
+    return true;
+  }
+
+  // GET /healthz and /metrics; false for any other path.
+  function answerInternal(pathname, response) {
+    if (pathname === '/healthz') {
+      const body = JSON.stringify({ status: closing ? 'draining' : 'ok', sessions: sessions.size });
+      return plain(response, closing ? 503 : 200, 'application/json', `${body}\n`);
+    }
+    if (pathname === '/metrics' && settings.metrics) return plain(response, 200, 'text/plain; version=0.0.4', metrics.prometheus());
+    return false;
   }
 
   // Answers with an HTTP status and closes. The socket is not destroyed at once: unread bytes
@@ -215,7 +237,7 @@ export function createBridge(options) {
     pending.upgraded(socket);
     wss.handleUpgrade(request, socket, head, (ws) => {
       metrics.connectionsTotal++;
-      const session = new Session(ws, request, { client, limitKey: key, url }, ctx);
+      const session = new Session(ws, request, { client, limitKey: key, prefix: prefixKey(client, settings), url }, ctx);
       sessions.add(session);
       session.start();
     });
@@ -224,28 +246,44 @@ export function createBridge(options) {
 
   return {
     server,
+    /** The internal listener of /metrics and /healthz (null without `metricsListen`). */
+    metricsServer,
 
     /**
      * Starts listening.
      * @returns {Promise<import('node:net').AddressInfo>} the bound address
      */
-    listen(port = 8110, host = '127.0.0.1') {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.removeListener('error', reject);
-          const address = server.address();
-          log(eventRecord('listening', {
-            address: address.address,
-            port: address.port,
-            tls: Boolean(settings.tls),
-            allow: settings.allowlist.describe(),
-            origins: settings.origins,
-            tokens: settings.tokens.length,
-          }));
-          resolve(address);
+    async listen(port = 8110, host = '127.0.0.1') {
+      const bind = (srv, p, h) => new Promise((resolve, reject) => {
+        srv.once('error', reject);
+        srv.listen(p, h, () => {
+          srv.removeListener('error', reject);
+          resolve(srv.address());
         });
       });
+      let internal = null;
+      if (metricsServer) {
+        const at = parseListen(settings.metricsListen);
+        internal = await bind(metricsServer, at.port, at.host);
+      }
+      let address;
+      try {
+        address = await bind(server, port, host);
+      } catch (err) {
+        metricsServer?.close();
+        throw err;
+      }
+      log(eventRecord('listening', {
+        address: address.address,
+        port: address.port,
+        metrics: internal ? { address: internal.address, port: internal.port } : null,
+        publicMetrics: settings.publicMetrics,
+        tls: Boolean(settings.tls),
+        allow: settings.allowlist.describe(),
+        origins: settings.origins,
+        tokens: settings.tokens.length,
+      }));
+      return address;
     },
 
     /**
@@ -269,6 +307,12 @@ export function createBridge(options) {
         for (const session of sessions) session.shutdown();
         await drained;
         await serverClosed;
+        // Last: health says "draining" until the end.
+        if (metricsServer?.listening) {
+          const internalClosed = new Promise((resolve) => metricsServer.close(() => resolve()));
+          metricsServer.closeAllConnections?.();
+          await internalClosed;
+        }
         rejectionLog.flush();
         log(eventRecord('closed', { sessionsTotal: metrics.sessionsTotal }));
       })();

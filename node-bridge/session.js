@@ -27,6 +27,9 @@ import { eventRecord, sessionRecord } from './logging.js';
 
 let nextId = 1;
 
+/** The client's reason for 4002 (after the target); the log has the address and its range. */
+export const PRIVATE_ADDRESS_REASON = "address not allowed by the bridge's policy";
+
 const duration = (ms) => (ms < 10_000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
 
 // ws's errors (it has already sent the close frame with this code): the code and the start of
@@ -46,6 +49,7 @@ export class Session {
   #request;
   #client;
   #limitKey;
+  #prefix;
   #url;
   #relay;
   #heartbeat;
@@ -66,15 +70,17 @@ export class Session {
    * @param {object} ctx the bridge's shared parts (server.js): settings, allowlist, policies,
    *   limits, metrics, log, and `ended(session)`
    */
-  constructor(ws, request, { client, limitKey, url }, ctx) {
+  constructor(ws, request, { client, limitKey, prefix = limitKey, url }, ctx) {
     this.#ws = ws;
+    this.#prefix = prefix;
     this.#request = request;
     this.#client = client;
     this.#limitKey = limitKey;
     this.#url = url;
     this.#ctx = ctx;
     const { settings } = ctx;
-    this.#relay = new Relay(ws, { ...settings, metrics: ctx.metrics }, {
+    this.#relay = new Relay(ws, { ...settings, metrics: ctx.metrics, rate: ctx.rateLimits.acquire(limitKey) }, {
+      overBudget: (bytes) => this.#close(1008, `memory budget exceeded (${bytes} bytes held, limit ${settings.maxSessionBytes})`, 'bridge'),
       textFrame: () => this.#close(CloseCode.UNSUPPORTED_DATA, 'binary frames only', 'bridge'),
       idle: () => this.#close(CloseCode.IDLE_TIMEOUT, `no data either way for ${duration(settings.idleTimeoutMs)}`, 'bridge'),
       targetEnded: (reason) => this.#close(CloseCode.TARGET_CLOSED, reason, 'target'),
@@ -146,7 +152,7 @@ export class Session {
     const verdict = ctx.allowlist.match(target);
     if (!verdict.allowed) return this.#refuse(CloseCode.TARGET_NOT_ALLOWED, `target not allowed: ${target.display}`);
 
-    why = ctx.limits.acquire(this.#limitKey);
+    why = ctx.limits.acquire(this.#limitKey, this.#prefix, this);
     if (why) return this.#refuse(CloseCode.TOO_MANY_CONNECTIONS, why);
     this.#slot = true;
 
@@ -163,7 +169,13 @@ export class Session {
     const policy = checkAddresses(addresses, verdict.allowPrivate);
     if (!policy.ok) {
       this.#facts.address = policy.address;
-      return this.#refuse(CloseCode.PRIVATE_ADDRESS, `${target.display} resolves to a non-public address (${policy.address}, ${policy.category})`);
+      // The client learns that the address was refused, not what it is: the answers of an
+      // internal DNS are the operator's business (they go to the log).
+      return this.#refuse(
+        CloseCode.PRIVATE_ADDRESS,
+        `${target.display}: ${PRIVATE_ADDRESS_REASON}`,
+        `${target.display} resolves to a non-public address (${policy.address}, ${policy.category})`,
+      );
     }
     let connection;
     try {
@@ -182,15 +194,30 @@ export class Session {
     return undefined;
   }
 
+  /** When a byte last crossed (the limits evict the idlest session of a heavy network). */
+  get lastActivity() {
+    return this.#relay.lastActivity;
+  }
+
+  /** The bridge is full and a client of a lighter network needs the slot: 4005 at once. */
+  evict() {
+    if (this.#slot) {
+      this.#slot = false;
+      this.#ctx.limits.release(this.#limitKey, this.#prefix, this);
+    }
+    this.#close(CloseCode.TOO_MANY_CONNECTIONS, 'the bridge is at capacity: closed for a client of a network with fewer sessions', 'bridge');
+  }
+
   /** Ends the session for a shutdown: close code 4009. */
   shutdown() {
     this.#close(CloseCode.SHUTTING_DOWN, 'the bridge is shutting down', 'bridge');
   }
 
-  #refuse(code, reason) {
+  // `detail`, when given, is logged instead of `reason`, which alone goes to the client.
+  #refuse(code, reason, detail) {
     if (this.#wsClosed || this.#closing) return;  // the client left, or shutdown, meanwhile
     this.#ctx.metrics.refused(code);
-    this.#close(code, reason, 'bridge');
+    this.#close(code, reason, 'bridge', detail);
   }
 
   #noteClose(code, reason, by) {
@@ -202,11 +229,11 @@ export class Session {
 
   // Closes the WebSocket with a code (the target's bytes already sent go first) and drops the
   // target connection, except when the target itself ended, which it has already done.
-  #close(code, reason, by) {
+  #close(code, reason, by, detail) {
     if (this.#closing || this.#wsClosed) return;
     this.#closing = true;
     const text = closeReason(reason);
-    this.#noteClose(code, text, by);
+    this.#noteClose(code, detail ?? text, by);
     this.#heartbeat.stop();
     this.#abort.abort();
     if (by !== 'target') this.#relay.destroy();
@@ -228,7 +255,8 @@ export class Session {
     if (this.#finished || !this.#wsClosed || this.#targetOpen) return;
     this.#finished = true;
     const ctx = this.#ctx;
-    if (this.#slot) ctx.limits.release(this.#limitKey);
+    if (this.#slot) ctx.limits.release(this.#limitKey, this.#prefix, this);
+    ctx.rateLimits.release(this.#limitKey);
     ctx.metrics.closed(this.#facts.closeCode);
     ctx.log(
       sessionRecord({

@@ -5,7 +5,13 @@ import { readdirSync } from 'node:fs';
 import { createBridge } from '../../node-bridge/index.js';
 
 const options = JSON.parse(process.env.BRIDGE_OPTIONS);
-const bridge = createBridge({ ...options, log: (record) => process.send({ type: 'log', record }) });
+// BRIDGE_LOOKUP_DELAY_MS: every name resolves to 127.0.0.1 after this long (a target slow to
+// connect, whose sessions hold their early bytes meanwhile).
+const delay = Number(process.env.BRIDGE_LOOKUP_DELAY_MS ?? 0);
+const lookup = delay
+  ? () => new Promise((resolve) => setTimeout(() => resolve([{ address: '127.0.0.1', family: 4 }]), delay))
+  : undefined;
+const bridge = createBridge({ ...options, ...(lookup ? { lookup } : {}), log: (record) => process.send({ type: 'log', record }) });
 const { port } = await bridge.listen(0, '127.0.0.1');
 process.send({ type: 'listening', port });
 

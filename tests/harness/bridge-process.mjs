@@ -10,13 +10,14 @@ const child = fileURLToPath(new URL('./bridge-process-child.mjs', import.meta.ur
 
 /**
  * @param {object} options createBridge() options (JSON)
+ * @param {{lookupDelayMs?: number}} [extra] every name resolves to 127.0.0.1 after this long
  * @returns {Promise<{port: number, url: string, pid: number, logs: object[], sessions(): object[],
  *   measure(): Promise<{memory: NodeJS.MemoryUsage, fds: number, metrics: object}>, stop(): Promise<void>}>}
  */
-export async function startBridgeProcess(options) {
+export async function startBridgeProcess(options, { lookupDelayMs = 0 } = {}) {
   const proc = fork(child, [], {
     execArgv: ['--expose-gc'],
-    env: { ...process.env, NODE_OPTIONS: '', BRIDGE_OPTIONS: JSON.stringify(options) },
+    env: { ...process.env, NODE_OPTIONS: '', BRIDGE_OPTIONS: JSON.stringify(options), BRIDGE_LOOKUP_DELAY_MS: String(lookupDelayMs) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const logs = [];

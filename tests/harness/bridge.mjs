@@ -13,16 +13,20 @@ import { createBridge } from '../../node-bridge/index.js';
 const cli = fileURLToPath(new URL('../../node-bridge/cli.js', import.meta.url));
 
 /**
- * A bridge in this process on a free loopback port; its log records are kept in `logs`.
+ * A bridge in this process on a free loopback port, with its /metrics and /healthz on another
+ * (`metricsPort`, `metricsBase`); its log records are kept in `logs`.
  * @param {import('../../node-bridge/index.js').BridgeOptions} options
  */
 export async function startBridge(options) {
   const logs = [];
-  const bridge = createBridge({ log: (r) => logs.push(r), ...options });
+  const bridge = createBridge({ log: (r) => logs.push(r), metricsListen: '127.0.0.1:0', ...options });
   const { port } = await bridge.listen(0, '127.0.0.1');
+  const metricsPort = bridge.metricsServer?.address().port ?? null;
   return {
     bridge,
     port,
+    metricsPort,
+    metricsBase: `http://127.0.0.1:${metricsPort}`,
     url: `ws://127.0.0.1:${port}/pop3`,
     logs,
     /** The session records logged so far. */
@@ -43,11 +47,12 @@ export async function startBridge(options) {
 /**
  * The bridge CLI (node-bridge/cli.js) as a child process on a free loopback port.
  * @param {string[]} args flags, without --listen
- * @returns {Promise<{port: number, url: string, child: import('node:child_process').ChildProcess,
+ * @returns {Promise<{port: number, metricsPort: number | null, url: string, child: import('node:child_process').ChildProcess,
  *   lines: object[], metrics(): Promise<Record<string, number>>, stop(signal?: string): Promise<number>}>}
  */
 export async function startBridgeCli(args, { env } = {}) {
-  const child = spawn(process.execPath, [cli, '--listen', '127.0.0.1:0', ...args], {
+  const internal = args.includes('--metrics-listen') ? [] : ['--metrics-listen', '127.0.0.1:0'];
+  const child = spawn(process.execPath, [cli, '--listen', '127.0.0.1:0', ...internal, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_OPTIONS: '', ...env },
   });
@@ -69,14 +74,15 @@ export async function startBridgeCli(args, { env } = {}) {
     });
     child.once('exit', (code) => reject(new Error(`pop3-bridge exited with ${code}: ${stderr}`)));
   });
-  const { port } = await listening;
+  const { port, metrics: internalAddress } = await listening;
   const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     port,
     url: `ws://127.0.0.1:${port}/pop3`,
     child,
     lines,
-    metrics: () => fetchMetrics(`http://127.0.0.1:${port}/metrics`),
+    metricsPort: internalAddress?.port ?? null,
+    metrics: () => fetchMetrics(`http://127.0.0.1:${internalAddress?.port ?? port}/metrics`),
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null) child.kill(signal);
       return exited;

@@ -61,7 +61,7 @@ test('POP3S sessions through nginx (wss) reach both bridge instances in turn', a
   }
   // Each instance's /metrics says the same.
   for (const b of bridges) {
-    const text = await (await fetch(`http://127.0.0.1:${b.port}/metrics`)).text();
+    const text = await (await fetch(`${b.metricsBase}/metrics`)).text();
     expect(text).toMatch(/^pop3_bridge_sessions_total 2$/m);
   }
 });

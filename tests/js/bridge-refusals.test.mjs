@@ -83,23 +83,29 @@ describe('targets', () => {
     expect(await refusal(open, undefined)).toEqual({ code: 4001, reason: 'no target: add ?target=host:port to the URL' });
   });
 
+  // 4002: the client is told the address was refused, the log which address and why.
+  async function loggedReason(bridge, target) {
+    await waitFor(() => bridge.sessions().some((r) => r.target === target && r.closeCode === 4002));
+    return bridge.sessions().findLast((r) => r.target === target && r.closeCode === 4002).closeReason;
+  }
+
   test('an allowed name that resolves to a loopback address: 4002, no connection attempted', async () => {
     const { code, reason } = await refusal(open, `localhost:${tcp.port}`);
     expect(code).toBe(4002);
-    expect(reason).toMatch(new RegExp(`^localhost:${tcp.port} resolves to a non-public address \\((127\\.0\\.0\\.1|::1), loopback\\)$`));
+    expect(reason).toBe(`localhost:${tcp.port}: address not allowed by the bridge's policy`);
+    expect(await loggedReason(open, `localhost:${tcp.port}`))
+      .toMatch(new RegExp(`^localhost:${tcp.port} resolves to a non-public address \\((127\\.0\\.0\\.1|::1), loopback\\)$`));
     expect(tcp.accepted).toBe(0);
   });
 
   test('a name with a public and a private address is refused as a whole (4002)', async () => {
-    expect(await refusal(open, 'mixed.test:995')).toEqual({
-      code: 4002, reason: 'mixed.test:995 resolves to a non-public address (10.1.2.3, private (RFC 1918))',
-    });
+    expect(await refusal(open, 'mixed.test:995')).toEqual({ code: 4002, reason: "mixed.test:995: address not allowed by the bridge's policy" });
+    expect(await loggedReason(open, 'mixed.test:995')).toBe('mixed.test:995 resolves to a non-public address (10.1.2.3, private (RFC 1918))');
   });
 
   test('an IPv4-mapped IPv6 loopback address is loopback too (4002)', async () => {
-    expect(await refusal(open, 'mapped.test:995')).toEqual({
-      code: 4002, reason: 'mapped.test:995 resolves to a non-public address (::ffff:127.0.0.1, loopback, IPv4-mapped)',
-    });
+    expect(await refusal(open, 'mapped.test:995')).toEqual({ code: 4002, reason: "mapped.test:995: address not allowed by the bridge's policy" });
+    expect(await loggedReason(open, 'mapped.test:995')).toBe('mapped.test:995 resolves to a non-public address (::ffff:127.0.0.1, loopback, IPv4-mapped)');
   });
 
   test('a refused port: 4006', async () => {
@@ -168,7 +174,7 @@ describe('Pop3Client reports refusals as CONNECTION_FAILED with the reason and c
   test.each([
     ['a host not allowed', () => ({ bridge: open.url, host: 'pop.evil.example', port: 995 }), /^bridge: target not allowed: pop\.evil\.example:995 \(close code 4001; the bridge operator must allow this host and port\)$/],
     ['a port not allowed', () => ({ bridge: open.url, host: 'pop.example.com', port: 110 }), /target not allowed: pop\.example\.com:110 \(close code 4001/],
-    ['a private address', () => ({ bridge: open.url, host: 'localhost', port: tcp.port }), /localhost:\d+ resolves to a non-public address .*loopback.*close code 4002/],
+    ['a private address', () => ({ bridge: open.url, host: 'localhost', port: tcp.port }), /localhost:\d+: address not allowed by the bridge's policy.*close code 4002/],
     ['a missing token', () => ({ bridge: guarded.url, host: '127.0.0.1', port: tcp.port }), /^bridge: missing access token \(close code 4004; pass the bridge's token as `bridgeToken`\)$/],
     ['a wrong token', () => ({ bridge: guarded.url, bridgeToken: 'not-the-right-token-at-all', host: '127.0.0.1', port: tcp.port }), /wrong access token \(close code 4004/],
     ['a refused connection', () => ({ bridge: open.url, host: '127.0.0.1', port: closedPort }), /could not connect to 127\.0\.0\.1:\d+ \(ECONNREFUSED\) \(close code 4006/],
@@ -190,8 +196,10 @@ describe('Pop3Client reports refusals as CONNECTION_FAILED with the reason and c
 
 describe('limits', () => {
   test('per-IP and global limits: 4005, slots come back when sessions end', async () => {
+    // All clients here are of one network (198.51.100.0/24): its limit is the global one, which
+    // this test is about (bridge-hardening covers the per-network limits).
     const bridge = await startBridge({
-      allowPrivate: [`127.0.0.1:${tcp.port}`], maxSessionsPerIp: 2, maxSessions: 3, trustProxy: ['127.0.0.1'],
+      allowPrivate: [`127.0.0.1:${tcp.port}`], maxSessionsPerIp: 2, maxSessions: 3, maxSessionsPerPrefix: 3, trustProxy: ['127.0.0.1'],
     });
     const target = `127.0.0.1:${tcp.port}`;
     const from = (ip) => ({ target, wsOptions: { headers: { 'x-forwarded-for': ip } } });
@@ -320,11 +328,11 @@ test('a request URL that cannot be parsed gets HTTP 400, and the bridge keeps se
       'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
   });
   expect(reply).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
-  expect((await fetch(`http://127.0.0.1:${open.port}/healthz`)).status).toBe(200);
+  expect((await fetch(`${open.metricsBase}/healthz`)).status).toBe(200);
 });
 
 test('metrics and health: refusals by reason, bytes each way, in the Prometheus format', async () => {
-  const base = `http://127.0.0.1:${open.port}`;
+  const base = open.metricsBase;  // the internal listener (metricsListen)
   const health = await fetch(`${base}/healthz`);
   expect(health.status).toBe(200);
   expect(await health.json()).toMatchObject({ status: 'ok' });
@@ -337,7 +345,7 @@ test('metrics and health: refusals by reason, bytes each way, in the Prometheus 
   expect(samples['pop3_bridge_sessions_active']).toBe(0);
   expect(samples).toHaveProperty(['pop3_bridge_bytes_total{direction="client_to_target"}']);
   expect(samples).toHaveProperty(['pop3_bridge_bytes_total{direction="target_to_client"}']);
-  expect((await fetch(`${base}/pop3`)).status).toBe(426);
+  expect((await fetch(`http://127.0.0.1:${open.port}/pop3`)).status).toBe(426);
   // Every session left one log line, and no log line holds the token.
   expect(JSON.stringify(guarded.logs)).not.toContain(TOKEN);
 });
