@@ -1,0 +1,26 @@
+// The live transcript: every C:/S: line as the library reports it (secrets already redacted by
+// the library), each client command followed by what it does and where the RFC defines it.
+import { h } from './dom.js';
+import { noteFor } from '../protocol/command-notes.js';
+
+export function transcriptView({ label = 'Transcript' } = {}) {
+  const list = h('ol', { class: 'transcript', 'aria-label': label, 'aria-live': 'polite', tabindex: '0' });
+  return {
+    element: list,
+    /** @param {{ direction: 'client' | 'server', line: string }} entry */
+    add({ direction, line }) {
+      const who = direction === 'client' ? 'C' : 'S';
+      const note = direction === 'client' ? noteFor(line) : null;
+      list.append(h('li', { class: `line ${direction}` },
+        h('code', {}, `${who}: ${line}`),
+        note && h('span', { class: 'note' }, ` ${note.text} `, h('cite', {}, note.rfc))));
+      list.scrollTop = list.scrollHeight;
+    },
+    clear() {
+      list.replaceChildren();
+    },
+    lines() {
+      return [...list.querySelectorAll('code')].map((code) => code.textContent);
+    },
+  };
+}

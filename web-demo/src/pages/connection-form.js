@@ -1,0 +1,58 @@
+// The connection form of the mail app, prefilled from /demo-config.json for the demo's server.
+import { h } from '../components/dom.js';
+
+function field(id, label, input, hint) {
+  return h('div', { class: 'field' },
+    h('label', { for: id }, label),
+    input,
+    hint && h('small', { id: `${id}-hint` }, hint));
+}
+
+/**
+ * @param {object} config what the demo server published (bridge, host, ports, ca, user, password)
+ * @param {(options: object) => void} onSubmit
+ */
+export function connectionForm(config, onSubmit) {
+  const portFor = (security) => (security === 'implicit' ? config.ports.implicitTls : config.ports.plain);
+  const host = h('input', { id: 'host', name: 'host', value: config.host, required: true, autocomplete: 'off' });
+  const port = h('input', { id: 'port', name: 'port', type: 'number', min: 1, max: 65535, value: portFor('implicit'), required: true });
+  const security = h('select', { id: 'security', name: 'security', onchange: () => (port.value = portFor(security.value)) },
+    h('option', { value: 'implicit' }, 'Implicit TLS (POP3S, like port 995)'),
+    h('option', { value: 'starttls' }, 'STLS on the plain port (like port 110)'),
+    h('option', { value: 'none' }, 'None (unencrypted; password logins refused)'));
+  const method = h('select', { id: 'method', name: 'method' },
+    h('option', { value: 'auto' }, 'Best the server offers (SASL SCRAM first)'),
+    h('option', { value: 'apop' }, 'APOP (MD5 digest of the greeting)'),
+    h('option', { value: 'user' }, 'USER / PASS'));
+  const user = h('input', { id: 'user', name: 'user', value: config.user, autocomplete: 'username', required: true });
+  const password = h('input', { id: 'password', name: 'password', type: 'password', value: config.password, autocomplete: 'current-password' });
+  const bridge = h('input', { id: 'bridge', name: 'bridge', value: config.bridge, required: true });
+  const ca = h('textarea', { id: 'ca', name: 'ca', rows: 3, 'aria-describedby': 'ca-hint' });
+  ca.value = config.ca;
+  const form = h('form', { class: 'connection-form', 'aria-labelledby': 'connect-heading' },
+    h('h2', { id: 'connect-heading' }, 'Connect'),
+    h('div', { class: 'grid' },
+      field('host', 'Server host', host),
+      field('port', 'Port', port),
+      field('security', 'Security', security),
+      field('method', 'Login method', method),
+      field('user', 'User', user),
+      field('password', 'Password', password),
+      field('bridge', 'Bridge URL', bridge)),
+    field('ca', 'Trusted CA (PEM)', ca, 'The demo server\'s certificate comes from a CA made when npm start began.'),
+    h('button', { type: 'submit', id: 'connect' }, 'Connect'));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    onSubmit({
+      host: host.value.trim(),
+      port: Number(port.value),
+      tls: security.value,
+      method: method.value,
+      user: user.value,
+      password: password.value,
+      bridge: bridge.value.trim(),
+      ca: ca.value.trim() ? [ca.value] : undefined,
+    });
+  });
+  return form;
+}
