@@ -3,12 +3,13 @@
 // implicit TLS and over STLS, lists, opens the multipart messages (attachment, inline cid:
 // image), deletes one and a new session lacks it; the walkthrough runs a whole session with no
 // request leaving the page; the explainer's two devices miss each other's mail unless a copy is
-// left on the server, and its Swahili switch changes the texts. axe-core checks every page.
+// left on the server, and its Swahili switch changes the texts; mail synced into IndexedDB stays
+// readable after the whole stack is gone. axe-core checks every page.
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
-import { launchChromium, REPOSITORY_ROOT } from '../harness/browser.mjs';
+import { launchChromium, REPOSITORY_ROOT, startStaticServer } from '../harness/browser.mjs';
 
 const SHOTS = path.join(REPOSITORY_ROOT, 'test-results', 'web-demo');
 const AXE = path.join(REPOSITORY_ROOT, 'node_modules', 'axe-core', 'axe.min.js');
@@ -17,6 +18,15 @@ let child;
 let baseUrl;
 let browser;
 let output = '';
+let afterStack;
+
+async function stopStack() {
+  if (child && child.exitCode === null) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -36,11 +46,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (child && child.exitCode === null) {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
+  await stopStack();
+  await afterStack?.close();
 });
 
 /** Serious and critical axe-core violations of the page, as "rule: target" strings. */
@@ -197,6 +204,35 @@ test('the explainer: the phone misses what the laptop took unless a copy stays; 
     expect(await seriousViolations(page)).toEqual([]);
   } catch (error) {
     console.log(logs.join('\n'));
+    throw error;
+  } finally {
+    await close();
+  }
+});
+
+// Last: it stops the stack. The app is then served from its build alone on the same origin, so
+// IndexedDB is the same and neither POP3 server nor bridge exists.
+test('mail synced into IndexedDB is readable after the server is gone', async () => {
+  const { page, logs, close } = await browser.open(baseUrl);
+  try {
+    await connect(page, 'implicit');
+    await page.click('#sync');
+    await page.waitForSelector('#local-messages', { timeout: 20_000 });
+    expect(await page.textContent('#status')).toMatch(/Saved 6 message\(s\) in this browser\.$/);
+    expect(await page.$$eval('#local-messages tbody tr', (rows) => rows.length)).toBe(6);
+
+    await stopStack();
+    afterStack = await startStaticServer({ root: path.join(REPOSITORY_ROOT, 'build', 'web-demo'), port: Number(new URL(baseUrl).port) });
+    await page.reload();
+    await page.waitForSelector('#local-messages');
+    expect(await page.textContent('#status')).toMatch(/Could not load the demo configuration/);
+    await page.click('#local-messages tr:has-text("Invoice 2025-06") button.open-local');
+    await page.waitForSelector('#message-view .attachments a');
+    expect(await page.textContent('#message-view')).toContain('Please find the invoice attached.');
+    await page.screenshot({ path: path.join(SHOTS, 'mail-app-offline.png'), fullPage: true });
+    expect(await seriousViolations(page)).toEqual([]);
+  } catch (error) {
+    console.log(logs.join('\n'), output);
     throw error;
   } finally {
     await close();

@@ -8,6 +8,7 @@ import { capabilityReport } from '../components/capability-report.js';
 import { siteNav } from '../components/site-nav.js';
 import { transcriptView } from '../components/transcript-view.js';
 import { connectionForm } from './connection-form.js';
+import { localCopies } from './local-copies.js';
 import { messageList } from './message-list.js';
 import { messageView } from './message-view.js';
 
@@ -25,11 +26,24 @@ app.append(status, progress, capsSection, listSection, viewSection,
     h('p', {}, 'Every line the client (C) and server (S) exchanged; passwords are hidden by the library.'), transcript.element));
 
 let client = null;
+let account = null;
 let rows = [];
 const deleted = new Set();
 let blobUrls = [];
 
 const say = (text) => (status.textContent = text);
+
+const copies = localCopies({
+  getClient: () => client,
+  account: () => account,
+  progress,
+  say,
+  show(message) {
+    freeBlobs();
+    fill(viewSection, messageView(message, blobUrls));
+  },
+});
+app.insertBefore(copies.element, transcript.element.parentElement);
 
 function freeBlobs() {
   for (const url of blobUrls) URL.revokeObjectURL(url);
@@ -75,6 +89,7 @@ function connect(options) {
       host: options.host, port: options.port, tls: options.tls, bridge: options.bridge, ca: options.ca,
       onTranscript: (entry) => transcript.add(entry),
     });
+    account = `${options.user}@${options.host}`;
     say('Logging in...');
     await client.login({ user: options.user, password: options.password, method: options.method === 'auto' ? undefined : options.method });
     fill(capsSection, h('h2', { id: 'caps-heading' }, 'What this server can do'),
@@ -152,6 +167,7 @@ function quit() {
   });
 }
 
+await copies.refresh();
 try {
   const config = await (await fetch('demo-config.json')).json();
   app.insertBefore(connectionForm(config, connect), status);
