@@ -145,6 +145,8 @@ test('the walkthrough runs greeting to QUIT in the page with no request leaving 
       await page.waitForSelector(`#result-${step}:not([hidden])`);
     }
     expect(await page.textContent('#result-login')).toMatch(/MD5\(".*" \+ "sample"\) = [0-9a-f]{32}/);
+    // The sample ids survive the production build's minifier.
+    expect(await page.textContent('#result-list')).toContain('id sample-1-plainText;');
     expect(await page.textContent('#result-dele')).toMatch(/still stores 7 messages/);
     expect(await page.textContent('#result-quit')).toMatch(/stored 7 messages; after QUIT it stores 6/);
     await page.click('#race');
