@@ -66,6 +66,12 @@ async function connect(page, security) {
   await page.waitForSelector('#messages', { timeout: 20_000 });
 }
 
+/** Whether the page, at a phone's width, needs no sideways scrolling. */
+async function fitsPhone(page) {
+  await page.setViewportSize({ width: 390, height: 844 });
+  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+}
+
 const subjects = (page) => page.$$eval('#messages tbody tr td:nth-child(3)', (cells) => cells.map((c) => c.textContent));
 
 test('the printed URL serves the mail app, which reads the sample mailbox over implicit TLS through the bridge', async () => {
@@ -97,6 +103,9 @@ test('the printed URL serves the mail app, which reads the sample mailbox over i
 
     await page.screenshot({ path: path.join(SHOTS, 'mail-app.png'), fullPage: true });
     expect(await seriousViolations(page)).toEqual([]);
+    expect(await fitsPhone(page)).toBe(true);
+    expect(await page.$eval('#mailbox', (box) => box.scrollWidth <= box.clientWidth)).toBe(true);
+    await page.screenshot({ path: path.join(SHOTS, 'mail-app-phone.png') });
   } catch (error) {
     console.log(logs.join('\n'), output);
     throw error;
@@ -156,6 +165,7 @@ test('the walkthrough runs greeting to QUIT in the page with no request leaving 
     expect(requests).toEqual([]);
     await page.screenshot({ path: path.join(SHOTS, 'walkthrough.png'), fullPage: true });
     expect(await seriousViolations(page)).toEqual([]);
+    expect(await fitsPhone(page)).toBe(true);
   } catch (error) {
     console.log(logs.join('\n'));
     throw error;
@@ -204,6 +214,7 @@ test('the explainer: the phone misses what the laptop took unless a copy stays; 
     expect(await localCount('phone')).toMatch(/kifaa hiki: 2$/);
     await page.screenshot({ path: path.join(SHOTS, 'explainer-sw.png'), fullPage: true });
     expect(await seriousViolations(page)).toEqual([]);
+    expect(await fitsPhone(page)).toBe(true);
   } catch (error) {
     console.log(logs.join('\n'));
     throw error;
