@@ -143,7 +143,7 @@ test('over STLS: a deleted message is gone from the server after QUIT, and RSET 
   }
 });
 
-test('the walkthrough runs greeting to QUIT in the page with no request leaving it', async () => {
+test('the walkthrough runs greeting, STLS, APOP ... QUIT in the page with no request leaving it', async () => {
   const { page, logs, close } = await browser.open(`${baseUrl}walkthrough.html`);
   try {
     await page.waitForFunction(() => window.walkthroughReady === true, null, { timeout: 15_000 });
@@ -153,6 +153,8 @@ test('the walkthrough runs greeting to QUIT in the page with no request leaving 
       await page.click(`#step-${step}`);
       await page.waitForSelector(`#result-${step}:not([hidden])`);
     }
+    expect(await page.textContent('#result-greeting')).toMatch(/STLS done: .* TLSv1\.3/);
+    expect(await page.$$eval('.transcript code', (lines) => lines.map((l) => l.textContent))).toContain('C: STLS');
     expect(await page.textContent('#result-login')).toMatch(/MD5\(".*" \+ "sample"\) = [0-9a-f]{32}/);
     // The sample ids survive the production build's minifier.
     expect(await page.textContent('#result-list')).toContain('id sample-1-plainText;');

@@ -10,12 +10,13 @@ import { md5Hex } from '../protocol/md5.js';
 export const STEPS = [
   {
     id: 'greeting',
-    label: 'Connect: read the greeting',
-    explain: 'The server speaks first with +OK. The session is now in the AUTHORIZATION state (RFC 1939 §4).',
+    label: 'Connect: read the greeting (and STLS)',
+    explain: 'The server speaks first with +OK. The session is now in the AUTHORIZATION state (RFC 1939 §4). With STLS chosen, the client asks CAPA, sees STLS, sends it, and the two sides make a TLS handshake on the same connection (RFC 2595 §4).',
     async run(session) {
       const client = await session.connect();
       const stamp = client.greeting.apopTimestamp;
-      return `Greeting: "${client.greeting.text}". ${stamp ? `Its timestamp ${stamp} is unique to this connection: APOP will use it.` : ''}`;
+      const tls = client.tls ? ` STLS done: from here on everything is encrypted with ${client.tls.protocol}, by the WASM engine on both sides.` : ' No STLS: the session stays in clear text.';
+      return `Greeting: "${client.greeting.text}". ${stamp ? `Its timestamp ${stamp} is unique to this connection: APOP will use it.` : ''}${tls}`;
     },
   },
   {

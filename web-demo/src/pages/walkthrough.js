@@ -4,6 +4,7 @@ import { Pop3Client } from 'pop3-wasm';
 import { connectInMemory, createEmbeddedServer, sampleMailboxStore, SAMPLE_PASSWORD, SAMPLE_USER } from 'pop3-wasm/server';
 
 import { $, fill, h } from '../components/dom.js';
+import { makeSelfSignedCertificate } from '../protocol/self-signed-cert.js';
 import { siteNav } from '../components/site-nav.js';
 import { transcriptView } from '../components/transcript-view.js';
 import { racePipelining } from './pipelining-race.js';
@@ -18,13 +19,17 @@ app.append(status, stateLine);
 
 let server;
 let store;
+let certificate;
+const useStls = h('input', { type: 'checkbox', id: 'use-stls', checked: true });
 const session = {
   client: null,
   async connect() {
+    const tls = useStls.checked ? 'starttls' : 'none';
     session.client = await Pop3Client.connect({
-      transport: connectInMemory(server, { tls: 'none' }), host: 'localhost', port: 110, tls: 'none',
-      // Safe here: the "connection" never leaves this page.
-      allowInsecureAuth: true, capa: false,
+      transport: connectInMemory(server, { tls }), host: 'localhost', port: 110, tls,
+      ca: [certificate.cert], defaultRoots: false,
+      // Safe here even without TLS: the "connection" never leaves this page.
+      allowInsecureAuth: true, capa: tls === 'starttls',
       onTranscript: (entry) => transcript.add(entry),
     });
     return session.client;
@@ -38,7 +43,9 @@ const session = {
 
 async function newServer() {
   store = sampleMailboxStore(SAMPLE_USER);
-  server = await createEmbeddedServer({ store, users: { [SAMPLE_USER]: SAMPLE_PASSWORD } });
+  // The certificate is made here, by WebCrypto: the page fetches nothing to offer STLS.
+  certificate ??= await makeSelfSignedCertificate('localhost');
+  server = await createEmbeddedServer({ store, users: { [SAMPLE_USER]: SAMPLE_PASSWORD }, tls: certificate });
 }
 
 const buttons = [];
@@ -83,7 +90,9 @@ const resetButton = h('button', { id: 'restart', onclick: async () => {
 } }, 'Start again with a fresh mailbox');
 
 app.append(
-  h('section', { 'aria-labelledby': 'steps-heading' }, h('h2', { id: 'steps-heading' }, 'The session'), stepList, resetButton),
+  h('section', { 'aria-labelledby': 'steps-heading' }, h('h2', { id: 'steps-heading' }, 'The session'),
+    h('p', {}, useStls, ' ', h('label', { for: 'use-stls' }, 'Secure the session with STLS (a certificate made in this page)')),
+    stepList, resetButton),
   h('section', { 'aria-labelledby': 'race-heading' }, h('h2', { id: 'race-heading' }, 'Pipelining (RFC 2449)'),
     h('p', {}, 'A server announcing PIPELINING lets the client send many commands without waiting for each answer. Over a slow link that saves one round trip per command.'),
     raceButton, raceResult),
