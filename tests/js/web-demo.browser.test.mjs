@@ -59,9 +59,10 @@ async function seriousViolations(page) {
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
-async function connect(page, security) {
+async function connect(page, security, method = 'auto') {
   await page.waitForSelector('#connect');
   await page.selectOption('#security', security);
+  await page.selectOption('#method', method);
   await page.click('#connect');
   await page.waitForSelector('#messages', { timeout: 20_000 });
 }
@@ -117,9 +118,10 @@ test('the printed URL serves the mail app, which reads the sample mailbox over i
 test('over STLS: a deleted message is gone from the server after QUIT, and RSET shows what QUIT will do', async () => {
   const { page, logs, close } = await browser.open(baseUrl);
   try {
-    await connect(page, 'starttls');
+    await connect(page, 'starttls', 'APOP');
     const transcript = await page.$$eval('.transcript code', (items) => items.map((c) => c.textContent));
     expect(transcript).toContain('C: STLS');
+    expect(transcript.some((line) => line.startsWith('C: APOP sample '))).toBe(true);
     await page.click('tr[data-number="1"] button.toggle-delete');
     await page.waitForSelector('tr[data-number="1"].deleted');
     expect(await page.textContent('#quit-effect')).toMatch(/QUIT will remove message\(s\) 1 /);

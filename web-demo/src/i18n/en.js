@@ -18,6 +18,7 @@ export default {
   localMail: (n) => `Mail stored on this device: ${n}`,
   noLocalMail: 'No mail on this device yet.',
   fetched: (device, got, deleted) => `${device} downloaded ${got} message(s)${deleted ? ` and deleted ${deleted} from the server` : ', leaving the copies on the server'}.`,
+  nothingNew: (device) => `${device} found no new mail on the server.`,
   missed: (device) => `${device} found nothing new: the other device took the mail and deleted it from the server.`,
 
   imapHeading: 'The same with IMAP (a simulation)',

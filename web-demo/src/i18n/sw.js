@@ -18,6 +18,7 @@ export default {
   localMail: (n) => `Barua zilizohifadhiwa kwenye kifaa hiki: ${n}`,
   noLocalMail: 'Bado hakuna barua kwenye kifaa hiki.',
   fetched: (device, got, deleted) => `${device} imepakua barua ${got}${deleted ? ` na kufuta ${deleted} kwenye seva` : ', na nakala zimebaki kwenye seva'}.`,
+  nothingNew: (device) => `${device} haikukuta barua mpya kwenye seva.`,
   missed: (device) => `${device} haikupata barua mpya: kifaa kingine kilishazichukua na kuzifuta kwenye seva.`,
 
   imapHeading: 'Vilevile kwa IMAP (mfano wa kuigiza)',

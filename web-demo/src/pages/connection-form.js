@@ -1,6 +1,16 @@
 // The connection form of the mail app, prefilled from /demo-config.json for the demo's server.
 import { h } from '../components/dom.js';
 
+const LOGIN_METHODS = [
+  ['SCRAM-SHA-256', 'SASL SCRAM-SHA-256 (password never sent)'],
+  ['SCRAM-SHA-1', 'SASL SCRAM-SHA-1'],
+  ['CRAM-MD5', 'SASL CRAM-MD5'],
+  ['PLAIN', 'SASL PLAIN (password inside TLS)'],
+  ['LOGIN', 'SASL LOGIN'],
+  ['APOP', 'APOP (MD5 digest of the greeting)'],
+  ['USER', 'USER / PASS'],
+];
+
 function field(id, label, input, hint) {
   return h('div', { class: 'field' },
     h('label', { for: id }, label),
@@ -14,16 +24,17 @@ function field(id, label, input, hint) {
  */
 export function connectionForm(config, onSubmit) {
   const portFor = (security) => (security === 'implicit' ? config.ports.implicitTls : config.ports.plain);
-  const host = h('input', { id: 'host', name: 'host', value: config.host, required: true, autocomplete: 'off' });
+  const host = h('input', { id: 'host', name: 'host', value: config.host, required: true, autocomplete: 'off', 'aria-describedby': 'host-hint' });
   const port = h('input', { id: 'port', name: 'port', type: 'number', min: 1, max: 65535, value: portFor('implicit'), required: true });
   const security = h('select', { id: 'security', name: 'security', onchange: () => (port.value = portFor(security.value)) },
     h('option', { value: 'implicit' }, 'Implicit TLS (POP3S, like port 995)'),
     h('option', { value: 'starttls' }, 'STLS on the plain port (like port 110)'),
     h('option', { value: 'none' }, 'None (unencrypted; password logins refused)'));
+  // Each choice is one mechanism, or 'auto': the library then picks the strongest the server
+  // announced (the capability report after connecting lists them).
   const method = h('select', { id: 'method', name: 'method' },
-    h('option', { value: 'auto' }, 'Best the server offers (SASL SCRAM first)'),
-    h('option', { value: 'apop' }, 'APOP (MD5 digest of the greeting)'),
-    h('option', { value: 'user' }, 'USER / PASS'));
+    h('option', { value: 'auto' }, 'Best the server offers'),
+    LOGIN_METHODS.map(([value, label]) => h('option', { value }, label)));
   const user = h('input', { id: 'user', name: 'user', value: config.user, autocomplete: 'username', required: true });
   const password = h('input', { id: 'password', name: 'password', type: 'password', value: config.password, autocomplete: 'current-password' });
   const bridge = h('input', { id: 'bridge', name: 'bridge', value: config.bridge, required: true });
@@ -32,7 +43,7 @@ export function connectionForm(config, onSubmit) {
   const form = h('form', { class: 'connection-form', 'aria-labelledby': 'connect-heading' },
     h('h2', { id: 'connect-heading' }, 'Connect'),
     h('div', { class: 'grid' },
-      field('host', 'Server host', host),
+      field('host', 'Server host', host, config.allowed?.length ? `The bridge also reaches: ${config.allowed.join(', ')}` : 'The bridge reaches only the demo server (npm start -- --allow HOST:PORT adds more).'),
       field('port', 'Port', port),
       field('security', 'Security', security),
       field('method', 'Login method', method),

@@ -25,8 +25,7 @@ function describePopEvent(m) {
   const event = state.popEvent;
   if (!event) return '';
   const name = m[event.device];
-  if (event.got === 0 && !event.leaveCopy && event.deleted === 0) return m.missed(name);
-  if (event.got === 0) return m.missed(name);
+  if (event.got === 0) return event.otherHasMail && !event.leaveCopy ? m.missed(name) : m.nothingNew(name);
   return m.fetched(name, event.got, event.leaveCopy ? 0 : event.deleted);
 }
 
@@ -35,7 +34,8 @@ async function checkMail(device) {
   state.busy = true;
   try {
     const { got, deleted } = await pop.check(device, state.leaveCopy);
-    state.popEvent = { device, got, deleted, leaveCopy: state.leaveCopy };
+    const other = device === 'laptop' ? 'phone' : 'laptop';
+    state.popEvent = { device, got, deleted, leaveCopy: state.leaveCopy, otherHasMail: pop.devices[other].size > 0 };
   } finally {
     state.busy = false;
     render();

@@ -91,7 +91,7 @@ function connect(options) {
     });
     account = `${options.user}@${options.host}`;
     say('Logging in...');
-    await client.login({ user: options.user, password: options.password, method: options.method === 'auto' ? undefined : options.method });
+    await client.login({ user: options.user, password: options.password, mechanisms: options.method === 'auto' ? undefined : [options.method] });
     fill(capsSection, h('h2', { id: 'caps-heading' }, 'What this server can do'),
       h('p', {}, client.tls ? `Encrypted with ${client.tls.protocol} (${client.tls.cipher}), inside the page.` : 'Not encrypted.'),
       h('p', {}, `Logged in with ${client.loginMechanism}.`),
