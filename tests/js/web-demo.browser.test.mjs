@@ -201,6 +201,12 @@ test('the explainer: the phone misses what the laptop took unless a copy stays; 
     expect(await localCount('phone')).toMatch(/: 2$/);
     expect(await page.textContent('#server-count')).toMatch(/: 2$/);
 
+    // The IMAP simulation: a change made on the phone is what the laptop sees too.
+    await page.click('.imap-read-phone');
+    expect(await page.textContent('.imap-view-laptop')).toMatch(/2 message\(s\), 1 unread/);
+    await page.click('.imap-delete-laptop');
+    expect(await page.textContent('.imap-view-phone')).toMatch(/1 message\(s\), 1 unread/);
+
     for (const [name, value] of [['devices', 'many'], ['connection', 'yes'], ['serverSpace', 'plenty'], ['localSpace', 'small'], ['safety', 'yes']]) {
       await page.check(`input[name="${name}"][value="${value}"]`);
     }

@@ -4,9 +4,12 @@ import { h } from './dom.js';
 import { noteFor } from '../protocol/command-notes.js';
 
 export function transcriptView({ label = 'Transcript' } = {}) {
-  const list = h('ol', { class: 'transcript', 'aria-label': label, 'aria-live': 'polite', tabindex: '0' });
+  // role=log: screen readers announce new lines without rereading the whole list. It wraps the
+  // list, so that the list keeps its own role.
+  const list = h('ol', {});
+  const box = h('div', { class: 'transcript', role: 'log', 'aria-label': label, tabindex: '0' }, list);
   return {
-    element: list,
+    element: box,
     /** @param {{ direction: 'client' | 'server', line: string }} entry */
     add({ direction, line }) {
       const who = direction === 'client' ? 'C' : 'S';
@@ -14,7 +17,7 @@ export function transcriptView({ label = 'Transcript' } = {}) {
       list.append(h('li', { class: `line ${direction}` },
         h('code', {}, `${who}: ${line}`),
         note && h('span', { class: 'note' }, ` ${note.text} `, h('cite', {}, note.rfc))));
-      list.scrollTop = list.scrollHeight;
+      box.scrollTop = box.scrollHeight;
     },
     clear() {
       list.replaceChildren();

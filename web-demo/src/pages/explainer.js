@@ -79,8 +79,8 @@ function imapSection(m) {
         h('h3', {}, m[device]),
         h('p', { class: `imap-view-${device}` }, m.imapSees(m[device], view.count, view.unread)),
         h('div', { class: 'actions' },
-          h('button', { onclick: () => { imap.markFirstRead(); render(); } }, m.imapRead),
-          h('button', { onclick: () => { imap.deleteFirst(); render(); } }, m.imapDelete))))),
+          h('button', { class: `imap-read-${device}`, 'aria-label': `${m[device]}: ${m.imapRead}`, onclick: () => { imap.markFirstRead(); render(); } }, m.imapRead),
+          h('button', { class: `imap-delete-${device}`, 'aria-label': `${m[device]}: ${m.imapDelete}`, onclick: () => { imap.deleteFirst(); render(); } }, m.imapDelete))))),
     h('button', { onclick: () => { imap.reset(); render(); } }, m.reset));
 }
 
