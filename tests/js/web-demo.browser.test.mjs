@@ -145,6 +145,32 @@ test('over STLS: a deleted message is gone from the server after QUIT, and RSET 
   }
 });
 
+test('step mode sends one command per click and names each change of state', async () => {
+  const { page, logs, close } = await browser.open(baseUrl);
+  try {
+    await page.waitForSelector('#connect');
+    await page.check('#step');
+    await page.click('#connect');
+    await page.waitForSelector('#step-mode');
+    const steps = ['login', 'stat', 'dele', 'rset', 'quit'];
+    for (const [i, step] of steps.entries()) {
+      await page.click(`#step-mode-${step}`);
+      await page.waitForSelector(`#step-log li:nth-child(${i + 1})`);
+    }
+    const log = await page.$$eval('#step-log li', (items) => items.map((li) => li.textContent));
+    expect(log[0]).toMatch(/AUTHORIZATION → TRANSACTION/);
+    expect(log[2]).toMatch(/DELE 1.*QUIT would remove it/);
+    expect(log[3]).toMatch(/RSET.*remove nothing/);
+    expect(log[4]).toMatch(/TRANSACTION → UPDATE/);
+    expect(await seriousViolations(page)).toEqual([]);
+  } catch (error) {
+    console.log(logs.join('\n'), output);
+    throw error;
+  } finally {
+    await close();
+  }
+});
+
 test('the walkthrough runs greeting, STLS, APOP ... QUIT in the page with no request leaving it', async () => {
   const { page, logs, close } = await browser.open(`${baseUrl}walkthrough.html`);
   try {

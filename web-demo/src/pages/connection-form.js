@@ -40,6 +40,7 @@ export function connectionForm(config, onSubmit) {
   const bridge = h('input', { id: 'bridge', name: 'bridge', value: config.bridge, required: true });
   const ca = h('textarea', { id: 'ca', name: 'ca', rows: 3, 'aria-describedby': 'ca-hint' });
   ca.value = config.ca;
+  const stepBox = h('input', { type: 'checkbox', id: 'step', name: 'step' });
   const form = h('form', { class: 'connection-form', 'aria-labelledby': 'connect-heading' },
     h('h2', { id: 'connect-heading' }, 'Connect'),
     h('div', { class: 'grid' },
@@ -51,6 +52,7 @@ export function connectionForm(config, onSubmit) {
       field('password', 'Password', password),
       field('bridge', 'Bridge URL', bridge)),
     field('ca', 'Trusted CA (PEM)', ca, 'The demo server\'s certificate comes from a CA made when npm start began.'),
+    h('p', {}, stepBox, ' ', h('label', { for: 'step' }, 'Step mode: connect only, then send one command per click')),
     h('button', { type: 'submit', id: 'connect' }, 'Connect'));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -63,6 +65,7 @@ export function connectionForm(config, onSubmit) {
       password: password.value,
       bridge: bridge.value.trim(),
       ca: ca.value.trim() ? [ca.value] : undefined,
+      step: stepBox.checked,
     });
   });
   return form;

@@ -11,6 +11,7 @@ import { connectionForm } from './connection-form.js';
 import { localCopies } from './local-copies.js';
 import { messageList } from './message-list.js';
 import { messageView } from './message-view.js';
+import { stepMode } from './step-mode.js';
 
 const app = $('#app');
 $('#site-header').append(siteNav('index.html'));
@@ -90,6 +91,14 @@ function connect(options) {
       onTranscript: (entry) => transcript.add(entry),
     });
     account = `${options.user}@${options.host}`;
+    document.querySelector('#step-mode')?.remove();
+    listSection.hidden = true;
+    capsSection.hidden = true;
+    if (options.step) {
+      app.insertBefore(stepMode(client, options, say), listSection);
+      say('Connected in step mode.');
+      return;
+    }
     say('Logging in...');
     await client.login({ user: options.user, password: options.password, mechanisms: options.method === 'auto' ? undefined : [options.method] });
     fill(capsSection, h('h2', { id: 'caps-heading' }, 'What this server can do'),
