@@ -1,6 +1,6 @@
 // A throwaway Dovecot POP3 server on 127.0.0.1, started from a temporary configuration: its own
 // base_dir, a passwd-file passdb, a static userdb with a dedicated mail uid, and maildirs seeded
-// by the caller. Shared by the Jest integration tests, the benchmarks and `npm start`.
+// by the caller. Shared by the Jest integration tests and the benchmarks.
 //
 //   const server = await startDovecot({ users: { alice: { password: 'pw', messages: [buf] } } });
 //   ... connect to server.host:server.port ...

@@ -126,8 +126,10 @@ function large() {
  * @returns {{ uid: string, bytes: Uint8Array }[]}
  */
 export function sampleMessages() {
-  return [plainText, alternative, attachment, inlineImage, charsets, dotLines, large].map((make, i) => ({
-    uid: `sample-${i + 1}-${make.name}`,
+  // The names are spelled out: a minifier renames functions, and the ids must not change in a bundle.
+  const makers = { plainText, alternative, attachment, inlineImage, charsets, dotLines, large };
+  return Object.entries(makers).map(([name, make], i) => ({
+    uid: `sample-${i + 1}-${name}`,
     bytes: toWireForm(make()),
   }));
 }
