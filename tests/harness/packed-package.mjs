@@ -1,7 +1,8 @@
 // The package as a user gets it: `npm pack` of this repository, installed into an empty app in a
 // temporary folder. The install uses an npm cache of its own, created empty for the occasion, so
 // that it behaves the same on a fresh machine as on one whose ~/.npm is warm (with the shared
-// cache, `--offline` installs passed here and failed on a fresh machine).
+// cache, installs that could only work from cached registry metadata passed here and failed
+// on a fresh machine).
 //
 //   const app = await installPackedPackage();          // { dir, work, tarball, files, npm, cleanup }
 //   await app.writeFile('fetch.mjs', '...');

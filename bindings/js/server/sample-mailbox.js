@@ -94,7 +94,8 @@ function charsets() {
       'From: =?ISO-8859-1?Q?Jos=E9_Mu=F1oz?= <jose@example.es>',
       'To: =?UTF-8?B?0JDQvdC90LA=?= <anna@example.ru>, Sample <sample@example.net>',
       'Cc: =?ISO-2022-JP?B?GyRCOzNFRBsoQg==?= <yamada@example.jp>',
-      'Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe_aus_K=C3=B6ln?= =?KOI8-R?B?6c3FzsEg0M8t0tXT08vJ?=',
+      // Space between encoded words is dropped (RFC 2047 section 6.2): the first word carries it.
+      'Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe_aus_K=C3=B6ln,_?= =?KOI8-R?B?6c3FzsEg0M8t0tXT08vJ?=',
       'Date: Fri, 06 Jun 2025 18:00:00 +0200',
       'Message-ID: <sample-5@example.es>',
       'MIME-Version: 1.0',
