@@ -41,13 +41,16 @@ export function clientAddress(request, trustProxy) {
  */
 export function limitKey(address) {
   if (!net.isIPv6(address)) return address;
+  return `${ipv6Groups(address).slice(0, 4).join(':')}::/64`;
+}
+
+// The eight 16-bit groups of an IPv6 address, '::' expanded (as the URL parser normalizes it).
+function ipv6Groups(address) {
   const full = new URL(`http://[${address}]/`).hostname.slice(1, -1);
-  // Expand to 8 groups to take the first four.
   const [head, tail] = full.includes('::') ? full.split('::') : [full, null];
   const h = head ? head.split(':') : [];
   const t = tail ? tail.split(':') : [];
-  const groups = [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
-  return `${groups.slice(0, 4).join(':')}::/64`;
+  return [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
 }
 
 /**
@@ -65,12 +68,7 @@ export function prefixKey(address, { ipv4Prefix, ipv6Prefix }) {
     return `${[24, 16, 8, 0].map((shift) => Math.floor(base / 2 ** shift) % 256).join('.')}/${ipv4Prefix}`;
   }
   if (!net.isIPv6(address)) return address;
-  const full = new URL(`http://[${address}]/`).hostname.slice(1, -1);
-  const [head, tail] = full.includes('::') ? full.split('::') : [full, null];
-  const h = head ? head.split(':') : [];
-  const t = tail ? tail.split(':') : [];
-  const groups = [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
-  const value = groups.reduce((n, g) => (n << 16n) | BigInt(parseInt(g, 16)), 0n);
+  const value = ipv6Groups(address).reduce((n, g) => (n << 16n) | BigInt(parseInt(g, 16)), 0n);
   const base = (value >> BigInt(128 - ipv6Prefix)) << BigInt(128 - ipv6Prefix);
   const out = [];
   for (let i = 7; i >= 0; i--) out.push(((base >> BigInt(i * 16)) & 0xffffn).toString(16));

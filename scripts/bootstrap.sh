@@ -62,9 +62,9 @@ if [ "$(id -u)" -eq 0 ] && ! getent passwd pop3wasm-mail >/dev/null; then
 fi
 
 # Node modules, reinstalled when a lock file changes: the project's, and the other runtimes the
-# packed package is tested on (Node 22, Deno, Bun: tests/runtimes, apart so that its `node`
+# packed package is tested on (Node 22, Deno, Bun: tools/test-runtimes, apart so that its `node`
 # never shadows the system's in node_modules/.bin).
-for dir in . tests/runtimes; do
+for dir in . tools/test-runtimes; do
   stamp="$dir/node_modules/.package-lock.sha256"
   want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then

@@ -3,6 +3,23 @@
 import net from 'node:net';
 
 /**
+ * A rewriteServerLine that flips one bit of SCRAM's server signature (the "v=" challenge): the
+ * server really knows the password, but the client must no longer be able to tell.
+ * `onTamper` is called for each line changed.
+ */
+export function flipScramServerSignature(onTamper = () => {}) {
+  return (line) => {
+    if (!line.startsWith('+ ')) return line;
+    const decoded = Buffer.from(line.slice(2), 'base64').toString('latin1');
+    if (!decoded.startsWith('v=')) return line;
+    onTamper();
+    const signature = Buffer.from(decoded.slice(2), 'base64');
+    signature[0] ^= 1;
+    return `+ ${Buffer.from(`v=${signature.toString('base64')}`).toString('base64')}`;
+  };
+}
+
+/**
  * @param {{targetHost: string, targetPort: number, rewriteServerLine: (line: string) => string}} options
  *   rewriteServerLine gets each server line without CRLF (latin1) and returns its replacement
  */

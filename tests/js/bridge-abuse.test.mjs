@@ -21,24 +21,16 @@ import {
   attemptWebSocket, drip, frame, rawConnect, rawWebSocket, untilClosed, upgradeRequest,
 } from '../harness/raw-clients.mjs';
 import { testPki } from '../harness/test-pki.mjs';
+import { sleep, waitFor } from '../harness/wait.mjs';
 
 const MiB = 1024 * 1024;
 const mib = (n) => `${(n / MiB).toFixed(1)} MiB`;
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let echo;  // a TCP echo server: the allowlisted target
 beforeAll(async () => {
   echo = await startTcpServer((socket) => socket.on('data', (d) => socket.write(d)));
 });
 afterAll(() => echo?.stop());
-
-async function waitFor(condition, timeoutMs = 10_000, what = 'condition') {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not met in ${timeoutMs} ms`);
-    await sleep(10);
-  }
-}
 
 /** Sends `text` over an open session and waits for the echo. */
 async function roundTrip(session, text) {

@@ -12,25 +12,17 @@ import { Relay } from '../../node-bridge/relay.js';
 import { startBridgeProcess } from '../harness/bridge-process.mjs';
 import { openWs, startBridge, startTcpServer } from '../harness/bridge.mjs';
 import { frame, rawConnect, rawWebSocket } from '../harness/raw-clients.mjs';
+import { sleep, waitFor } from '../harness/wait.mjs';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
 const mib = (n) => `${(n / MiB).toFixed(1)} MiB`;
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let echo;  // a TCP echo server: the allowlisted target
 beforeAll(async () => {
   echo = await startTcpServer((socket) => socket.on('data', (d) => socket.write(d)));
 });
 afterAll(() => echo?.stop());
-
-async function waitFor(condition, timeoutMs = 10_000, what = 'condition') {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not met in ${timeoutMs} ms`);
-    await sleep(10);
-  }
-}
 
 /** A relay on a WebSocket and a target socket made of event emitters (no real sockets). */
 function fakeRelay(options, events = {}) {

@@ -5,7 +5,7 @@
 // credentials, nor after a server that failed to prove it knows the password (SCRAM).
 import { Pop3Client } from '../../bindings/js/node.js';
 import { startDovecot, toWire } from '../harness/dovecot.mjs';
-import { startTamperProxy } from '../harness/tamper-proxy.mjs';
+import { flipScramServerSignature, startTamperProxy } from '../harness/tamper-proxy.mjs';
 import { testPki } from '../harness/test-pki.mjs';
 import { fixtureMessages } from '../fixtures/messages.mjs';
 
@@ -101,14 +101,7 @@ test('a SCRAM server that cannot prove it knows the password does not get it by 
   const proxy = await startTamperProxy({
     targetHost: dovecot.host,
     targetPort: dovecot.port,
-    rewriteServerLine(line) {
-      if (!line.startsWith('+ ')) return line;
-      const decoded = Buffer.from(line.slice(2), 'base64').toString('latin1');
-      if (!decoded.startsWith('v=')) return line;
-      const signature = Buffer.from(decoded.slice(2), 'base64');
-      signature[0] ^= 1;
-      return `+ ${Buffer.from(`v=${signature.toString('base64')}`).toString('base64')}`;
-    },
+    rewriteServerLine: flipScramServerSignature(),
   });
   try {
     const transcript = [];

@@ -15,8 +15,8 @@ import { fixtureMessages } from '../fixtures/messages.mjs';
 
 const fixtures = fixtureMessages();
 const pki = testPki();
-// Node 22, Deno and Bun from tests/runtimes (installed by scripts/bootstrap.sh).
-const bin = (name) => path.join(ROOT, 'tests', 'runtimes', 'node_modules', '.bin', name);
+// Node 22, Deno and Bun from tools/test-runtimes (installed by scripts/bootstrap.sh).
+const bin = (name) => path.join(ROOT, 'tools', 'test-runtimes', 'node_modules', '.bin', name);
 const NODE22 = bin('node');
 let dovecot;
 let app;

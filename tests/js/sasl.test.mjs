@@ -4,7 +4,7 @@
 import { Pop3Client } from '../../bindings/js/node.js';
 import { startDovecot } from '../harness/dovecot.mjs';
 import { startIntrospectionEndpoint } from '../harness/oauth-introspection.mjs';
-import { startTamperProxy } from '../harness/tamper-proxy.mjs';
+import { flipScramServerSignature, startTamperProxy } from '../harness/tamper-proxy.mjs';
 import { testPki } from '../harness/test-pki.mjs';
 import { fixtureMessages } from '../fixtures/messages.mjs';
 
@@ -142,15 +142,7 @@ test('a tampered SCRAM server signature is rejected even though the server says 
   const proxy = await startTamperProxy({
     targetHost: dovecot.host,
     targetPort: dovecot.port,
-    rewriteServerLine(line) {
-      if (!line.startsWith('+ ')) return line;
-      const decoded = Buffer.from(line.slice(2), 'base64').toString('latin1');
-      if (!decoded.startsWith('v=')) return line;
-      tampered++;
-      const signature = Buffer.from(decoded.slice(2), 'base64');
-      signature[0] ^= 1;
-      return `+ ${Buffer.from(`v=${signature.toString('base64')}`).toString('base64')}`;
-    },
+    rewriteServerLine: flipScramServerSignature(() => tampered++),
   });
   try {
     const client = await Pop3Client.connect({ host: proxy.host, port: proxy.port, tls: 'none' });
