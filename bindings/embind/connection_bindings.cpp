@@ -256,26 +256,16 @@ class JsClientConnection {
     // 0 stands for "no number" (whole listing) in LIST and UIDL only; elsewhere it is rejected.
     const auto number = integer_arg(spec, "number", 1, 0);
     if (!number) return number.error();
-    if (name == "USER") return Command::user(arg("arg"), limits);
-    if (name == "PASS") return Command::pass(arg("arg"), limits);
-    if (name == "CAPA") return Command::capa();
-    if (name == "STLS") return Command::stls();
-    if (name == "UTF8") return Command::utf8();
-    if (name == "LANG") return Command::lang(arg("arg"), limits);
-    if (name == "STAT") return Command::stat();
-    if (name == "LIST") return Command::list(*number);
-    if (name == "UIDL") return Command::uidl(*number);
-    if (name == "RETR") return Command::retr(*number);
-    if (name == "TOP") {
-      const auto lines = integer_arg(spec, "lines", 0, 0);
-      if (!lines) return lines.error();
-      return Command::top(*number, *lines);
+    const auto lines = integer_arg(spec, "lines", 0, 0);
+    if (!lines) return lines.error();
+    // APOP and AUTH need the greeting or a mechanism: submitApop and submitAuth build them.
+    const auto kind = protocol::command_kind_from_keyword(name);
+    if (kind == protocol::CommandKind::kApop || kind == protocol::CommandKind::kAuth) {
+      return make_error(ErrorCode::kInvalidArgument, name + " is sent through its own call");
     }
-    if (name == "DELE") return Command::dele(*number);
-    if (name == "NOOP") return Command::noop();
-    if (name == "RSET") return Command::rset();
-    if (name == "QUIT") return Command::quit();
-    return make_error(ErrorCode::kInvalidArgument, "unknown command " + name);
+    const std::string text = arg("arg");
+    return Command::from_keyword(
+        name, {.text = text, .second = {}, .number = *number, .lines = *lines}, limits);
   }
 
   std::unique_ptr<client::ClientConnection> connection_;

@@ -64,20 +64,13 @@ Command parse_command(const std::string& line) {
   std::istringstream in(line);
   std::string keyword, a, b;
   in >> keyword >> a >> b;
-  Result<Command> command = make_error(ErrorCode::kInvalidArgument, "unknown " + keyword);
-  if (keyword == "CAPA") command = Command::capa();
-  if (keyword == "USER") command = Command::user(a);
-  if (keyword == "PASS") command = Command::pass(a);
-  if (keyword == "APOP") command = Command::apop(a, b);
-  if (keyword == "STAT") command = Command::stat();
-  if (keyword == "LIST") command = Command::list(a.empty() ? 0 : number(a));
-  if (keyword == "UIDL") command = Command::uidl(a.empty() ? 0 : number(a));
-  if (keyword == "TOP") command = Command::top(number(a), number(b));
-  if (keyword == "RETR") command = Command::retr(number(a));
-  if (keyword == "DELE") command = Command::dele(number(a));
-  if (keyword == "RSET") command = Command::rset();
-  if (keyword == "NOOP") command = Command::noop();
-  if (keyword == "QUIT") command = Command::quit();
+  const auto numeric = [](const std::string& s) {
+    return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
+  };
+  Result<Command> command = Command::from_keyword(keyword, {.text = a,
+                                                            .second = b,
+                                                            .number = numeric(a) ? number(a) : 0,
+                                                            .lines = numeric(b) ? number(b) : 0});
   EXPECT_TRUE(command.ok()) << line;
   return std::move(*command);
 }

@@ -5,19 +5,15 @@
 
 #include "pop3/auth/apop.hpp"
 #include "pop3/auth/base64.hpp"
+#include "pop3/protocol/command_traits.hpp"
 #include "quoted_line.hpp"
 
 namespace pop3::protocol {
 namespace {
 
-bool is_login_command(CommandKind kind) {
-  return kind == CommandKind::kUser || kind == CommandKind::kPass || kind == CommandKind::kApop ||
-         kind == CommandKind::kAuth;
-}
-
 Error server_error(CommandKind kind, const StatusLine& status) {
   Error error;
-  error.code = is_login_command(kind) ? ErrorCode::kAuthFailed : ErrorCode::kServerError;
+  error.code = traits(kind).login ? ErrorCode::kAuthFailed : ErrorCode::kServerError;
   error.message = std::string(command_keyword(kind)) + " failed: -ERR " +
                   (status.code.empty() ? "" : "[" + status.code + "] ") + status.text;
   error.response_code = status.code;

@@ -1,8 +1,8 @@
 // Theory of operation (client side of RFC 1939 + extensions).
 //
-// A POP3 session moves AUTHORIZATION -> TRANSACTION -> UPDATE. This file is the only place that
-// says which command is valid in which state and what each reply does to the state; the session
-// (client_session.cpp) consults it for three things:
+// A POP3 session moves AUTHORIZATION -> TRANSACTION -> UPDATE. Which command is valid in which
+// state is a column of the command table (command_traits.hpp); this file reads it and says what
+// each reply does to the state. The session (client_session.cpp) consults both for three things:
 //   1. submit(): a command is checked against the *projected* state, i.e. the state reached if
 //      every command queued before it succeeds. This is what lets a caller queue
 //      USER, PASS, STAT in one go, while RETR before authentication is refused locally.
@@ -21,31 +21,11 @@
 // whether TLS is active.
 #include "pop3/protocol/client_state.hpp"
 
-#include <array>
+#include "pop3/protocol/command_traits.hpp"
 
 namespace pop3::protocol {
 namespace {
-
 using K = CommandKind;
-constexpr std::size_t kKinds = 17;
-
-// kAllowed[state][command]; only the three states that accept commands have rows.
-struct Row {
-  std::array<bool, kKinds> allowed;
-};
-
-constexpr Row make_row(std::initializer_list<K> kinds) {
-  Row row{};
-  for (K k : kinds) row.allowed[static_cast<std::size_t>(k)] = true;
-  return row;
-}
-
-constexpr Row kAuthorizationRow =
-    make_row({K::kUser, K::kApop, K::kAuth, K::kStls, K::kUtf8, K::kCapa, K::kLang, K::kQuit});
-constexpr Row kAuthorizationUserRow = make_row({K::kPass, K::kQuit});
-constexpr Row kTransactionRow = make_row({K::kStat, K::kList, K::kUidl, K::kRetr, K::kTop, K::kDele,
-                                          K::kNoop, K::kRset, K::kCapa, K::kLang, K::kQuit});
-
 }  // namespace
 
 const char* session_state_name(SessionState state) {
@@ -71,19 +51,7 @@ const char* session_state_name(SessionState state) {
 }
 
 bool command_allowed(SessionState state, CommandKind kind) {
-  const auto k = static_cast<std::size_t>(kind);
-  switch (state) {
-    // Commands submitted before the greeting wait for it and are then AUTHORIZATION commands.
-    case SessionState::kGreeting:
-    case SessionState::kAuthorization:
-      return kAuthorizationRow.allowed[k];
-    case SessionState::kAuthorizationUser:
-      return kAuthorizationUserRow.allowed[k];
-    case SessionState::kTransaction:
-      return kTransactionRow.allowed[k];
-    default:
-      return false;
-  }
+  return (traits(kind).client_states & state_bit(state)) != 0;
 }
 
 SessionState state_after(SessionState state, CommandKind kind, bool ok) {
@@ -104,17 +72,7 @@ SessionState state_after(SessionState state, CommandKind kind, bool ok) {
 }
 
 bool is_barrier(CommandKind kind) {
-  switch (kind) {
-    case K::kPass:
-    case K::kApop:
-    case K::kAuth:
-    case K::kStls:
-    case K::kUtf8:
-    case K::kQuit:
-      return true;
-    default:
-      return false;
-  }
+  return traits(kind).barrier;
 }
 
 }  // namespace pop3::protocol

@@ -1,8 +1,7 @@
 #include "pop3/protocol/command.hpp"
 
-#include <array>
-
 #include "ascii.hpp"
+#include "pop3/protocol/command_traits.hpp"
 
 namespace pop3::protocol {
 namespace {
@@ -20,19 +19,15 @@ std::optional<Error> check_number(std::uint32_t number) {
   return std::nullopt;
 }
 
-constexpr std::array<const char*, 17> kKeywords = {"USER", "PASS", "APOP", "AUTH", "CAPA", "STLS",
-                                                   "UTF8", "LANG", "STAT", "LIST", "UIDL", "RETR",
-                                                   "TOP",  "DELE", "NOOP", "RSET", "QUIT"};
-
 }  // namespace
 
 const char* command_keyword(CommandKind kind) {
-  return kKeywords[static_cast<std::size_t>(kind)];
+  return traits(kind).keyword.data();  // the table's literals end in NUL
 }
 
 std::optional<CommandKind> command_kind_from_keyword(std::string_view keyword) {
-  for (std::size_t i = 0; i < kKeywords.size(); ++i) {
-    if (ascii::iequals(keyword, kKeywords[i])) return static_cast<CommandKind>(i);
+  for (const CommandTraits& row : kCommandTraits) {
+    if (ascii::iequals(keyword, row.keyword)) return row.kind;
   }
   return std::nullopt;
 }
@@ -162,45 +157,67 @@ Result<Command> Command::dele(std::uint32_t number) {
   return Command(CommandKind::kDele, "DELE " + std::to_string(number) + "\r\n", number, true);
 }
 
-ReplyShape Command::reply_shape() const {
-  switch (kind_) {
-    case CommandKind::kRetr:
-    case CommandKind::kTop:
-      return ReplyShape::kBody;
+Result<Command> Command::from_keyword(std::string_view keyword, const CommandArguments& args,
+                                      const Limits& limits) {
+  const auto kind = command_kind_from_keyword(keyword);
+  if (!kind) return invalid("unknown command " + std::string(keyword.substr(0, 16)));
+  switch (*kind) {
+    case CommandKind::kUser:
+      return user(args.text, limits);
+    case CommandKind::kPass:
+      return pass(args.text, limits);
+    case CommandKind::kApop:
+      return apop(args.text, args.second, limits);
+    case CommandKind::kAuth:
+      return auth(args.text, args.second, limits);
     case CommandKind::kCapa:
-      return ReplyShape::kListing;
-    case CommandKind::kList:
-    case CommandKind::kUidl:
+      return capa();
+    case CommandKind::kStls:
+      return stls();
+    case CommandKind::kUtf8:
+      return utf8();
     case CommandKind::kLang:
-      // "LIST" lists every message; "LIST n" answers on one line. Same for UIDL and LANG.
-      return has_argument_ ? ReplyShape::kSingleLine : ReplyShape::kListing;
-    default:
-      return ReplyShape::kSingleLine;
+      return lang(args.text, limits);
+    case CommandKind::kStat:
+      return stat();
+    case CommandKind::kList:
+      return list(args.number);
+    case CommandKind::kUidl:
+      return uidl(args.number);
+    case CommandKind::kRetr:
+      return retr(args.number);
+    case CommandKind::kTop:
+      return top(args.number, args.lines);
+    case CommandKind::kDele:
+      return dele(args.number);
+    case CommandKind::kNoop:
+      return noop();
+    case CommandKind::kRset:
+      return rset();
+    case CommandKind::kQuit:
+      return quit();
   }
+  return invalid("unknown command");
+}
+
+ReplyShape Command::reply_shape() const {
+  const CommandTraits& row = traits(kind_);
+  // "LIST" lists every message; "LIST n" answers on one line. Same for UIDL and LANG.
+  return has_argument_ && row.argument_gives_single_line ? ReplyShape::kSingleLine : row.reply;
 }
 
 std::string Command::redacted_line() const {
   const std::string_view text(line_.data(), line_.size() - 2);  // without CRLF
-  switch (kind_) {
-    case CommandKind::kPass:
-      return "PASS ***";
-    case CommandKind::kAuth:
-      if (has_argument_) {
-        const auto space = text.rfind(' ');
-        return std::string(text.substr(0, space)) + " ***";
-      }
-      return std::string(text);
-    default:
-      return std::string(text);
+  if (!has_argument_) return std::string(text);
+  switch (traits(kind_).redaction) {
+    case Redaction::kArgument:
+      return std::string(traits(kind_).keyword) + " ***";
+    case Redaction::kLastArgument:
+      return std::string(text.substr(0, text.rfind(' '))) + " ***";
+    case Redaction::kNone:
+      break;
   }
-}
-
-Result<std::string> auth_response_line(std::string_view base64_or_cancel) {
-  if (base64_or_cancel == "*") return std::string("*\r\n");
-  if (base64_or_cancel.empty()) return std::string("\r\n");
-  if (auto e = check_argument(base64_or_cancel, "SASL response", kMaxAuthResponse, false))
-    return *e;
-  return std::string(base64_or_cancel) + "\r\n";
+  return std::string(text);
 }
 
 }  // namespace pop3::protocol

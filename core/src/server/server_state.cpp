@@ -31,10 +31,9 @@ namespace pop3::server {
 namespace {
 
 using K = protocol::CommandKind;
-constexpr std::size_t kKinds = 17;
 
 struct Row {
-  std::array<bool, kKinds> accepts;
+  std::array<bool, protocol::kCommandKindCount> accepts;
 };
 
 constexpr Row make_row(std::initializer_list<K> kinds) {

@@ -3,6 +3,7 @@
 // encoded command line is always exactly one well-formed line: no command injection.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -30,8 +31,10 @@ enum class CommandKind : std::uint8_t {
   kDele,
   kNoop,
   kRset,
-  kQuit,
+  kQuit,  // stays last: kCommandKindCount counts up to it
 };
+
+inline constexpr std::size_t kCommandKindCount = static_cast<std::size_t>(CommandKind::kQuit) + 1;
 
 // Upper-case keyword, e.g. "RETR".
 const char* command_keyword(CommandKind kind);
@@ -45,8 +48,20 @@ enum class ReplyShape : std::uint8_t {
   kBody,        // multi-line, streamed as chunks (RETR, TOP)
 };
 
+// The arguments of a command named by its keyword (Command::from_keyword): each command takes
+// the ones it needs and ignores the rest.
+struct CommandArguments {
+  std::string_view text;     // USER/APOP name, PASS password, LANG tag, AUTH mechanism
+  std::string_view second;   // APOP digest, AUTH initial response
+  std::uint32_t number = 0;  // message number; 0 for the whole LIST/UIDL listing
+  std::uint32_t lines = 0;   // TOP
+};
+
 class Command {
  public:
+  // The command `keyword` names (case-insensitive), built by its factory below.
+  static Result<Command> from_keyword(std::string_view keyword, const CommandArguments& args,
+                                      const Limits& limits = {});
   static Result<Command> user(std::string_view name, const Limits& limits = {});
   static Result<Command> pass(std::string_view password, const Limits& limits = {});
   // APOP name digest; `digest` must be 32 lower-case hex digits (see auth::apop_digest).
@@ -94,8 +109,5 @@ class Command {
 // `allow_space`. Returns an INVALID_ARGUMENT error naming `what`, never echoing the value.
 std::optional<Error> check_argument(std::string_view value, std::string_view what, std::size_t max,
                                     bool allow_space);
-
-// A SASL client response line (RFC 5034 section 4): base64 or "*" to cancel. No CR/LF/NUL.
-Result<std::string> auth_response_line(std::string_view base64_or_cancel);
 
 }  // namespace pop3::protocol
