@@ -63,8 +63,8 @@ export default {
   history: [
     ['1984', 'POP1, RFC 918: the first Post Office Protocol.'],
     ['1985', 'POP2, RFC 937.'],
-    ['1988', 'POP3, RFC 1081. Today\'s standard is RFC 1939 (1996).'],
     ['1986', 'IMAP is designed: mail stays on the server and is reached from afar.'],
+    ['1988', 'POP3, RFC 1081. Today\'s standard is RFC 1939 (1996).'],
     ['1993', 'APOP, RFC 1460: login by an MD5 digest of the greeting\'s timestamp and the password. The password is never sent, and a recorded login cannot be replayed, because every greeting has a new timestamp.'],
     ['1994', 'AUTH, RFC 1734: logins through SASL mechanisms; today RFC 5034.'],
     ['1998', 'CAPA, RFC 2449: servers list their extensions, such as TOP and UIDL. The RFC says it does not want to encourage extensions: POP should stay simple.'],

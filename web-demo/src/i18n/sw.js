@@ -26,8 +26,8 @@ export default {
 
   popRulesHeading: 'Kipindi cha POP3 kinavyoshughulikia barua zako',
   popRules: [
-    'Ndani ya kipindi kimoja seva huzipa barua namba 1, 2, 3... Namba hizo zinaweza kubadilika kipindi kijacho; amri ya UIDL huipa kila barua kitambulisho cha kipekee kisichobadilika kutoka kipindi kimoja hadi kingine, hivyo programu inajua barua ipi tayari inayo.',
-    'Mteja huziwekea barua alama ya kufutwa kwa namba zake (DELE). Seva huzifuta tu mteja anapomaliza kipindi kwa QUIT: hapo kipindi huingia hali yake ya UPDATE. Muunganisho ukikatika, hakuna kinachofutwa.',
+    'Ndani ya kipindi kimoja seva huzipa barua namba 1, 2, 3... Namba hizo zinaweza kubadilika kipindi kijacho; amri ya UIDL huipa kila barua kitambulisho cha kipekee kisichobadilika kutoka kipindi kimoja hadi kingine, hivyo programu inajua ni barua zipi tayari inazo.',
+    'Mteja huziwekea barua alama ya kufutwa kwa namba zake (DELE). Seva huzifuta pale tu mteja anapomaliza kipindi kwa QUIT: hapo kipindi huingia hali yake ya UPDATE. Muunganisho ukikatika, hakuna kinachofutwa.',
     'Mteja mmoja tu kwa wakati mmoja anaweza kufungua sanduku la barua: seva hulifunga, na mteja wa pili hukataliwa (RFC 2449 ililipa jibu hilo msimbo IN-USE).',
     'POP haina folda: sanduku la barua kwenye seva ni hifadhi moja tu. Na barua huchukuliwa nzima kila mara, pamoja na sehemu zake zote za MIME; IMAP inaweza kuchukua vichwa vya barua tu au sehemu moja.',
   ],
@@ -36,17 +36,17 @@ export default {
   imapBadge: 'Uigaji: hakuna seva ya IMAP inayoendeshwa hapa',
   imapIntro: 'Kwa IMAP, barua na folda zake hubaki kwenye seva. Kila kifaa huchukua kile unachokitazama, huweka nakala ya muda, na huiarifu seva mabadiliko yako, kama "imesomwa", "imefutwa" au kuhamishiwa folda nyingine. Hivyo kila kifaa kinaona sanduku la barua lilelile. Chagua folda kwenye kila kifaa, kisha fungua, hamisha au futa barua kwenye kimoja na utazame kingine.',
   imapSubjects: { inbox: ['Chakula cha mchana Jumamosi', 'Mipango ya likizo'], sent: ['Jibu: Chai saa kumi?'] },
-  imapFolders: { inbox: 'Kikasha', sent: 'Zilizotumwa', archive: 'Hifadhi' },
+  imapFolders: { inbox: 'Kikasha', sent: 'Zilizotumwa', archive: 'Kumbukumbu' },
   imapFoldersLabel: (device) => `${device}: folda zilizo kwenye seva`,
-  imapFolderCount: (name, n, unread) => `${name} (${n}, ${unread} hazijasomwa)`,
+  imapFolderCount: (name, n, unread) => `${name} (${n}, hazijasomwa ${unread})`,
   imapRead: 'Fungua barua ya kwanza',
   imapDelete: 'Futa barua ya kwanza',
   imapMove: 'Hamisha barua ya kwanza',
-  imapMoveTo: 'kwenda folda',
+  imapMoveTo: 'hadi folda',
   imapEmpty: 'Folda hii haina barua.',
   imapUnread: 'haijasomwa',
   imapReadFlag: 'imesomwa',
-  imapSees: (device, n, unread) => `${device} inaona barua ${n}, kati ya hizo ${unread} hazijasomwa.`,
+  imapSees: (device, n, unread) => `${device} inaona barua ${n}; ambazo hazijasomwa: ${unread}.`,
 
   portsHeading: 'Milango (ports)',
   portsIntro: 'Namba ya mlango huiambia seva ni huduma gani muunganisho unaitaka.',
@@ -63,8 +63,8 @@ export default {
   history: [
     ['1984', 'POP1, RFC 918: toleo la kwanza la Post Office Protocol.'],
     ['1985', 'POP2, RFC 937.'],
-    ['1988', 'POP3, RFC 1081. Kiwango cha leo ni RFC 1939 (1996).'],
     ['1986', 'IMAP inabuniwa: barua hubaki kwenye seva na kufikiwa kutoka mbali.'],
+    ['1988', 'POP3, RFC 1081. Kiwango cha leo ni RFC 1939 (1996).'],
     ['1993', 'APOP, RFC 1460: kuingia kwa muhtasari wa MD5 wa muhuri wa muda ulio kwenye salamu ya seva pamoja na nenosiri. Nenosiri halitumwi kamwe, na kuingia kulikorekodiwa hakuwezi kurudiwa, kwa sababu kila salamu ina muhuri mpya wa muda.'],
     ['1994', 'AUTH, RFC 1734: kuingia kupitia mbinu za SASL; leo ni RFC 5034.'],
     ['1998', 'CAPA, RFC 2449: seva hutaja viendelezi vyake, kama TOP na UIDL. RFC hiyo inasema haikusudii kuhimiza viendelezi: POP ibaki rahisi.'],
@@ -75,7 +75,7 @@ export default {
   ],
 
   compareHeading: 'POP na IMAP bega kwa bega',
-  compareIntro: 'POP ilibuniwa mwaka 1984 ili kupakua barua na kuzihifadhi kwa kudumu kwenye kifaa chako. IMAP (1986) inakupa uwezo wa kufikia barua zilizohifadhiwa kwenye seva, ikiweka nakala za muda kwenye kifaa, kama hifadhi ya wingu. Programu kama Outlook, Thunderbird, Eudora, GNUMail na Apple Mail zinatumia zote mbili.',
+  compareIntro: 'POP ilibuniwa mwaka 1984 ili kupakua barua na kuzihifadhi kwa kudumu kwenye kifaa chako. IMAP (1986) inakupa uwezo wa kufikia barua zilizohifadhiwa kwenye seva, ikiweka nakala za muda kwenye kifaa, kama hifadhi ya wingu. Programu kama Outlook, Thunderbird, Eudora, GNUMail na Apple Mail zinaweza kutumia zote mbili.',
   compareColumns: ['', 'POP3', 'IMAP'],
   compareRows: [
     ['Mtiririko wa kazi', 'Kuunganisha, kupakua barua, kuzihifadhi kwenye kifaa, kuzifuta kwenye seva (kwa kawaida; "acha nakala" huziacha huko), kukata muunganisho.', 'Kuunganisha, kuchukua unachokiomba na kukiweka kama nakala ya muda (orodha ya barua mpya, muhtasari, barua unazofungua), kutekeleza mabadiliko yako kwenye seva (imesomwa, imefutwa), kukata muunganisho.'],
@@ -101,7 +101,7 @@ export default {
   offlineHeading: 'Kusoma bila mtandao',
   offlineText: 'Kwa POP, muunganisho unahitajika tu wakati wa kutuma na kupokea. Barua zikishapakuliwa ziko kwenye diski yako, na unaweza kuzisoma ukiwa safarini au mahali ambapo mtandao ni dhaifu. IMAP kwa kawaida huhitaji muunganisho ili kusoma.',
   localStoreHeading: 'Barua zako zinakaa kwenye kifaa chako',
-  localStoreText: 'Mfano: Outlook inaweza kuonyesha hitilafu 0x800C0133 inapochukua barua kwa POP3 kupitia mlango 995 wenye SSL (ilionekana kwa Gmail). Suluhisho la kawaida ni kubana folda za ndani (File > Folders > Compact all folders). Tatizo liko kwenye faili iliyo kwenye kompyuta yako, si kwenye itifaki: kwa POP, barua na utunzaji wake ni jukumu lako.',
+  localStoreText: 'Mfano: Outlook inaweza kuonyesha hitilafu 0x800C0133 inapochukua barua kwa POP3 kupitia mlango 995 wenye SSL (hitilafu hii imeonekana kwa Gmail). Suluhisho la kawaida ni kubana folda za ndani (File > Folders > Compact all folders). Tatizo liko kwenye faili iliyo kwenye kompyuta yako, si kwenye itifaki: kwa POP, barua na utunzaji wake ni jukumu lako.',
 
   quizHeading: 'Nichague ipi?',
   quizIntro: 'Jibu maswali matano. Majibu yako yakielekea pande zote mbili, ushauri ni huu: ukiwa na shaka, chagua IMAP.',

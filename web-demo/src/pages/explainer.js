@@ -13,6 +13,7 @@ const app = $('#app');
 const header = $('#site-header');
 
 const pop = new PopDevices();
+const imap = new ImapSimulation();
 const combine = new CombineAccounts();
 const state = {
   lang: 'en', leaveCopy: false, popEvent: null, answers: {}, busy: false,
@@ -21,7 +22,6 @@ const state = {
   combined: [], combinedShown: 0, combineImap: false,
 };
 const t = () => LANGUAGES[state.lang].messages;
-const imap = new ImapSimulation();
 
 function languageSwitch(m) {
   const select = h('select', { id: 'language', onchange: () => { state.lang = select.value; render(); } },
@@ -89,7 +89,7 @@ function imapDevice(m, device) {
     })),
     h('p', { class: `imap-view-${device}` }, m.imapSees(m[device], view.count, view.unread)),
     view.messages.length
-      ? h('ul', { class: 'imap-messages' }, view.messages.map((msg) => h('li', {}, `${m.imapSubjects[msg.subject[0]][msg.subject[1]]} (${msg.seen ? m.imapReadFlag : m.imapUnread})`)))
+      ? h('ul', { class: 'imap-messages' }, view.messages.map((msg) => h('li', {}, `${m.imapSubjects[msg.subjectKey[0]][msg.subjectKey[1]]} (${msg.seen ? m.imapReadFlag : m.imapUnread})`)))
       : h('p', {}, m.imapEmpty),
     h('div', { class: 'actions' },
       h('button', { id: `imap-read-${device}`, class: `imap-read-${device}`, 'aria-label': `${m[device]}: ${m.imapRead}`, onclick: act(() => imap.markFirstRead(device)) }, m.imapRead),

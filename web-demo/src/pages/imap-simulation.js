@@ -3,8 +3,8 @@
 // the server's copy, so a change made on one device is what the other sees too.
 export const FOLDERS = ['inbox', 'sent', 'archive'];
 
-// The starting messages. A message's `subject` is a key into the page's message file
-// (imapSubjects), so that the simulated mail speaks the page's language.
+// The starting messages. A message's `subjectKey` points into the page's message file
+// (imapSubjects[folder][index]), so that the simulated mail speaks the page's language.
 const START = { inbox: [['inbox', 0], ['inbox', 1]], sent: [['sent', 0]], archive: [] };
 
 export class ImapSimulation {
@@ -14,7 +14,7 @@ export class ImapSimulation {
 
   reset() {
     this.folders = Object.fromEntries(Object.entries(START).map(([folder, subjects]) =>
-      [folder, subjects.map((subject) => ({ subject, seen: folder === 'sent' }))]));
+      [folder, subjects.map((subjectKey) => ({ subjectKey, seen: folder === 'sent' }))]));
     this.open = { laptop: 'inbox', phone: 'inbox' };
   }
 

@@ -20,10 +20,10 @@ $('#site-header').append(siteNav('index.html', en.nav));
 const status = h('p', { id: 'status', role: 'status', 'aria-live': 'polite' }, 'Loading the demo configuration...');
 const progress = h('progress', { id: 'progress', hidden: true, max: 1, value: 0, 'aria-label': 'Fetching headers' });
 // One message's download: bytes received of the size LIST declared.
+const downloadBar = h('progress', { id: 'download-progress', max: 1, value: 0 });
+const downloadBytes = h('span', { id: 'download-bytes' });
 const download = h('div', { id: 'download', hidden: true },
-  h('label', { for: 'download-progress' }, 'Downloading'), ' ',
-  h('progress', { id: 'download-progress', max: 1, value: 0 }), ' ',
-  h('span', { id: 'download-bytes' }));
+  h('label', { for: 'download-progress' }, 'Downloading'), ' ', downloadBar, ' ', downloadBytes);
 const capsSection = h('section', { id: 'capabilities', 'aria-labelledby': 'caps-heading', hidden: true });
 const listSection = h('section', { id: 'mailbox', 'aria-labelledby': 'mailbox-heading', hidden: true });
 const viewSection = h('section', { id: 'viewer', 'aria-label': 'Message' });
@@ -160,14 +160,16 @@ async function loadHeaders() {
 
 // RETR's chunks as they arrive, counted into the download bar on their way to the MIME parser.
 async function* counted(chunks, declared) {
-  const bar = $('#download-progress');
-  const text = $('#download-bytes');
-  bar.max = declared || 1;
   let received = 0;
+  const show = () => {
+    downloadBar.max = declared || 1;
+    downloadBar.value = Math.min(received, downloadBar.max);
+    downloadBytes.textContent = `${formatSize(received)} of ${formatSize(declared)} (${received} of ${declared} bytes)`;
+  };
+  show();
   for await (const chunk of chunks) {
     received += chunk.length;
-    bar.value = Math.min(received, bar.max);
-    text.textContent = `${formatSize(received)} of ${formatSize(declared)} (${received} of ${declared} bytes)`;
+    show();
     yield chunk;
   }
 }
