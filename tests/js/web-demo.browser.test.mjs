@@ -3,8 +3,12 @@
 // implicit TLS and over STLS, lists, opens the multipart messages (attachment, inline cid:
 // image), deletes one and a new session lacks it; the walkthrough runs a whole session with no
 // request leaving the page; the explainer's two devices miss each other's mail unless a copy is
-// left on the server, and its Swahili switch changes the texts; mail synced into IndexedDB stays
-// readable after the whole stack is gone. axe-core checks every page.
+// left on the server, its IMAP simulation moves mail between folders seen by both devices, two
+// accounts land in one local inbox, its Swahili switch changes the texts and leaves no text of
+// the English message file on the page, and it teaches every fact of the seed notes; a keyboard
+// alone connects, opens, deletes, steps through the walkthrough and switches the language; mail
+// synced into IndexedDB stays readable after the whole stack is gone. axe-core checks every page.
+// (web-demo-second-server.browser.test.mjs points the demo at a second server.)
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
