@@ -33,6 +33,7 @@ export function localCopies(app) {
       ? (keepDays > 0 ? { retention: 'keep-days', keepDays } : { retention: 'keep' })
       : { retention: 'delete' };
     app.progress.hidden = false;
+    let outcome;
     try {
       const result = await sync(client, await openStore(), policy, {
         account: app.account(),
@@ -42,14 +43,16 @@ export function localCopies(app) {
           app.progress.value = count;
         },
       });
-      app.say(`Saved ${result.fetched} message(s) in this browser${result.deleted ? `; ${result.deleted} deleted from the server at QUIT` : ''}. The session has ended (sync QUITs).`);
+      outcome = `Saved ${result.fetched} message(s) in this browser${result.deleted ? `; ${result.deleted} deleted from the server at QUIT` : ''}. The session has ended (sync QUITs).`;
     } catch (error) {
-      app.say(`${error.code ?? 'ERROR'}: ${error.message}`);
+      outcome = `${error.code ?? 'ERROR'}: ${error.message}`;
     } finally {
       app.progress.hidden = true;
       app.sessionEnded();
     }
+    // Said once the list below shows what was saved.
     await refresh();
+    app.say(outcome);
   }
 
   async function refresh() {
