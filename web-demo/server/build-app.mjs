@@ -1,6 +1,6 @@
 // Builds the web app with Vite when the build is missing or older than its sources: the demo's
 // own files and the package it bundles (bindings/js, the WASM included).
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,6 +33,16 @@ export async function buildAppIfNeeded({ force = false, log = () => {} } = {}) {
   if (!force && builtAt() >= Math.max(newest(DEMO_ROOT, path.join(DEMO_ROOT, 'server')), newest(PACKAGE_JS))) return false;
   log('building the web demo (vite build)...');
   const { build } = await import('vite8');
-  await build({ configFile: path.join(DEMO_ROOT, 'vite.config.mjs'), logLevel: 'warn' });
+  // Built beside the output and moved in whole: two demos starting at once (parallel test
+  // files) never serve a half-written build, and the second one to finish keeps the first's.
+  const staging = `${OUT_DIR}.staging-${process.pid}`;
+  await build({ configFile: path.join(DEMO_ROOT, 'vite.config.mjs'), logLevel: 'warn', build: { outDir: staging, emptyOutDir: true } });
+  rmSync(OUT_DIR, { recursive: true, force: true });
+  try {
+    renameSync(staging, OUT_DIR);
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    if (builtAt() === 0) throw error;
+  }
   return true;
 }

@@ -3,7 +3,10 @@
 // the WebSocket bridge allowed to reach only that server (and any --allow HOST:PORT), and the
 // web demo with its config, all on loopback. Prints one URL; Ctrl-C stops everything.
 //
-//   node web-demo/server/start.mjs [--port N] [--allow HOST:PORT ...] [--rebuild]
+//   node web-demo/server/start.mjs [--port N] [--allow HOST:PORT ...] [--allow-private HOST:PORT ...] [--rebuild]
+//
+// --allow rules are the bridge's: their targets must resolve to public addresses. A server on
+// this machine or the local network needs --allow-private (the bridge CLI's flag of that name).
 import { parseArgs } from 'node:util';
 
 import { createBridge } from 'pop3-wasm/bridge';
@@ -17,6 +20,7 @@ const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '0' },
     allow: { type: 'string', multiple: true, default: [] },
+    'allow-private': { type: 'string', multiple: true, default: [] },
     rebuild: { type: 'boolean', default: false },
   },
 });
@@ -46,12 +50,13 @@ const site = await startStaticSite({
     ca: pki.ca,
     user: SAMPLE_USER,
     password: SAMPLE_PASSWORD,
-    allowed: values.allow,
+    allowed: [...values.allow, ...values['allow-private']],
   }),
 });
 bridge = createBridge({
   // Loopback is private: the embedded server needs allowPrivate, and nothing else gets it.
   allow: [{ host: '127.0.0.1', ports: [plainPort, implicitTlsPort], allowPrivate: true }, ...values.allow],
+  allowPrivate: values['allow-private'],
   origins: [site.origin, site.origin.replace('127.0.0.1', 'localhost')],
   log: (record) => {
     if (record.event === 'error') note(`bridge: ${JSON.stringify(record)}`);

@@ -1,14 +1,16 @@
-// The header every page shares: the three pages, the current one marked for screen readers.
+// The header every page shares: the three pages, the current one marked for screen readers. Its
+// words come from a message file (src/i18n), so that it follows the page's language.
 import { h } from './dom.js';
 
 const PAGES = [
-  ['index.html', 'Mail app'],
-  ['walkthrough.html', 'Protocol walkthrough'],
-  ['explainer.html', 'POP or IMAP?'],
+  ['index.html', 'mail'],
+  ['walkthrough.html', 'walkthrough'],
+  ['explainer.html', 'explainer'],
 ];
 
-export function siteNav(current) {
-  return h('nav', { 'aria-label': 'Demo pages', class: 'site-nav' },
-    h('ul', {}, PAGES.map(([href, label]) =>
-      h('li', {}, h('a', { href, 'aria-current': href === current ? 'page' : undefined }, label)))));
+/** @param {string} current the page's file @param {{ label: string, mail: string, walkthrough: string, explainer: string }} words */
+export function siteNav(current, words) {
+  return h('nav', { 'aria-label': words.label, class: 'site-nav' },
+    h('ul', {}, PAGES.map(([href, key]) =>
+      h('li', {}, h('a', { href, 'aria-current': href === current ? 'page' : undefined }, words[key])))));
 }

@@ -1,11 +1,12 @@
 // The mail app: connect through the bridge, report capabilities, list with TOP n 0, open on
 // demand with RETR, mark for deletion (DELE) or undo (RSET), and QUIT, with the live transcript.
 import { Pop3Client } from 'pop3-wasm';
-import { parseMessage, retrieveMessage } from 'pop3-wasm/mime';
+import { loadMime, parseMessage } from 'pop3-wasm/mime';
 
-import { $, fill, h } from '../components/dom.js';
+import { $, fill, formatSize, h } from '../components/dom.js';
 import { capabilityReport } from '../components/capability-report.js';
 import { siteNav } from '../components/site-nav.js';
+import en from '../i18n/en.js';
 import { transcriptView } from '../components/transcript-view.js';
 import { connectionForm } from './connection-form.js';
 import { localCopies } from './local-copies.js';
@@ -14,15 +15,20 @@ import { messageView } from './message-view.js';
 import { stepMode } from './step-mode.js';
 
 const app = $('#app');
-$('#site-header').append(siteNav('index.html'));
+$('#site-header').append(siteNav('index.html', en.nav));
 
 const status = h('p', { id: 'status', role: 'status', 'aria-live': 'polite' }, 'Loading the demo configuration...');
 const progress = h('progress', { id: 'progress', hidden: true, max: 1, value: 0, 'aria-label': 'Fetching headers' });
+// One message's download: bytes received of the size LIST declared.
+const downloadBar = h('progress', { id: 'download-progress', max: 1, value: 0 });
+const downloadBytes = h('span', { id: 'download-bytes' });
+const download = h('div', { id: 'download', hidden: true },
+  h('label', { for: 'download-progress' }, 'Downloading'), ' ', downloadBar, ' ', downloadBytes);
 const capsSection = h('section', { id: 'capabilities', 'aria-labelledby': 'caps-heading', hidden: true });
 const listSection = h('section', { id: 'mailbox', 'aria-labelledby': 'mailbox-heading', hidden: true });
 const viewSection = h('section', { id: 'viewer', 'aria-label': 'Message' });
 const transcript = transcriptView({ label: 'Protocol transcript' });
-app.append(status, progress, capsSection, listSection, viewSection,
+app.append(status, progress, download, capsSection, listSection, viewSection,
   h('section', { 'aria-labelledby': 'transcript-heading' }, h('h2', { id: 'transcript-heading' }, 'Live transcript'),
     h('p', {}, 'Every line the client (C) and server (S) exchanged; passwords are hidden by the library.'), transcript.element));
 
@@ -43,6 +49,12 @@ const copies = localCopies({
     freeBlobs();
     fill(viewSection, messageView(message, blobUrls));
   },
+  sessionEnded() {
+    client?.close();
+    client = null;
+    deleted.clear();
+    listSection.hidden = true;
+  },
 });
 app.insertBefore(copies.element, transcript.element.parentElement);
 
@@ -58,7 +70,22 @@ function whatQuitWillDo() {
     : 'QUIT will remove nothing: no message is marked for deletion.';
 }
 
+// The control that had the focus, found again after the list is rebuilt (keyboard users would
+// otherwise be thrown back to the top of the page): the same button of the same row, or the
+// same action button, or the first action still enabled.
+function focusKeeper() {
+  const active = document.activeElement;
+  if (!listSection.contains(active)) return () => {};
+  const row = active.closest('tr')?.dataset.number;
+  const selector = row ? `tr[data-number="${row}"] button.${active.classList[0]}` : active.id && `#${active.id}`;
+  return () => {
+    const again = selector && listSection.querySelector(selector);
+    (again && !again.disabled ? again : listSection.querySelector('.actions button:not(:disabled)'))?.focus();
+  };
+}
+
 function renderList() {
+  const restoreFocus = focusKeeper();
   fill(listSection,
     h('h2', { id: 'mailbox-heading' }, 'Mailbox'),
     messageList(rows, { onOpen: open, onToggleDelete: toggleDelete, isDeleted: (n) => deleted.has(n) }),
@@ -67,6 +94,7 @@ function renderList() {
       h('button', { id: 'rset', onclick: undoDeletions, disabled: deleted.size === 0 }, 'Undo deletions (RSET)'),
       h('button', { id: 'quit', onclick: quit }, 'Quit (QUIT)')));
   listSection.hidden = false;
+  restoreFocus();
 }
 
 async function run(label, work) {
@@ -130,11 +158,35 @@ async function loadHeaders() {
   say(`Connected: ${rows.length} message(s).`);
 }
 
+// RETR's chunks as they arrive, counted into the download bar on their way to the MIME parser.
+async function* counted(chunks, declared) {
+  let received = 0;
+  const show = () => {
+    downloadBar.max = declared || 1;
+    downloadBar.value = Math.min(received, downloadBar.max);
+    downloadBytes.textContent = `${formatSize(received)} of ${formatSize(declared)} (${received} of ${declared} bytes)`;
+  };
+  show();
+  for await (const chunk of chunks) {
+    received += chunk.length;
+    show();
+    yield chunk;
+  }
+}
+
 function open(number) {
   return run(`Fetching message ${number} with RETR...`, async () => {
     freeBlobs();
-    const message = await retrieveMessage(client, number);
-    fill(viewSection, messageView(message, blobUrls));
+    const declared = rows.find((row) => row.number === number)?.size ?? 0;
+    // Loaded first, so that a module that cannot load costs no download.
+    await loadMime();
+    download.hidden = false;
+    try {
+      const message = await parseMessage(counted(client.retrieveStream(number), declared));
+      fill(viewSection, messageView(message, blobUrls));
+    } finally {
+      download.hidden = true;
+    }
     say(`Message ${number} opened.`);
   });
 }

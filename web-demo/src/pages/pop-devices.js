@@ -1,5 +1,6 @@
 // Two devices fetching by POP3 from one in-page server: each downloads what it does not have,
-// keeps it locally, and deletes it from the server unless "leave a copy" is set.
+// keeps it locally, and deletes it from the server unless "leave a copy" is set. The mail's
+// subjects come from the page's message file: new mail arrives in the page's language.
 import { Pop3Client } from 'pop3-wasm';
 import { connectInMemory, createEmbeddedServer, MemoryMailboxStore } from 'pop3-wasm/server';
 
@@ -9,7 +10,6 @@ const PASSWORD = 'shared-secret';
 function message(n, subject) {
   return `From: Amina <amina@example.org>\r\nTo: family@example.org\r\nSubject: ${subject}\r\nDate: Mon, 2 Jun 2025 0${n}:00:00 +0300\r\nMessage-ID: <m${n}@example.org>\r\n\r\nHello!\r\n`;
 }
-const SUBJECTS = ['Meeting on Friday', 'Photos from the trip', 'Your invoice', 'Tea at four?', 'School report', 'New timetable'];
 
 export class PopDevices {
   constructor() {
@@ -17,20 +17,21 @@ export class PopDevices {
     this.sent = 0;
   }
 
-  async start() {
+  /** @param {string[]} subjects what new mail is about, in turn */
+  async start(subjects) {
     this.store = new MemoryMailboxStore({ [USER]: [] });
     this.server = await createEmbeddedServer({ store: this.store, users: { [USER]: PASSWORD } });
     this.devices.laptop.clear();
     this.devices.phone.clear();
     this.sent = 0;
-    this.deliver();
-    this.deliver();
+    this.deliver(subjects);
+    this.deliver(subjects);
   }
 
   /** A new message reaches the server. */
-  deliver() {
-    const n = this.sent++ % SUBJECTS.length;
-    this.store.add(USER, message(n + 1, SUBJECTS[n]));
+  deliver(subjects) {
+    const n = this.sent++ % subjects.length;
+    this.store.add(USER, message(n + 1, subjects[n]));
   }
 
   onServer() {

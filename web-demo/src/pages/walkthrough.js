@@ -6,11 +6,12 @@ import { connectInMemory, createEmbeddedServer, sampleMailboxStore, SAMPLE_PASSW
 import { $, fill, h } from '../components/dom.js';
 import { makeSelfSignedCertificate } from '../protocol/self-signed-cert.js';
 import { siteNav } from '../components/site-nav.js';
+import en from '../i18n/en.js';
 import { transcriptView } from '../components/transcript-view.js';
 import { racePipelining } from './pipelining-race.js';
 import { STEPS } from './walkthrough-steps.js';
 
-$('#site-header').append(siteNav('walkthrough.html'));
+$('#site-header').append(siteNav('walkthrough.html', en.nav));
 const app = $('#app');
 const status = h('p', { id: 'status', role: 'status' }, 'Loading the server into the page...');
 const stateLine = h('p', { id: 'state' });
@@ -56,9 +57,11 @@ const stepList = h('ol', { class: 'steps' }, STEPS.map((step, index) => {
     try {
       result.textContent = await step.run(session);
       result.hidden = false;
-      buttons[index + 1]?.focus();
-      if (buttons[index + 1]) buttons[index + 1].disabled = false;
-      else status.textContent = 'Session complete.';
+      // Enabled before it takes the focus: a disabled button cannot hold it.
+      if (buttons[index + 1]) {
+        buttons[index + 1].disabled = false;
+        buttons[index + 1].focus();
+      } else status.textContent = 'Session complete.';
     } catch (error) {
       result.textContent = `${error.code ?? 'Error'}: ${error.message}`;
       result.hidden = false;
