@@ -54,6 +54,8 @@ client::ConnectionOptions connection_options(const val& js) {
   protocol::SessionOptions& options = connection.session;
   if (js.isUndefined() || js.isNull()) return connection;
   read_tls_options(js["tls"], connection);
+  connection.run_startup = true;  // the connect sequence is the core's (pop3-client.js awaits it)
+  if (!js["capa"].isUndefined()) connection.ask_capabilities = js["capa"].as<bool>();
   if (!js["transcript"].isUndefined()) options.transcript = js["transcript"].as<bool>();
   if (!js["allowPipelining"].isUndefined()) {
     options.allow_pipelining = js["allowPipelining"].as<bool>();
@@ -227,7 +229,36 @@ class JsClientConnection {
   }
 
   // For TLS run outside the core (Node's tls): the caller finished the handshake.
-  void tls_started() { connection_->session().tls_started(); }
+  void tls_started() { connection_->tls_started(); }
+  bool want_read() const { return connection_->want_read(); }
+  bool want_write() { return connection_->want_write(); }
+  std::string startup_step() const { return connection_->startup_step(); }
+  bool authenticated() const { return connection_->session().authenticated(); }
+  // { text, apopTimestamp } once the greeting arrived, else null.
+  val greeting() const {
+    const auto& session = connection_->session();
+    if (session.state() == protocol::SessionState::kGreeting) return val::null();
+    val out = val::object();
+    out.set("text", text(session.greeting_text()));
+    out.set("apopTimestamp",
+            session.apop_timestamp() ? text(*session.apop_timestamp()) : val::undefined());
+    return out;
+  }
+  // The messages LIST (and UIDL) reported, joined, without those marked deleted since:
+  // [{ number, size, uid? }].
+  val listing() const {
+    val out = val::array();
+    unsigned i = 0;
+    for (const auto& m : connection_->session().maildrop().messages()) {
+      if (m.deleted) continue;
+      val entry = val::object();
+      entry.set("number", m.number);
+      entry.set("size", static_cast<double>(m.size));
+      entry.set("uid", m.uid.empty() ? val::undefined() : text(m.uid));
+      out.set(i++, entry);
+    }
+    return out;
+  }
   bool secure() const { return connection_->secure(); }
   void close_tls() { connection_->close_tls(); }
   void set_transcript(bool enabled) { connection_->session().set_transcript(enabled); }
@@ -236,13 +267,6 @@ class JsClientConnection {
   val capabilities() const {
     return connection_->session().capabilities() ? to_js(*connection_->session().capabilities())
                                                  : val::undefined();
-  }
-  val apop_timestamp() const {
-    return connection_->session().apop_timestamp() ? text(*connection_->session().apop_timestamp())
-                                                   : val::undefined();
-  }
-  double stream_offset() const {
-    return static_cast<double>(connection_->session().stream_offset());
   }
 
  private:
@@ -300,8 +324,12 @@ EMSCRIPTEN_BINDINGS(pop3_core) {
       .function("state", &JsClientConnection::state)
       .function("pipelining", &JsClientConnection::pipelining)
       .function("capabilities", &JsClientConnection::capabilities)
-      .function("apopTimestamp", &JsClientConnection::apop_timestamp)
-      .function("streamOffset", &JsClientConnection::stream_offset);
+      .function("wantRead", &JsClientConnection::want_read)
+      .function("wantWrite", &JsClientConnection::want_write)
+      .function("startupStep", &JsClientConnection::startup_step)
+      .function("authenticated", &JsClientConnection::authenticated)
+      .function("greeting", &JsClientConnection::greeting)
+      .function("listing", &JsClientConnection::listing);
 }
 
 }  // namespace pop3::bindings

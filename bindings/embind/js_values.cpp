@@ -180,6 +180,11 @@ val to_js(const Event& event) {
       out.set("cipher", val(e.cipher));
       return out;
     }
+    val operator()(const ReadyEvent&) const {
+      val out = val::object();
+      out.set("type", val("ready"));
+      return out;
+    }
     val operator()(const TranscriptEvent& e) const {
       val out = val::object();
       out.set("type", val("transcript"));

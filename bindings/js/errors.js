@@ -26,8 +26,8 @@ export const ErrorCode = Object.freeze({
   TLS_ERROR: 'TLS_ERROR',
   INSECURE_AUTH: 'INSECURE_AUTH',
   NO_AUTH_METHOD: 'NO_AUTH_METHOD',
-  // From the JS layer.
   TLS_UNAVAILABLE: 'TLS_UNAVAILABLE',
+  // From the JS layer.
   CONNECTION_FAILED: 'CONNECTION_FAILED',
   TIMEOUT: 'TIMEOUT',
   ABORTED: 'ABORTED',

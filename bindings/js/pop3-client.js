@@ -1,64 +1,21 @@
 /**
- * Pop3Client: the async API over the WASM session. JS moves bytes and keeps promises; the core
- * decides what is valid, what goes on the wire and when (pipelining), and parses every reply.
+ * Pop3Client: the async API over the core's ClientConnection. The core owns the session (state,
+ * greeting, capabilities, the maildrop listing, the connect sequence with STLS) and decides what
+ * goes on the wire and when; this class pumps bytes between it and a transport, turns its events
+ * into settled promises (client/command-tracker.js) and keeps time, which the core cannot.
  */
 import { BodyStream } from './body-stream.js';
 import { Emitter } from './emitter.js';
 import { Pop3Error, fromCoreError } from './errors.js';
-import { platform } from './platform.js';
 import { defaultTransport } from './transports/default-transport.js';
 import { tlsSettings } from './tls-settings.js';
 import { pipelinedMessages } from './message-iterator.js';
 import { loadCore } from './wasm-module.js';
+import { CommandTracker } from './client/command-tracker.js';
+import { coreConnectionOptions, resolveConnectOptions } from './client/connect-options.js';
+import { allMethodsFailed, isAscii, publicAttempt, worthAnotherMethod } from './client/login-attempts.js';
 
-const DEFAULT_TIMEOUT_MS = 30_000;
-// A command also times out when less than this many bytes a second arrive for a whole time-out
-// window: a server that drips one byte a second must not hold a client forever.
-const DEFAULT_MIN_BYTES_PER_SECOND = 16;
-// Largest message body accepted by default (retrieve() holds it whole; streams may raise it).
-const DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 const DEFAULT_STREAM_HIGH_WATER_MARK = 1 << 20;
-
-function concat(chunks, total) {
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
-}
-
-const isAscii = (text) => !/[^\x00-\x7f]/.test(text);
-
-// A refusal of the credentials by the server (-ERR, or -ERR [AUTH]): another method may work.
-function worthAnotherMethod(error) {
-  return error.code === 'AUTH_FAILED' && error.serverRefused === true && (error.responseCode === undefined || error.responseCode === 'AUTH');
-}
-
-const publicAttempt = ({ mechanism, code, responseCode, serverText }) => ({ mechanism, code, responseCode, serverText });
-
-// `remaining`: why the core had no further method (e.g. INSECURE_AUTH: only clear-text ones left).
-function allMethodsFailed(attempts, remaining) {
-  const last = attempts.at(-1).error;
-  if (attempts.length === 1) {
-    last.attempts = attempts.map(publicAttempt);
-    return last;  // one method, one refusal: the server's own error says it best
-  }
-  const tried = attempts.map((a) => `${a.mechanism} (${a.responseCode ? `[${a.responseCode}] ` : ''}${a.serverText || 'refused'})`).join(', ');
-  const rest = remaining.code === 'INSECURE_AUTH' ? `; ${remaining.message}` : '';
-  const error = new Pop3Error('AUTH_FAILED', `the server refused every login method tried: ${tried}${rest}`, {
-    responseCode: last.responseCode,
-    serverText: last.serverText,
-    details: last.details,
-    serverRefused: true,
-    command: last.command,
-    cause: last,
-  });
-  error.attempts = attempts.map(publicAttempt);
-  return error;
-}
 
 export class Pop3Client {
   #core;
@@ -66,15 +23,14 @@ export class Pop3Client {
   #transport;
   #options;
   #emitter = new Emitter();
-  /** id -> { command, resolve, reject, map, chunks, size, stream, timeoutMs, settled } */
-  #pending = new Map();
-  #greetingWaiter = null;
-  #tlsWaiter = null;
+  #commands;
+  #readyWaiter = null;
+  #startTimer = null;
   #tlsInfo = null;
+  // The error handed to callers once the session cannot go on (the core's, or the transport's,
+  // a time-out or an abort, which the core never sees).
   #failure = null;
   #closed = false;
-  #timer = null;
-  #windowBytes = 0;
   #readingPaused = 0;  // streams holding reading paused (backpressure); time-outs wait meanwhile
   #flowControl = {
     pause: () => {
@@ -85,48 +41,37 @@ export class Pop3Client {
     },
   };
   #flushQueued = false;
-  #greeting = null;
-  #capabilities = null;
-  #authenticated = false;
+  // What the core knew when its connection was freed, for the getters after the end.
+  #final = null;
   #loginMechanism = null;
   #account = null;
   #utf8 = false;
 
   /**
-   * Connects, reads the greeting and asks for the server's capabilities.
+   * Connects, reads the greeting and asks for the server's capabilities (and with
+   * tls: 'starttls', upgrades with STLS and asks again).
    * @param {import('./index.js').ConnectOptions} options
    * @returns {Promise<Pop3Client>}
    */
   static async connect(options) {
-    const tls = options.tls ?? (options.port === 995 ? 'implicit' : 'starttls');
-    if (!['implicit', 'starttls', 'none'].includes(tls)) {
-      throw new Pop3Error('INVALID_ARGUMENT', `tls must be 'implicit', 'starttls' or 'none', not '${tls}'`);
-    }
-    // Node's own TLS for direct TCP in Node; the WASM engine everywhere else (and on request).
-    const tlsEngine = options.tlsEngine ?? (options.transport || options.bridge || !platform.connectTcp ? 'wasm' : 'node');
-    if (!['node', 'wasm'].includes(tlsEngine)) {
-      throw new Pop3Error('INVALID_ARGUMENT', `tlsEngine must be 'node' or 'wasm', not '${tlsEngine}'`);
-    }
-    if (tlsEngine === 'node' && tls !== 'none' && (options.bridge || (options.transport && !options.transport.startTls))) {
-      throw new Pop3Error('INVALID_ARGUMENT', "tlsEngine 'node' needs a direct TCP connection; through a bridge or a custom transport TLS runs in the WASM engine");
-    }
+    const resolved = resolveConnectOptions(options);
     if (options.signal?.aborted) throw new Pop3Error('ABORTED', 'connect aborted', { cause: options.signal.reason });
     const core = await loadCore(options);
     const transport = options.transport ?? (await defaultTransport(options));
     await transport.open({ signal: options.signal });
-    if (tls === 'implicit' && tlsEngine === 'node') {
+    if (resolved.tls === 'implicit' && resolved.tlsEngine === 'node') {
       try {
-        await transport.startTls(tlsSettings(options));
+        await transport.startTls(tlsSettings(resolved));
       } catch (err) {
         transport.destroy();
         throw err;
       }
     }
-    const client = new Pop3Client(core, transport, { ...options, tls, tlsEngine });
+    const client = new Pop3Client(core, transport, resolved);
     const onAbort = () => client.#fatal(new Pop3Error('ABORTED', 'connect aborted', { cause: options.signal.reason }));
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      await client.#start();
+      await client.#ready();
     } catch (err) {
       client.close();
       throw err;
@@ -139,36 +84,24 @@ export class Pop3Client {
   constructor(core, transport, options) {
     this.#core = core;
     this.#transport = transport;
-    this.#options = { timeoutMs: DEFAULT_TIMEOUT_MS, ...options };
-    const settings = tlsSettings(options);
-    let tls = { mode: 'none' };
-    if (options.tls !== 'none' && options.tlsEngine === 'wasm') {
-      tls = {
-        mode: options.tls,
-        inCore: true,
-        serverName: settings.servername,
-        ca: settings.ca,
-        defaultRoots: settings.defaultRoots,
-        pins: settings.pins,
-        minVersion: settings.minVersion,
-        maxVersion: settings.maxVersion,
-        verificationTime: Math.floor(Date.now() / 1000),  // the core reads no clock
-      };
-    } else if (options.tls === 'starttls') {
-      tls = { mode: 'starttls', inCore: false };  // Node's TLS after STLS
-    }
-    this.#session = new core.ClientConnection({
-      transcript: Boolean(options.onTranscript),
-      allowPipelining: options.pipelining !== false,
-      limits: { maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES, ...options.limits },
-      tls,
-    });
+    this.#options = options;
+    this.#session = new core.ClientConnection(coreConnectionOptions(options));
     const creationError = this.#session.creationError();
     if (creationError) {
       this.#session.delete();
       transport.destroy();
       throw fromCoreError(creationError);
     }
+    this.#commands = new CommandTracker({
+      timeoutMs: options.timeoutMs,
+      minBytesPerSecond: options.minBytesPerSecond,
+      readingPaused: () => this.#readingPaused > 0,
+      cancel: (id) => {
+        this.#session?.cancel(id);
+        this.#drainEvents();
+      },
+      onTimeout: (error) => this.#fatal(error),
+    });
     if (options.tls === 'implicit' && options.tlsEngine === 'node') {
       this.#session.tlsStarted();  // Node's TLS is up already
       this.#tlsInfo = { ...transport.tlsInfo, engine: 'node' };
@@ -183,17 +116,17 @@ export class Pop3Client {
 
   /** The greeting: its text and the APOP timestamp, if any. */
   get greeting() {
-    return this.#greeting;
+    return this.#session ? this.#session.greeting() : (this.#final?.greeting ?? null);
   }
 
   /** The capabilities from the last CAPA, or null if the server does not support CAPA. */
   get capabilities() {
-    return this.#capabilities;
+    return this.#session ? (this.#session.capabilities() ?? null) : (this.#final?.capabilities ?? null);
   }
 
   /** True once USER/PASS or APOP succeeded. */
   get authenticated() {
-    return this.#authenticated;
+    return this.#session ? this.#session.authenticated() : Boolean(this.#final?.authenticated);
   }
 
   /** The session state as the core sees it, e.g. 'AUTHORIZATION', 'TRANSACTION'. */
@@ -227,9 +160,8 @@ export class Pop3Client {
   }
 
   /** Asks CAPA again (capabilities can change after login). */
-  async refreshCapabilities(options) {
-    this.#capabilities = await this.#command({ command: 'CAPA' }, options);
-    return this.#capabilities;
+  refreshCapabilities(options) {
+    return this.#command({ command: 'CAPA' }, options);
   }
 
   /**
@@ -268,7 +200,7 @@ export class Pop3Client {
       // USER/PASS and APOP carry a non-ASCII name or password only in UTF8 mode (RFC 6856), which
       // the server must announce as "UTF8 USER"; SASL carries UTF-8 by design.
       if ((plan.method === 'user' || plan.method === 'apop') && !this.#utf8 && !isAscii(`${user}${password ?? ''}`)) {
-        if (this.#capabilities?.utf8User) {
+        if (this.capabilities?.utf8User) {
           await this.utf8(options);
         } else {
           const error = new Pop3Error('UNSUPPORTED', `${plan.mechanism} cannot carry a non-ASCII user name or password to this server: it does not announce UTF8 USER (RFC 6856); use a SASL mechanism it offers`);
@@ -288,11 +220,10 @@ export class Pop3Client {
         attempts.push(attempt);
       }
     }
-    this.#authenticated = true;
     this.#loginMechanism = plan.mechanism;
     this.#account = `${user}@${this.#options.host}:${this.#options.port}`;
     // Per-user LOGIN-DELAY or EXPIRE values are only known after login (RFC 2449 6.5, 6.7).
-    const caps = this.#capabilities;
+    const caps = this.capabilities;
     if (caps && (caps.loginDelayPerUser || caps.expirePerUser)) await this.refreshCapabilities(options);
   }
 
@@ -364,17 +295,18 @@ export class Pop3Client {
     if (typeof number === 'object') [number, options] = [undefined, number];
     if (number !== undefined) return this.#command({ command: 'LIST', number }, options);
     const scans = this.#command({ command: 'LIST' }, options);
-    const wantUids = this.#capabilities ? this.#capabilities.uidl : true;
+    const wantUids = this.capabilities?.uidl ?? true;
     const uids = wantUids
       ? this.#command({ command: 'UIDL' }, options).catch((err) => {
           if (err.code === 'SERVER_ERROR') return null;  // server without UIDL
           throw err;
         })
       : Promise.resolve(null);
-    const [list, uidList] = await Promise.all([scans, uids.catch((err) => err)]);
+    const [, uidList] = await Promise.all([scans, uids.catch((err) => err)]);
     if (uidList instanceof Error) throw uidList;
-    const byNumber = new Map((uidList ?? []).map((u) => [u.number, u.uid]));
-    return list.map(({ number: n, size }) => ({ number: n, size, uid: byNumber.get(n) }));
+    // The core's maildrop joins the two listings (and knows the deletion marks).
+    if (!this.#session) throw this.#failure ?? new Pop3Error('SESSION_CLOSED', 'the connection is closed');
+    return this.#session.listing();
   }
 
   /** UIDL: unique ids of every message, or of one. */
@@ -451,7 +383,7 @@ export class Pop3Client {
     if (this.#closed) return;
     this.#closed = true;
     this.#transport.destroy();
-    this.#failAll(new Pop3Error('CONNECTION_CLOSED', 'the client closed the connection'));
+    this.#commands.failAll(new Pop3Error('CONNECTION_CLOSED', 'the client closed the connection'));
   }
 
   // ---- commands -----------------------------------------------------------------------------
@@ -462,84 +394,37 @@ export class Pop3Client {
     return this.#track(this.#session.submit(spec), spec.command, stream, options);
   }
 
-  #track(submitted, command, stream, options = {}) {
-    if (submitted.error) return Promise.reject(fromCoreError(submitted.error, command));
-    const id = submitted.id;
-    const signal = options.signal;
-    return new Promise((resolve, reject) => {
-      const entry = {
-        command,
-        resolve,
-        reject,
-        chunks: [],
-        size: 0,
-        stream,
-        timeoutMs: options.timeoutMs ?? this.#options.timeoutMs,
-        settled: false,
-        onAbort: null,
-      };
-      this.#pending.set(id, entry);
-      if (signal) {
-        entry.onAbort = () => this.#abortCommand(id, entry, signal.reason);
-        if (signal.aborted) entry.onAbort();
-        else signal.addEventListener('abort', entry.onAbort, { once: true });
-      }
-      this.#scheduleFlush();
-      this.#armTimer();
-    });
+  #track(submitted, command, stream, options) {
+    const promise = this.#commands.track(submitted, command, stream, options, fromCoreError);
+    this.#scheduleFlush();
+    return promise;
   }
 
-  #abortCommand(id, entry, reason) {
-    // Not yet on the wire: the core withdraws it. Already sent: its reply is read and dropped.
-    this.#session?.cancel(id);
-    this.#settle(entry, new Pop3Error('ABORTED', `${entry.command} aborted`, { cause: reason, command: entry.command }));
-    entry.stream?.discard();
-    this.#drainEvents();
-  }
+  // ---- the connect sequence (run by the core; timed here) -----------------------------------
 
-  #settle(entry, error, value) {
-    if (entry.settled) return;
-    entry.settled = true;
-    entry.stream && !error ? entry.stream.end() : entry.stream?.fail(error);
-    error ? entry.reject(error) : entry.resolve(value);
-  }
-
-  // ---- I/O ----------------------------------------------------------------------------------
-
-  async #start() {
+  async #ready() {
     await new Promise((resolve, reject) => {
-      this.#greetingWaiter = { resolve, reject };
-      this.#armGreetingTimer();
+      this.#readyWaiter = { resolve, reject };
+      this.#armStartTimer();
     });
-    if (this.#options.tls === 'implicit' && this.#options.tlsEngine === 'wasm' && !this.#tlsInfo) {
-      throw new Pop3Error('TLS_HANDSHAKE_FAILED', 'the greeting arrived without TLS');
-    }
-    if (this.#options.capa !== false || this.#options.tls === 'starttls') await this.#askCapabilities();
-    if (this.#options.tls !== 'starttls') return;
-    // RFC 2595: STLS only when announced; never fall back to plain text.
-    if (!this.#capabilities?.stls) {
-      throw this.#fatal(new Pop3Error('TLS_UNAVAILABLE', `${this.#options.host} does not offer STLS; refusing to continue without TLS (tls: 'starttls')`));
-    }
-    const established = new Promise((resolve, reject) => (this.#tlsWaiter = { resolve, reject }));
-    established.catch(() => {});  // awaited below; a failure before that is reported by STLS itself
-    try {
-      await this.#command({ command: 'STLS' });
-    } catch (err) {
-      this.#tlsWaiter = null;
-      if (err.code !== 'SERVER_ERROR') throw err;
-      throw this.#fatal(new Pop3Error('TLS_UNAVAILABLE', `${this.#options.host} refused STLS (${err.serverText ?? err.message}); refusing to continue without TLS`, { responseCode: err.responseCode, serverText: err.serverText }));
-    }
-    await established;
-    await this.#askCapabilities();  // capabilities learnt before TLS are void (RFC 2595 section 4)
   }
 
-  async #askCapabilities() {
-    try {
-      this.#capabilities = await this.#command({ command: 'CAPA' });
-    } catch (err) {
-      if (err.code !== 'SERVER_ERROR') throw err;
-      this.#capabilities = null;  // an RFC 1939-only server
-    }
+  // Each step of the sequence (greeting, CAPA, STLS, the TLS handshake, CAPA) gets timeoutMs.
+  #armStartTimer(step = 'GREETING') {
+    this.#clearStartTimer();
+    const timeoutMs = this.#options.timeoutMs;
+    this.#startTimer = {
+      step,
+      timer: setTimeout(() => {
+        const what = step === 'GREETING' ? 'no greeting from the server' : step === 'TLS' ? 'the TLS handshake did not finish' : `no reply to ${step}`;
+        this.#fatal(new Pop3Error('TIMEOUT', `${what} within ${timeoutMs} ms`, { command: step === 'GREETING' || step === 'TLS' ? undefined : step }));
+      }, timeoutMs),
+    };
+  }
+
+  #clearStartTimer() {
+    if (this.#startTimer) clearTimeout(this.#startTimer.timer);
+    this.#startTimer = null;
   }
 
   // STLS with Node's TLS: the core stops at the +OK; the socket is upgraded here.
@@ -551,30 +436,30 @@ export class Pop3Client {
       return;
     }
     if (!this.#session || this.#failure) return;
-    this.#session.tlsStarted();
     this.#tlsInfo = { ...this.#transport.tlsInfo, engine: 'node' };
-    this.#tlsWaiter?.resolve();
-    this.#tlsWaiter = null;
-    this.#flush();
+    this.#session.tlsStarted();  // the core asks CAPA again
+    this.#afterCoreInput();
   }
 
-  #armGreetingTimer() {
-    const timeoutMs = this.#options.timeoutMs;
-    this.#timer = setTimeout(() => {
-      this.#fatal(new Pop3Error('TIMEOUT', `no greeting from the server within ${timeoutMs} ms`));
-    }, timeoutMs);
-  }
+  // ---- I/O ----------------------------------------------------------------------------------
 
   #receive(bytes) {
-    if (!this.#session || this.#failure || (this.#closed && this.#pending.size === 0)) return;
-    this.#windowBytes += bytes.length;
-    const core = this.#core;
-    let offset = 0;
+    if (!this.#session || this.#failure || (this.#closed && this.#commands.size === 0)) return;
+    if (!this.#session.wantRead()) return;  // closed or failed: nothing more is read
+    this.#commands.received(bytes.length);
     // One copy into WASM memory per chunk (HEAPU8 is re-read: memory may have grown).
     const ptr = this.#session.inputBuffer(bytes.length);
-    core.HEAPU8.set(bytes, ptr);
+    this.#core.HEAPU8.set(bytes, ptr);
     this.#session.receive(bytes.length);
+    this.#afterCoreInput();
+  }
+
+  #afterCoreInput() {
     this.#drainEvents();
+    if (this.#startTimer && this.#session) {
+      const step = this.#session.startupStep();
+      if (step && step !== 'READY' && step !== this.#startTimer.step) this.#armStartTimer(step);
+    }
     this.#flush();
   }
 
@@ -584,18 +469,21 @@ export class Pop3Client {
     if (this.#session && !this.#failure) {
       this.#session.receiveEof();
       this.#drainEvents();
-      if (error && !this.#failure && this.#pending.size > 0) {
+      if (error && !this.#failure && this.#commands.size > 0) {
         this.#fatal(new Pop3Error('CONNECTION_CLOSED', `the connection failed: ${error.message}`, { cause: error }));
       }
     }
     this.#closed = true;
-    this.#clearTimer();
+    this.#commands.clearTimer();
+    this.#clearStartTimer();
     this.#release();
   }
 
-  // Frees the WASM-side connection (Embind objects are not garbage-collected).
+  // Frees the WASM-side connection (Embind objects are not garbage-collected), keeping what the
+  // getters still answer after the end.
   #release() {
     if (!this.#session) return;
+    this.#final = { greeting: this.greeting, capabilities: this.capabilities, authenticated: this.authenticated };
     this.#session.delete();
     this.#session = null;
   }
@@ -603,73 +491,32 @@ export class Pop3Client {
   #drainEvents() {
     for (let event = this.#session?.nextEvent(); event; event = this.#session?.nextEvent()) {
       switch (event.type) {
-        case 'greeting':
-          this.#clearTimer();
-          this.#greeting = { text: event.status.text, apopTimestamp: event.apopTimestamp };
-          this.#greetingWaiter?.resolve();
-          this.#greetingWaiter = null;
-          this.#armTimer();
+        case 'body':
+          this.#commands.body(event.id, event.data);
           break;
-        case 'body': {
-          const entry = this.#pending.get(event.id);
-          if (!entry || entry.settled) break;
-          if (entry.stream) entry.stream.push(event.data);
-          else entry.chunks.push(event.data);
-          entry.size += event.data.length;
-          break;
-        }
         case 'reply':
-          this.#onReply(event);
+          this.#commands.reply(event, event.error ? fromCoreError(event.error, event.command) : null);
           break;
         case 'transcript':
           this.#emitter.emit('transcript', { direction: event.direction, line: event.line });
           break;
         case 'tlsEstablished':
           this.#tlsInfo = { protocol: event.protocol, cipher: event.cipher, engine: 'wasm' };
-          this.#tlsWaiter?.resolve();
-          this.#tlsWaiter = null;
           break;
         case 'tlsRequested':
           this.#upgradeWithNodeTls();
+          break;
+        case 'ready':
+          this.#clearStartTimer();
+          this.#readyWaiter?.resolve();
+          this.#readyWaiter = null;
           break;
         case 'sessionError':
           this.#fatal(fromCoreError(event.error));
           break;
         default:
-          break;
+          break;  // 'greeting': the core keeps it (see the greeting getter)
       }
-    }
-  }
-
-  #onReply(event) {
-    const entry = this.#pending.get(event.id);
-    if (!entry) return;
-    this.#pending.delete(event.id);
-    if (entry.onAbort) entry.onAbort = null;
-    if (event.error) {
-      this.#settle(entry, fromCoreError(event.error, event.command));
-    } else {
-      this.#settle(entry, null, this.#replyValue(event, entry));
-    }
-    this.#armTimer();
-  }
-
-  #replyValue(event, entry) {
-    switch (event.command) {
-      case 'RETR':
-      case 'TOP':
-        return entry.stream ? undefined : concat(entry.chunks, entry.size);
-      case 'STAT':
-      case 'LIST':
-      case 'UIDL':
-      case 'CAPA':
-        return event.data;
-      case 'QUIT':
-        return event.status.text;
-      case 'LANG':
-        return event.data ?? event.status.text;  // the list, or the answer to LANG tag
-      default:
-        return undefined;
     }
   }
 
@@ -684,40 +531,8 @@ export class Pop3Client {
   }
 
   #flush() {
-    if (this.#failure || !this.#session) return;
-    const out = this.#session.takeOutput();
-    if (out.length > 0) this.#transport.write(out);
-  }
-
-  // The command being answered times out when, over a whole window of `timeoutMs`, nothing
-  // completes and fewer than minBytesPerSecond bytes a second arrive (nothing at all, or a drip).
-  #armTimer() {
-    this.#clearTimer();
-    const head = this.#pending.values().next().value;
-    if (!head || this.#failure || !this.#greeting) return;
-    const minRate = this.#options.minBytesPerSecond ?? DEFAULT_MIN_BYTES_PER_SECOND;
-    this.#windowBytes = 0;
-    const check = () => {
-      const current = this.#pending.values().next().value;
-      if (!current) return;
-      const needed = Math.max(1, (minRate * current.timeoutMs) / 1000);
-      // While a slow consumer holds reading paused, the server is not the one to blame.
-      if (current === head && this.#windowBytes < needed && this.#readingPaused === 0) {
-        const what = this.#windowBytes === 0 ? 'no reply' : `only ${this.#windowBytes} bytes`;
-        const error = new Pop3Error('TIMEOUT', `${what} to ${current.command} within ${current.timeoutMs} ms`, { command: current.command });
-        this.#settle(current, error);
-        this.#fatal(error);
-        return;
-      }
-      this.#windowBytes = 0;
-      this.#timer = setTimeout(check, current.timeoutMs);
-    };
-    this.#timer = setTimeout(check, head.timeoutMs);
-  }
-
-  #clearTimer() {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
+    if (this.#failure || !this.#session || !this.#session.wantWrite()) return;
+    this.#transport.write(this.#session.takeOutput());
   }
 
   // The session cannot continue: reject everything and drop the connection. Returns the error
@@ -725,26 +540,14 @@ export class Pop3Client {
   #fatal(error) {
     if (this.#failure) return this.#failure;
     this.#failure = error;
-    this.#clearTimer();
-    this.#greetingWaiter?.reject(error);
-    this.#greetingWaiter = null;
-    this.#tlsWaiter?.reject(error);
-    this.#tlsWaiter = null;
-    this.#failAll(error);
+    this.#clearStartTimer();
+    this.#readyWaiter?.reject(error);
+    this.#readyWaiter = null;
+    this.#commands.failAll(error);
     this.#closed = true;
     this.#transport.destroy();
     queueMicrotask(() => this.#release());  // not now: events may still be being drained
     this.#emitter.emit('error', error);
     return error;
-  }
-
-  #failAll(error) {
-    for (const [id, entry] of this.#pending) {
-      this.#pending.delete(id);
-      this.#settle(
-        entry,
-        entry.settled ? null : new Pop3Error(error.code, `${entry.command} was not answered: ${error.message}`, { cause: error, command: entry.command }),
-      );
-    }
   }
 }

@@ -48,6 +48,8 @@ const char* error_code_name(ErrorCode code) {
       return "INSECURE_AUTH";
     case ErrorCode::kNoAuthMethod:
       return "NO_AUTH_METHOD";
+    case ErrorCode::kTlsUnavailable:
+      return "TLS_UNAVAILABLE";
   }
   return "UNKNOWN";
 }

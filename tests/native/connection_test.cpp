@@ -191,3 +191,119 @@ TEST(ClientConnection, LeavesOpenSslsWordsForHandshakeFailuresThatAreNotPop3Line
   EXPECT_EQ(error.rfind("TLS_HANDSHAKE_FAILED: ", 0), 0u) << error;
   EXPECT_EQ(error.find("clear text"), std::string::npos) << error;
 }
+
+// ---- the connect sequence (run_startup) ------------------------------------------------------
+
+namespace {
+
+ConnectionOptions startup_options(TlsMode mode) {
+  ConnectionOptions o = options(mode);
+  o.run_startup = true;
+  return o;
+}
+
+Seen drain_with_ready(ClientConnection& c) {
+  Seen seen;
+  while (auto e = c.next_event()) {
+    if (std::holds_alternative<ReadyEvent>(*e)) seen.kinds.push_back("ready");
+    if (std::holds_alternative<GreetingEvent>(*e)) seen.kinds.push_back("greeting");
+    if (std::holds_alternative<TlsEstablishedEvent>(*e)) seen.kinds.push_back("tls");
+    if (auto* r = std::get_if<ReplyEvent>(&*e)) {
+      seen.kinds.push_back(std::string("reply:") + command_keyword(r->kind));
+    }
+    if (auto* s = std::get_if<SessionErrorEvent>(&*e)) {
+      seen.kinds.push_back(std::string("error:") + error_code_name(s->error.code) + ": " +
+                           s->error.message);
+    }
+  }
+  return seen;
+}
+
+}  // namespace
+
+TEST(ClientConnectionStartup, RunsCapaStlsCapaItselfAndReportsReady) {
+  MemoryTlsServer server(pki_file("server.pem"), pki_file("server.key"));
+  auto c = std::move(*ClientConnection::create(startup_options(TlsMode::kStartTls)));
+  EXPECT_STREQ(c->startup_step(), "GREETING");
+  c->receive(bytes("+OK ready\r\n"));
+  EXPECT_STREQ(c->startup_step(), "CAPA");
+  EXPECT_EQ(take(*c), "CAPA\r\n");
+  c->receive(bytes("+OK\r\nSTLS\r\nUSER\r\n.\r\n"));
+  EXPECT_STREQ(c->startup_step(), "STLS");
+  EXPECT_EQ(take(*c), "STLS\r\n");
+  c->receive(bytes("+OK Begin TLS negotiation\r\n"));
+  EXPECT_STREQ(c->startup_step(), "TLS");
+  pump(*c, server);
+  EXPECT_TRUE(c->secure());
+  EXPECT_EQ(server.received, "CAPA\r\n");  // asked again inside TLS (RFC 2595 section 4)
+  c->receive(bytes(server.send("+OK\r\nUSER\r\nPIPELINING\r\n.\r\n")));
+  // The caller sees the greeting, TLS and readiness; the sequence's own replies stay inside.
+  EXPECT_EQ(drain_with_ready(*c).kinds, (std::vector<std::string>{"greeting", "tls", "ready"}));
+  EXPECT_STREQ(c->startup_step(), "READY");
+  EXPECT_TRUE(c->session().capabilities()->pipelining);
+  EXPECT_TRUE(c->want_read());
+  EXPECT_FALSE(c->want_write());
+}
+
+TEST(ClientConnectionStartup, RefusesToContinueWhenStlsIsNotOffered) {
+  auto c = std::move(*ClientConnection::create(startup_options(TlsMode::kStartTls)));
+  c->receive(bytes("+OK ready\r\n"));
+  take(*c);
+  c->receive(bytes("+OK\r\nUSER\r\n.\r\n"));
+  const auto kinds = drain_with_ready(*c).kinds;
+  ASSERT_FALSE(kinds.empty());
+  EXPECT_EQ(kinds.back().rfind("error:TLS_UNAVAILABLE: 'localhost' does not offer STLS", 0), 0u)
+      << kinds.back();
+  EXPECT_EQ(take(*c), "");  // nothing sent in clear after that, no USER, no STLS
+  EXPECT_FALSE(c->want_read());
+}
+
+TEST(ClientConnectionStartup, RefusesToContinueWhenStlsIsRefused) {
+  auto c = std::move(*ClientConnection::create(startup_options(TlsMode::kStartTls)));
+  c->receive(bytes("+OK ready\r\n"));
+  take(*c);
+  c->receive(bytes("+OK\r\nSTLS\r\n.\r\n"));
+  take(*c);
+  c->receive(bytes("-ERR [SYS/TEMP] TLS not configured\r\n"));
+  const auto kinds = drain_with_ready(*c).kinds;
+  ASSERT_FALSE(kinds.empty());
+  EXPECT_EQ(kinds.back(),
+            "error:TLS_UNAVAILABLE: 'localhost' refused STLS (TLS not configured); refusing to "
+            "continue without TLS");
+}
+
+TEST(ClientConnectionStartup, IsReadyAfterTheGreetingWhenCapabilitiesAreNotAsked) {
+  ConnectionOptions o = startup_options(TlsMode::kNone);
+  o.ask_capabilities = false;
+  auto c = std::move(*ClientConnection::create(o));
+  c->receive(bytes("+OK ready\r\n"));
+  EXPECT_EQ(take(*c), "");
+  EXPECT_EQ(drain_with_ready(*c).kinds, (std::vector<std::string>{"greeting", "ready"}));
+}
+
+TEST(ClientConnectionStartup, TreatsARefusedCapaAsAServerWithoutCapabilities) {
+  auto c = std::move(*ClientConnection::create(startup_options(TlsMode::kNone)));
+  c->receive(bytes("+OK RFC 1939 only\r\n"));
+  EXPECT_EQ(take(*c), "CAPA\r\n");
+  c->receive(bytes("-ERR unknown command\r\n"));
+  EXPECT_EQ(drain_with_ready(*c).kinds, (std::vector<std::string>{"greeting", "ready"}));
+  EXPECT_FALSE(c->session().capabilities().has_value());
+}
+
+TEST(ClientConnectionStartup, LetsTheCallersTlsFinishTheUpgrade) {
+  ConnectionOptions o = startup_options(TlsMode::kStartTls);
+  o.tls_in_core = false;  // e.g. Node's TLS: the caller upgrades the socket itself
+  auto c = std::move(*ClientConnection::create(o));
+  c->receive(bytes("+OK ready\r\n"));
+  EXPECT_EQ(take(*c), "CAPA\r\n");
+  c->receive(bytes("+OK\r\nSTLS\r\n.\r\n"));
+  EXPECT_EQ(take(*c), "STLS\r\n");
+  c->receive(bytes("+OK go ahead\r\n"));
+  bool requested = false;
+  while (auto e = c->next_event()) requested |= std::holds_alternative<TlsRequestedEvent>(*e);
+  EXPECT_TRUE(requested);
+  c->tls_started();
+  EXPECT_EQ(take(*c), "CAPA\r\n");
+  c->receive(bytes("+OK\r\nUSER\r\n.\r\n"));
+  EXPECT_EQ(drain_with_ready(*c).kinds, (std::vector<std::string>{"ready"}));
+}

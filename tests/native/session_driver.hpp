@@ -68,6 +68,7 @@ class SessionDriver {
   std::vector<std::size_t> chunk_sizes;
   int greetings = 0;
   int tls_requests = 0;
+  int ready = 0;
   std::vector<std::string> tls_established;
   std::size_t consumed = 0;
 
@@ -95,6 +96,7 @@ class SessionDriver {
   void on(protocol::TlsEstablishedEvent& e) {
     tls_established.push_back(e.protocol + " " + e.cipher);
   }
+  void on(protocol::ReadyEvent&) { ++ready; }
   void on(protocol::TranscriptEvent& e) {
     transcript.push_back((e.direction == protocol::Direction::kClient ? "C: " : "S: ") + e.line);
   }

@@ -34,6 +34,7 @@ enum class ErrorCode : std::uint8_t {
   kTlsError,             // a TLS failure after the handshake (bad record, alert, truncation)
   kInsecureAuth,         // every usable login method would send a secret over a clear connection
   kNoAuthMethod,         // the server offers no login method usable with the given credentials
+  kTlsUnavailable,       // TLS was asked for with STLS, but the server does not offer or refuses it
 };
 
 // Stable upper-case name of a code, e.g. "PROTOCOL_VIOLATION".

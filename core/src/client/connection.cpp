@@ -18,7 +18,9 @@ Result<std::unique_ptr<ClientConnection>> ClientConnection::create(ConnectionOpt
 }
 
 ClientConnection::ClientConnection(ConnectionOptions options)
-    : options_(std::move(options)), session_(options_.session) {}
+    : options_(std::move(options)),
+      session_(options_.session),
+      startup_(options_.run_startup ? Startup::kGreeting : Startup::kOff) {}
 
 std::optional<Error> ClientConnection::start_tls() {
   auto client = tls::TlsClient::create(options_.tls);
@@ -48,6 +50,7 @@ void ClientConnection::receive(std::span<const std::uint8_t> data) {
     pump_session_events();
     events_.push_back(protocol::TlsEstablishedEvent{tls_->protocol(), tls_->cipher()});
     session_.tls_started();
+    startup_after_tls();
   }
   if (!plaintext_.empty()) session_.receive(plaintext_);
   if (error) {
@@ -125,13 +128,128 @@ std::optional<protocol::Event> ClientConnection::next_event() {
   return event;
 }
 
+void ClientConnection::tls_started() {
+  session_.tls_started();
+  startup_after_tls();
+}
+
+bool ClientConnection::want_read() const {
+  const auto state = session_.state();
+  return state != SessionState::kClosed && state != SessionState::kFailed;
+}
+
+const char* ClientConnection::startup_step() const {
+  if (session_.state() == SessionState::kFailed) return "";
+  switch (startup_) {
+    case Startup::kOff:
+      return "";
+    case Startup::kGreeting:
+      return "GREETING";
+    case Startup::kCapa:
+    case Startup::kCapaAfterTls:
+      return "CAPA";
+    case Startup::kStls:
+      return "STLS";
+    case Startup::kTls:
+      return "TLS";
+    case Startup::kReady:
+      return "READY";
+  }
+  return "";
+}
+
 void ClientConnection::pump_session_events() {
   while (auto event = session_.next_event()) {
     // With TLS in the core the STLS upgrade is handled here; the caller never has to act.
     if (options_.tls_in_core && std::holds_alternative<protocol::TlsRequestedEvent>(*event))
       continue;
+    // The sequence's own commands are answered here, not to the caller.
+    if (const auto* reply = std::get_if<protocol::ReplyEvent>(&*event);
+        reply && startup_command_ != 0 && reply->id == startup_command_) {
+      startup_command_ = 0;
+      startup_reply(*reply);
+      continue;
+    }
+    const bool greeting = std::holds_alternative<protocol::GreetingEvent>(*event);
     events_.push_back(std::move(*event));
+    if (greeting) startup_after_greeting();
   }
+}
+
+// ---- the connect sequence -------------------------------------------------------------------
+
+void ClientConnection::submit_startup(protocol::Command command, Startup step) {
+  auto id = session_.submit(std::move(command));
+  if (!id) return startup_failed(id.error());
+  startup_ = step;
+  startup_command_ = *id;
+}
+
+void ClientConnection::startup_failed(Error error) {
+  startup_command_ = 0;
+  session_.abort(std::move(error));
+}
+
+void ClientConnection::startup_after_greeting() {
+  if (startup_ != Startup::kGreeting) return;
+  if (options_.tls_mode != TlsMode::kNone && !session_.tls_active()) {
+    // Implicit TLS: the greeting can only have come through the handshake.
+    if (options_.tls_mode == TlsMode::kImplicit) {
+      return startup_failed(
+          make_error(ErrorCode::kTlsHandshakeFailed, "the greeting arrived without TLS"));
+    }
+  }
+  if (options_.ask_capabilities || options_.tls_mode == TlsMode::kStartTls) {
+    return submit_startup(protocol::Command::capa(), Startup::kCapa);
+  }
+  startup_ = Startup::kReady;
+  events_.push_back(protocol::ReadyEvent{});
+}
+
+void ClientConnection::startup_after_tls() {
+  if (startup_ != Startup::kTls) return;
+  submit_startup(protocol::Command::capa(), Startup::kCapaAfterTls);
+}
+
+void ClientConnection::startup_reply(const protocol::ReplyEvent& reply) {
+  // A server without CAPA (RFC 1939 only) answers -ERR: it simply has no capabilities to tell.
+  const bool refused = reply.error && reply.error->code == ErrorCode::kServerError;
+  if (reply.error && !refused && startup_ != Startup::kStls) {
+    return;  // the session failed; its SessionErrorEvent says why
+  }
+  const std::string host = "'" + options_.tls.server_name + "'";
+  switch (startup_) {
+    case Startup::kCapa:
+      if (options_.tls_mode == TlsMode::kStartTls && !session_.tls_active()) {
+        // RFC 2595: STLS only when announced; never fall back to clear text.
+        const auto& caps = session_.capabilities();
+        if (!caps || !caps->stls) {
+          return startup_failed(make_error(
+              ErrorCode::kTlsUnavailable,
+              host + " does not offer STLS; refusing to continue without TLS (tls: 'starttls')"));
+        }
+        return submit_startup(protocol::Command::stls(), Startup::kStls);
+      }
+      break;
+    case Startup::kStls:
+      if (reply.error) {
+        if (reply.error->code != ErrorCode::kServerError) return;
+        Error error =
+            make_error(ErrorCode::kTlsUnavailable, host + " refused STLS (" + reply.status.text +
+                                                       "); refusing to continue without TLS");
+        error.response_code = reply.status.code;
+        error.server_text = reply.status.text;
+        return startup_failed(std::move(error));
+      }
+      startup_ = Startup::kTls;  // the handshake: in the core, or the caller's after the event
+      return;
+    case Startup::kCapaAfterTls:
+      break;
+    default:
+      return;
+  }
+  startup_ = Startup::kReady;
+  events_.push_back(protocol::ReadyEvent{});
 }
 
 }  // namespace pop3::client

@@ -198,6 +198,7 @@ void ClientSession::on_greeting(std::string_view line) {
   greeted_ = true;
   state_ = SessionState::kAuthorization;
   apop_timestamp_ = auth::find_apop_timestamp(status->text);
+  greeting_text_ = status->text;
   events_.push_back(GreetingEvent{std::move(*status), apop_timestamp_});
   flush();
 }
@@ -371,6 +372,7 @@ void ClientSession::complete_head(StatusLine status, ReplyData data, std::option
   state_ = state_after(state_, kind, status.ok);
   if (status.ok && !error) {
     if (const auto* caps = std::get_if<Capabilities>(&data)) capabilities_ = *caps;
+    if (state_ == SessionState::kTransaction && traits(kind).login) authenticated_ = true;
     if (const auto* scans = std::get_if<std::vector<ScanListing>>(&data))
       maildrop_.set_scan_listing(*scans);
     if (const auto* uids = std::get_if<std::vector<UidListing>>(&data))

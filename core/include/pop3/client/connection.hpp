@@ -24,6 +24,13 @@ enum class TlsMode : std::uint8_t {
 
 struct ConnectionOptions {
   protocol::SessionOptions session;
+  // Run the connect sequence here: after the greeting, CAPA; with kStartTls, STLS (only when
+  // announced: never a fall back to clear text, RFC 2595), the handshake and CAPA again, since
+  // what was learnt before TLS is void (RFC 2595 section 4). Ends with a ReadyEvent, or a
+  // SessionErrorEvent (TLS_UNAVAILABLE when STLS is missing or refused). Off: the caller
+  // submits those commands itself.
+  bool run_startup = false;
+  bool ask_capabilities = true;  // CAPA after the greeting even without STLS
   TlsMode tls_mode = TlsMode::kNone;
   // true: the core's TLS engine runs the TLS. false: the caller runs TLS outside (Node's tls),
   // feeds plaintext, and upgrades itself on TlsRequestedEvent.
@@ -45,8 +52,18 @@ class ClientConnection {
   std::optional<protocol::Event> next_event();
   protocol::ClientSession& session() { return session_; }
   const protocol::ClientSession& session() const { return session_; }
-  // TLS is established (by the core, or reported by the caller through session().tls_started()).
+  // TLS is established (by the core, or reported by the caller through tls_started()).
   bool secure() const { return session_.tls_active(); }
+  // The caller's TLS (tls_in_core false) finished its handshake, after TlsRequestedEvent or
+  // before any byte for implicit TLS.
+  void tls_started();
+  // Whether the connection still reads from / has bytes for the network (nghttp2's
+  // want_read/want_write): the transport may close once neither holds.
+  bool want_read() const;
+  bool want_write() { return !output().empty(); }
+  // The step of the connect sequence: "GREETING", "CAPA", "STLS", "TLS", "READY", or "" when
+  // the sequence is not run here or the connection failed before it finished.
+  const char* startup_step() const;
   // Ends TLS in the core with close_notify (RFC 8446 section 6.1), queued in output(), so the
   // server can tell an orderly end from a truncation; after QUIT, before the transport closes.
   // Nothing to do on a plain link or before the handshake finished.
@@ -54,8 +71,16 @@ class ClientConnection {
 
  private:
   explicit ClientConnection(ConnectionOptions options);
+  enum class Startup : std::uint8_t { kOff, kGreeting, kCapa, kStls, kTls, kCapaAfterTls, kReady };
+
   std::optional<Error> start_tls();
   void pump_session_events();
+  // The connect sequence (run_startup): each step submits the next command itself.
+  void startup_after_greeting();
+  void startup_after_tls();
+  void startup_reply(const protocol::ReplyEvent& reply);
+  void submit_startup(protocol::Command command, Startup step);
+  void startup_failed(Error error);
   Error explain_handshake_failure(Error error) const;
 
   ConnectionOptions options_;
@@ -64,6 +89,8 @@ class ClientConnection {
   std::string plaintext_;         // decrypted bytes on their way into the session
   std::string before_handshake_;  // the first bytes of the TLS stream, to explain a failure
   std::deque<protocol::Event> events_;
+  Startup startup_ = Startup::kOff;
+  protocol::CommandId startup_command_ = 0;  // the sequence's command awaiting its reply
 };
 
 }  // namespace pop3::client

@@ -85,6 +85,10 @@ class ClientSession {
   SessionState state() const { return state_; }
   const std::optional<Capabilities>& capabilities() const { return capabilities_; }
   const std::optional<std::string>& apop_timestamp() const { return apop_timestamp_; }
+  // The text of the +OK greeting ("" before it arrived).
+  const std::string& greeting_text() const { return greeting_text_; }
+  // A login (PASS, APOP or AUTH) succeeded in this session.
+  bool authenticated() const { return authenticated_; }
   // Numbers, sizes, UIDs and deletion marks learnt from this session's LIST, UIDL, DELE, RSET.
   // Commands naming a message that is marked deleted or not in a known listing are refused.
   const mailbox::Maildrop& maildrop() const { return maildrop_; }
@@ -131,6 +135,8 @@ class ClientSession {
   bool greeted_ = false;
   std::optional<Capabilities> capabilities_;
   std::optional<std::string> apop_timestamp_;
+  std::string greeting_text_;
+  bool authenticated_ = false;
   mailbox::Maildrop maildrop_;
 
   CommandId next_id_ = 1;

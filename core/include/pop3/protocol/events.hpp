@@ -56,6 +56,10 @@ struct TlsEstablishedEvent {
   std::string cipher;
 };
 
+// The connection is ready for login: the greeting is read, the capabilities asked, and TLS is up
+// when it was asked for. Only a ClientConnection that runs the connect sequence emits it.
+struct ReadyEvent {};
+
 enum class Direction : std::uint8_t { kClient, kServer };
 
 // A protocol line for humans (only when SessionOptions::transcript is set). Secrets are redacted;
@@ -71,6 +75,6 @@ struct SessionErrorEvent {
 };
 
 using Event = std::variant<GreetingEvent, BodyChunkEvent, ReplyEvent, TlsRequestedEvent,
-                           TlsEstablishedEvent, TranscriptEvent, SessionErrorEvent>;
+                           TlsEstablishedEvent, ReadyEvent, TranscriptEvent, SessionErrorEvent>;
 
 }  // namespace pop3::protocol
