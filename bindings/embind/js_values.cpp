@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "generated/event_kinds.hpp"
 #include "pop3/utf8.hpp"
 
 namespace pop3::bindings {
@@ -144,21 +145,21 @@ val to_js(const Event& event) {
   struct Visitor {
     val operator()(const GreetingEvent& e) const {
       val out = val::object();
-      out.set("type", val("greeting"));
+      out.set("type", val(kEventGreeting));
       out.set("status", status_to_js(e.status));
       out.set("apopTimestamp", e.apop_timestamp ? text(*e.apop_timestamp) : val::undefined());
       return out;
     }
     val operator()(const BodyChunkEvent& e) const {
       val out = val::object();
-      out.set("type", val("body"));
+      out.set("type", val(kEventBody));
       out.set("id", e.id);
       out.set("data", bytes_copy(e.data));
       return out;
     }
     val operator()(const ReplyEvent& e) const {
       val out = val::object();
-      out.set("type", val("reply"));
+      out.set("type", val(kEventReply));
       out.set("id", e.id);
       out.set("command", val(command_keyword(e.kind)));
       out.set("ok", e.status.ok && !e.error);
@@ -170,31 +171,31 @@ val to_js(const Event& event) {
     }
     val operator()(const TlsRequestedEvent&) const {
       val out = val::object();
-      out.set("type", val("tlsRequested"));
+      out.set("type", val(kEventTlsRequested));
       return out;
     }
     val operator()(const TlsEstablishedEvent& e) const {
       val out = val::object();
-      out.set("type", val("tlsEstablished"));
+      out.set("type", val(kEventTlsEstablished));
       out.set("protocol", val(e.protocol));
       out.set("cipher", val(e.cipher));
       return out;
     }
     val operator()(const ReadyEvent&) const {
       val out = val::object();
-      out.set("type", val("ready"));
+      out.set("type", val(kEventReady));
       return out;
     }
     val operator()(const TranscriptEvent& e) const {
       val out = val::object();
-      out.set("type", val("transcript"));
+      out.set("type", val(kEventTranscript));
       out.set("direction", val(e.direction == Direction::kClient ? "client" : "server"));
       out.set("line", text(e.line));
       return out;
     }
     val operator()(const SessionErrorEvent& e) const {
       val out = val::object();
-      out.set("type", val("sessionError"));
+      out.set("type", val(kEventSessionError));
       out.set("error", to_js(e.error));
       return out;
     }

@@ -1,39 +1,5 @@
-/** Stable error codes carried by every Pop3Error. */
-export type ErrorCodeName =
-  | 'INVALID_ARGUMENT'
-  | 'INVALID_STATE'
-  | 'SERVER_ERROR'
-  | 'AUTH_FAILED'
-  | 'PROTOCOL_VIOLATION'
-  | 'LINE_TOO_LONG'
-  | 'REPLY_TOO_LARGE'
-  | 'APOP_UNAVAILABLE'
-  | 'SESSION_CLOSED'
-  | 'NOT_SENT'
-  | 'UNEXPECTED_DATA'
-  | 'CANCELLED'
-  | 'CONNECTION_CLOSED'
-  | 'CONNECTION_FAILED'
-  | 'TIMEOUT'
-  | 'ABORTED'
-  | 'TLS_CERT_UNTRUSTED'
-  | 'TLS_CERT_EXPIRED'
-  | 'TLS_CERT_NAME_MISMATCH'
-  | 'TLS_CERT_PIN_MISMATCH'
-  | 'TLS_CERT_INVALID'
-  | 'TLS_HANDSHAKE_FAILED'
-  | 'TLS_ERROR'
-  | 'TLS_UNAVAILABLE'
-  | 'INSECURE_AUTH'
-  | 'NO_AUTH_METHOD'
-  | 'LOGIN_DELAY'
-  | 'SYNC_FAILED'
-  | 'STORE_LOCKED'
-  | 'STORE_CORRUPT'
-  | 'STORE_FULL'
-  | 'STORE_FAILED'
-  | 'UNSUPPORTED'
-  | 'WASM_LOAD_FAILED';
+import type { ErrorCodeName, SessionState } from './generated/contract.js';
+export type { ErrorCodeName, SessionState };
 
 export declare const ErrorCode: Readonly<{ [K in ErrorCodeName]: K }>;
 
@@ -287,16 +253,6 @@ export interface LoginOptions {
   sdps?: { domain: string; separator?: '@' | '+' };
 }
 
-/** The session's state as the core's state machine sees it. */
-export type SessionState =
-  | 'GREETING'
-  | 'AUTHORIZATION'
-  | 'AUTHORIZATION (after USER)'
-  | 'TLS-HANDSHAKE'
-  | 'TRANSACTION'
-  | 'UPDATE'
-  | 'CLOSED'
-  | 'FAILED';
 
 export declare class Pop3Client {
   static connect(options: ConnectOptions): Promise<Pop3Client>;

@@ -12,6 +12,7 @@ import { tlsSettings } from './tls-settings.js';
 import { pipelinedMessages } from './message-iterator.js';
 import { loadCore } from './wasm-module.js';
 import { CommandTracker } from './client/command-tracker.js';
+import { EventKind } from './generated/contract.js';
 import { coreConnectionOptions, resolveConnectOptions } from './client/connect-options.js';
 import { allMethodsFailed, isAscii, publicAttempt, worthAnotherMethod } from './client/login-attempts.js';
 
@@ -491,27 +492,27 @@ export class Pop3Client {
   #drainEvents() {
     for (let event = this.#session?.nextEvent(); event; event = this.#session?.nextEvent()) {
       switch (event.type) {
-        case 'body':
+        case EventKind.BODY:
           this.#commands.body(event.id, event.data);
           break;
-        case 'reply':
+        case EventKind.REPLY:
           this.#commands.reply(event, event.error ? fromCoreError(event.error, event.command) : null);
           break;
-        case 'transcript':
+        case EventKind.TRANSCRIPT:
           this.#emitter.emit('transcript', { direction: event.direction, line: event.line });
           break;
-        case 'tlsEstablished':
+        case EventKind.TLS_ESTABLISHED:
           this.#tlsInfo = { protocol: event.protocol, cipher: event.cipher, engine: 'wasm' };
           break;
-        case 'tlsRequested':
+        case EventKind.TLS_REQUESTED:
           this.#upgradeWithNodeTls();
           break;
-        case 'ready':
+        case EventKind.READY:
           this.#clearStartTimer();
           this.#readyWaiter?.resolve();
           this.#readyWaiter = null;
           break;
-        case 'sessionError':
+        case EventKind.SESSION_ERROR:
           this.#fatal(fromCoreError(event.error));
           break;
         default:

@@ -10,31 +10,12 @@
 namespace pop3 {
 
 // Stable error codes. Their names (error_code_name) are part of the public API: JS exposes them
-// as `Pop3Error.code`, so never rename or renumber one; only append.
+// as `Pop3Error.code`, so never rename or renumber one; only append. The list, with what each
+// means, is scripts/contract/contract.json (docs/error-codes.md).
 enum class ErrorCode : std::uint8_t {
-  kInvalidArgument,      // caller's argument rejected before anything was sent (CR/LF/NUL, length)
-  kInvalidState,         // command not valid in the session's (projected) state
-  kServerError,          // the server answered -ERR
-  kAuthFailed,           // the server answered -ERR to USER/PASS/APOP/AUTH
-  kProtocolViolation,    // the server's bytes do not follow the protocol
-  kLineTooLong,          // a server line exceeded its limit
-  kReplyTooLarge,        // a buffered multi-line reply exceeded its limit
-  kApopUnavailable,      // APOP requested but the greeting carries no valid timestamp
-  kSessionClosed,        // the session ended (QUIT done, or a fatal error earlier)
-  kNotSent,              // a queued command was dropped because one before it failed
-  kUnexpectedData,       // bytes arrived where none may (before TLS starts, after QUIT)
-  kCancelled,            // the caller cancelled a command before it was sent
-  kConnectionClosed,     // the server closed the connection while an answer was due
-  kTlsCertUntrusted,     // the certificate chain does not lead to a trusted root
-  kTlsCertExpired,       // a certificate is expired or not yet valid
-  kTlsCertNameMismatch,  // the certificate is not valid for the host name asked for
-  kTlsCertPinMismatch,   // no certificate in the chain matches the configured SPKI pins
-  kTlsCertInvalid,       // any other certificate problem (bad signature, wrong usage, ...)
-  kTlsHandshakeFailed,   // the TLS handshake failed (no common version or cipher, alert, ...)
-  kTlsError,             // a TLS failure after the handshake (bad record, alert, truncation)
-  kInsecureAuth,         // every usable login method would send a secret over a clear connection
-  kNoAuthMethod,         // the server offers no login method usable with the given credentials
-  kTlsUnavailable,       // TLS was asked for with STLS, but the server does not offer or refuses it
+#define POP3_ERROR_CODE(enumerator, name) enumerator,
+#include "pop3/generated/error_codes.inc"
+#undef POP3_ERROR_CODE
 };
 
 // Stable upper-case name of a code, e.g. "PROTOCOL_VIOLATION".

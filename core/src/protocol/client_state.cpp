@@ -30,22 +30,11 @@ using K = CommandKind;
 
 const char* session_state_name(SessionState state) {
   switch (state) {
-    case SessionState::kGreeting:
-      return "GREETING";
-    case SessionState::kAuthorization:
-      return "AUTHORIZATION";
-    case SessionState::kAuthorizationUser:
-      return "AUTHORIZATION (after USER)";
-    case SessionState::kTlsHandshake:
-      return "TLS-HANDSHAKE";
-    case SessionState::kTransaction:
-      return "TRANSACTION";
-    case SessionState::kUpdate:
-      return "UPDATE";
-    case SessionState::kClosed:
-      return "CLOSED";
-    case SessionState::kFailed:
-      return "FAILED";
+#define POP3_SESSION_STATE(enumerator, name) \
+  case SessionState::enumerator:             \
+    return name;
+#include "pop3/generated/session_states.inc"
+#undef POP3_SESSION_STATE
   }
   return "UNKNOWN";
 }

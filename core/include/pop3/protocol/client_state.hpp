@@ -8,15 +8,11 @@
 
 namespace pop3::protocol {
 
+// The states, with what each means, are scripts/contract/contract.json's sessionStates.
 enum class SessionState : std::uint8_t {
-  kGreeting,           // connected, waiting for the server's greeting
-  kAuthorization,      // RFC 1939 AUTHORIZATION
-  kAuthorizationUser,  // AUTHORIZATION after USER was accepted: PASS is next
-  kTlsHandshake,       // STLS accepted; the caller runs the TLS handshake
-  kTransaction,        // RFC 1939 TRANSACTION
-  kUpdate,             // QUIT sent from TRANSACTION: the server is in UPDATE
-  kClosed,             // QUIT answered, or the server closed an idle connection
-  kFailed,             // a fatal error ended the session
+#define POP3_SESSION_STATE(enumerator, name) enumerator,
+#include "pop3/generated/session_states.inc"
+#undef POP3_SESSION_STATE
 };
 
 const char* session_state_name(SessionState state);
