@@ -6,7 +6,7 @@
  *   target -> client: after each send, if the WebSocket holds more than `highWaterMark` bytes
  *     not yet taken by the kernel (ws.bufferedAmount), the TCP socket is paused; it resumes
  *     when a send completes and the level is at or below half of that. At most one TCP read
- *     (up to 256 KiB, see connector.js) more than the mark is held.
+ *     (up to 64 KiB, see connector.js) more than the mark is held.
  *     Backpressure also counts frames, not only bytes: each send the kernel has not taken
  *     costs a hundred bytes or more of bookkeeping whatever its size, so a target sending in
  *     tiny pieces to a client that does not read would otherwise make the bridge hold many
