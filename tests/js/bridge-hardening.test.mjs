@@ -36,12 +36,24 @@ function fakeRelay(options, events = {}) {
   return { ws, relay };
 }
 
+/** A session from `localAddress` whose first command comes back from the echo target; its time in ms. */
+async function login(url, target, localAddress) {
+  const started = Date.now();
+  const { ws, received, closed } = await openWs(url, { target, wsOptions: { localAddress } });
+  ws.send(Buffer.from('USER alice\r\n'));
+  await waitFor(() => Buffer.concat(received).toString() === 'USER alice\r\n', 5000, 'echo');
+  const ms = Date.now() - started;
+  ws.close(1000);
+  await closed;
+  return ms;
+}
+
 describe('early bytes: held memory is counted at its true size', () => {
   test('4 KiB messages padded with pongs into 64 KiB reads, 20 sessions to a target slow to connect: the memory retained is what pop3_bridge_buffered_bytes says', async () => {
     const sessions = 20;
     const highWaterMark = 128 * KiB;
     const child = await startBridgeProcess(
-      { allowPrivate: [`slow.test:${echo.port}`], highWaterMark, maxSessionsPerIp: sessions, pingIntervalMs: 0, connectTimeoutMs: 60_000 },
+      { allowPrivate: [`slow.test:${echo.port}`, `127.0.0.1:${echo.port}`], highWaterMark, maxSessionsPerIp: sessions, pingIntervalMs: 0, connectTimeoutMs: 60_000 },
       { lookupDelayMs: 60_000 },
     );
     try {
@@ -63,10 +75,13 @@ describe('early bytes: held memory is counted at its true size', () => {
       await sleep(300);
       held = await child.measure();
       const retained = held.memory.arrayBuffers - baseline.memory.arrayBuffers;
+      // Meanwhile a client from another network logs in (its target is an address: no lookup).
+      const loginMs = await login(child.url, `127.0.0.1:${echo.port}`, '127.9.0.1');
       console.log(
         `early bytes, ${sessions} sessions: buffers retained ${mib(retained)}, pop3_bridge_buffered_bytes ${mib(held.metrics.bufferedBytes)}, ` +
-          `RSS +${mib(held.memory.rss - baseline.memory.rss)}`,
+          `RSS +${mib(held.memory.rss - baseline.memory.rss)}; a login from another network took ${loginMs} ms`,
       );
+      expect(loginMs).toBeLessThan(1000);
       // Each session holds its mark plus at most one message; what it holds is what it counts.
       expect(held.metrics.bufferedBytes).toBeLessThanOrEqual(sessions * (highWaterMark + 20 * KiB));
       expect(retained).toBeLessThan(held.metrics.bufferedBytes * 1.25 + 2 * MiB);
@@ -194,18 +209,6 @@ describe('fairness: limits per network (/24) before the global ones', () => {
     expect(prefixKey('2001:db8::1', { ipv4Prefix: 16, ipv6Prefix: 64 })).toBe('2001:db8:0:0:0:0:0:0/64');
   });
 
-  /** A session from `localAddress` that echoes within `withinMs`. */
-  async function login(url, target, localAddress) {
-    const started = Date.now();
-    const { ws, received, closed } = await openWs(url, { target, wsOptions: { localAddress } });
-    ws.send(Buffer.from('USER alice\r\n'));
-    await waitFor(() => Buffer.concat(received).toString() === 'USER alice\r\n', 5000, 'echo');
-    const ms = Date.now() - started;
-    ws.close(1000);
-    await closed;
-    return ms;
-  }
-
   test('connections that never send their request, from 4 networks, fill the pending total: a client from a fresh network still logs in within a second (the heaviest network\'s oldest waiting connection is closed for it)', async () => {
     const bridge = await startBridge({
       allowPrivate: [`127.0.0.1:${echo.port}`], maxPendingConnections: 40, maxPendingConnectionsPerPrefix: 12, headersTimeoutMs: 30_000,
@@ -265,6 +268,47 @@ describe('fairness: limits per network (/24) before the global ones', () => {
       expect((await heavy.closed).code).toBe(4005);
     } finally {
       for (const s of held) s.ws.terminate();
+      await bridge.stop();
+    }
+  });
+
+  // WebSockets that never answer the bridge's close frame live for closeTimeoutMs after their
+  // 4005: the flood guard bounds them (2 x the limits + 16, per address, network and in all).
+  test('WebSockets that linger after their refusal, from one network of many addresses and then from 3 networks: each network stops at its flood-guard share, and a client from a fresh network still logs in within a second', async () => {
+    const limits = { maxSessions: 20, maxSessionsPerIp: 4, maxSessionsPerPrefix: 5 };
+    const perNetwork = 2 * limits.maxSessionsPerPrefix + 16;
+    const bridge = await startBridge({ allowPrivate: [`127.0.0.1:${echo.port}`], ...limits, closeTimeoutMs: 30_000, pingIntervalMs: 0 });
+    const target = `127.0.0.1:${echo.port}`;
+    const sockets = [];
+    // 10 addresses x 8 upgrades from 127.<net>.0.0/24; how many got a WebSocket (101).
+    const attack = async (net) => {
+      let upgraded = 0;
+      for (let host = 1; host <= 10; host++) {
+        for (let i = 0; i < 8; i++) {
+          try {
+            sockets.push((await rawWebSocket(bridge.port, { target, localAddress: `127.${net}.0.${host}` })).socket);
+            upgraded++;
+          } catch (err) {
+            expect(err.message).toMatch(/503/);
+          }
+        }
+      }
+      return upgraded;
+    };
+    try {
+      const one = await attack(1);
+      const msOne = await login(bridge.url, target, '127.9.0.1');
+      const more = [await attack(2), await attack(3)];
+      const msThree = await login(bridge.url, target, '127.9.0.2');
+      console.log(`lingering WebSockets: one network got ${one} of 80, then two more ${more.join(' and ')}; ` +
+        `a client of a fresh network logged in in ${msOne} ms, and in ${msThree} ms with the total full`);
+      expect(one).toBe(perNetwork);
+      expect(more[0]).toBe(perNetwork);
+      expect(more[1]).toBeLessThan(perNetwork);  // the total (56) was full first
+      expect(msOne).toBeLessThan(1000);
+      expect(msThree).toBeLessThan(1000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
       await bridge.stop();
     }
   });
