@@ -23,7 +23,9 @@
  *
  *   rate limits (rate-limit.js): past its session's or its address's messages or bytes per
  *     second, the WebSocket is not read until the buckets have refilled; TCP backpressure then
- *     slows the client, and nothing is buffered for it.
+ *     slows the client, and nothing is buffered for it. Pings and pongs count as messages too:
+ *     the bridge parses each whatever its size, so a flood of small pongs (which relay nothing
+ *     and hold nothing) would otherwise cost the CPU of a flood of 1-byte messages, unlimited.
  *
  * Everything held counts in `bufferedBytes` (pop3_bridge_buffered_bytes); a session holding more
  * than `maxSessionBytes` at once is ended (its memory budget).
@@ -90,6 +92,8 @@ export class Relay {
     this.#metrics = metrics;
     this.#events = events;
     ws.on('message', (data, isBinary) => this.#fromClient(data, isBinary));
+    ws.on('ping', this.#control);
+    ws.on('pong', this.#control);
   }
 
   /** Bytes the bridge holds for this session now. */
@@ -189,6 +193,13 @@ export class Relay {
     this.#flushSmall();
     if (data.length >= SMALL_MESSAGE) this.#forward(data);
   }
+
+  // A ping or pong from the client: counted against the rate limits like a message.
+  #control = (data) => {
+    if (!this.#rate || this.#stopped) return;
+    const wait = this.#rate.take(data.length);
+    if (wait > 0) this.#throttle(wait);
+  };
 
   #flushSmall = () => {
     if (this.#small.length === 0 || this.#stopped || this.#targetEnded) return;

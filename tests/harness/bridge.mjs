@@ -3,6 +3,7 @@
 // that report how the bridge closed them, a TCP server of the test's own that counts the
 // connections it gets, and a reader of the Prometheus text format.
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -93,9 +94,19 @@ export async function startBridgeCli(args, { env, nodeArgs = [] } = {}) {
   };
 }
 
-/** GET /metrics, parsed: { 'name{labels}': value }. */
+/**
+ * GET /metrics, parsed: { 'name{labels}': value }. A new connection per request: polling over a
+ * kept-alive one races the server's keep-alive time-out ("fetch failed") on a busy machine.
+ */
 export async function fetchMetrics(url) {
-  const text = await (await fetch(url)).text();
+  const text = await new Promise((resolve, reject) => {
+    http.get(url, { agent: false }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (d) => (body += d));
+      response.on('end', () => resolve(body));
+    }).on('error', reject);
+  });
   return parsePrometheus(text);
 }
 

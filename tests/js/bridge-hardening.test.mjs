@@ -7,6 +7,7 @@
 //   - /metrics and /healthz answered anyone on the public listener;
 //   - 4002 close reasons told clients what internal names resolve to.
 import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
 
 import { Relay } from '../../node-bridge/relay.js';
 import { startBridgeProcess } from '../harness/bridge-process.mjs';
@@ -36,6 +37,12 @@ function fakeRelay(options, events = {}) {
   return { ws, relay };
 }
 
+/** CPU time (user + system, ms) of a process, from /proc. */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** A session from `localAddress` whose first command comes back from the echo target; its time in ms. */
 async function login(url, target, localAddress) {
   const started = Date.now();
@@ -52,8 +59,11 @@ describe('early bytes: held memory is counted at its true size', () => {
   test('4 KiB messages padded with pongs into 64 KiB reads, 20 sessions to a target slow to connect: the memory retained is what pop3_bridge_buffered_bytes says', async () => {
     const sessions = 20;
     const highWaterMark = 128 * KiB;
+    // Rate limits off: they would throttle the pongs (see the pong flood below), and this test
+    // is about what is held once every session has sent its high-water mark.
+    const noRateLimits = { maxMessagesPerSecond: 0, maxBytesPerSecond: 0, maxMessagesPerSecondPerIp: 0, maxBytesPerSecondPerIp: 0 };
     const child = await startBridgeProcess(
-      { allowPrivate: [`slow.test:${echo.port}`, `127.0.0.1:${echo.port}`], highWaterMark, maxSessionsPerIp: sessions, pingIntervalMs: 0, connectTimeoutMs: 60_000 },
+      { allowPrivate: [`slow.test:${echo.port}`, `127.0.0.1:${echo.port}`], highWaterMark, maxSessionsPerIp: sessions, pingIntervalMs: 0, connectTimeoutMs: 60_000, ...noRateLimits },
       { lookupDelayMs: 60_000 },
     );
     try {
@@ -181,6 +191,43 @@ describe('floods of tiny frames: rate limits per session and per address', () =>
       await bridge.stop();
       await sink.stop();
       await pop.stop();
+    }
+  });
+
+  test('10 sessions from one address sending pongs as fast as they can (they relay nothing, but each costs parsing): throttled like messages, the bridge\'s CPU stays well below one core, a login from another network completes within a second', async () => {
+    const bridge = await startBridgeProcess({ allowPrivate: [`127.0.0.1:${echo.port}`], pingIntervalMs: 0 });
+    const floods = [];
+    let stop = false;
+    try {
+      const burst = Buffer.concat(Array.from({ length: 4096 }, () => frame(10, Buffer.from('p'))));
+      for (let i = 0; i < 10; i++) floods.push((await rawWebSocket(bridge.port, { target: `127.0.0.1:${echo.port}`, localAddress: '127.0.0.2' })).socket);
+      const cpuBefore = cpuMs(bridge.pid);
+      const started = Date.now();
+      let offered = 0;
+      const pumps = floods.map(async (socket) => {
+        while (!stop && !socket.destroyed) {
+          offered += 4096;
+          if (!socket.write(burst)) await new Promise((r) => socket.once('drain', r));
+          else await new Promise((r) => setImmediate(r));
+        }
+      });
+      await sleep(1000);
+      const loginMs = await login(bridge.url, `127.0.0.1:${echo.port}`, '127.9.0.1');
+      await sleep(1000);
+      const seconds = (Date.now() - started) / 1000;
+      const cpu = cpuMs(bridge.pid) - cpuBefore;
+      stop = true;
+      for (const socket of floods) socket.destroy();
+      await Promise.race([Promise.all(pumps), sleep(1000)]);
+      const { metrics } = await bridge.measure();
+      console.log(`pong flood from 10 sessions: ${Math.round(offered / 1000)}k pongs offered in ${seconds.toFixed(1)} s, bridge CPU ${cpu} ms, throttled ${metrics.throttled} times; login from another network took ${loginMs} ms`);
+      expect(metrics.throttled).toBeGreaterThan(0);
+      expect(cpu).toBeLessThan(seconds * 1000 * 0.5);
+      expect(loginMs).toBeLessThan(1000);
+    } finally {
+      stop = true;
+      for (const socket of floods) socket.destroy();
+      await bridge.stop();
     }
   });
 
