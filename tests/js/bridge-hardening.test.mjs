@@ -256,6 +256,34 @@ describe('fairness: limits per network (/24) before the global ones', () => {
     expect(prefixKey('2001:db8::1', { ipv4Prefix: 16, ipv6Prefix: 64 })).toBe('2001:db8:0:0:0:0:0:0/64');
   });
 
+  test('a large NAT listed in perAddressNetworks: each of its addresses is a network of its own, so its users are not limited (or evicted) together; other networks still are', async () => {
+    const bridge = await startBridge({
+      allowPrivate: [`127.0.0.1:${echo.port}`], maxSessions: 40, maxSessionsPerIp: 4, maxSessionsPerPrefix: 5, perAddressNetworks: ['127.5.0.0/24'],
+    });
+    const target = `127.0.0.1:${echo.port}`;
+    const sessions = [];
+    const outcome = async (localAddress) => {
+      const s = await openWs(bridge.url, { target, wsOptions: { localAddress } });
+      sessions.push(s);
+      return Promise.race([s.closed.then((c) => c.code), sleep(300).then(() => 'open')]);
+    };
+    try {
+      // 4 users behind the NAT (127.5.0.1-4), 4 sessions each: all 16 held.
+      const nat = [];
+      for (let host = 1; host <= 4; host++) for (let i = 0; i < 4; i++) nat.push(await outcome(`127.5.0.${host}`));
+      expect(nat).toEqual(Array(16).fill('open'));
+      // An ordinary /24 with as many users: 5 sessions, then 4005.
+      const other = [];
+      for (let host = 1; host <= 4; host++) for (let i = 0; i < 2; i++) other.push(await outcome(`127.6.0.${host}`));
+      expect(other.filter((o) => o === 'open')).toHaveLength(5);
+      expect(other.filter((o) => o === 4005)).toHaveLength(3);
+      expect(() => startBridge({ allow: ['pop.example.com:995'], perAddressNetworks: ['127.5.0.0'] })).rejects.toThrow(/not a network/);
+    } finally {
+      for (const s of sessions) s.ws.terminate();
+      await bridge.stop();
+    }
+  });
+
   test('connections that never send their request, from 4 networks, fill the pending total: a client from a fresh network still logs in within a second (the heaviest network\'s oldest waiting connection is closed for it)', async () => {
     const bridge = await startBridge({
       allowPrivate: [`127.0.0.1:${echo.port}`], maxPendingConnections: 40, maxPendingConnectionsPerPrefix: 12, headersTimeoutMs: 30_000,
