@@ -277,7 +277,7 @@ describe('fairness: limits per network (/24) before the global ones', () => {
       for (let host = 1; host <= 4; host++) for (let i = 0; i < 2; i++) other.push(await outcome(`127.6.0.${host}`));
       expect(other.filter((o) => o === 'open')).toHaveLength(5);
       expect(other.filter((o) => o === 4005)).toHaveLength(3);
-      expect(() => startBridge({ allow: ['pop.example.com:995'], perAddressNetworks: ['127.5.0.0'] })).rejects.toThrow(/not a network/);
+      await expect(startBridge({ allow: ['pop.example.com:995'], perAddressNetworks: ['127.5.0.0'] })).rejects.toThrow(/not a network/);
     } finally {
       for (const s of sessions) s.ws.terminate();
       await bridge.stop();
