@@ -8,10 +8,10 @@
 //
 //   node bench/js/bridge.mjs            prints the table
 //   import { bridgeBenchmark } ...      returns the figures (bench/run.mjs)
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 import { Pop3Client } from '../../bindings/js/node.js';
+import { cpuMs } from '../../tests/harness/bridge-process.mjs';
 import { startBridgeCli } from '../../tests/harness/bridge.mjs';
 import { startDovecot, toWire } from '../../tests/harness/dovecot.mjs';
 import { testPki } from '../../tests/harness/test-pki.mjs';
@@ -33,18 +33,6 @@ async function retrieveAll({ bridge, port, user, tls, ca }) {
   const bodies = await Promise.all(list.map((m) => client.retrieve(m.number)));
   await client.quit();
   return { seconds: (performance.now() - start) / 1000, bytes: bodies.reduce((n, b) => n + b.length, 0), count: bodies.length };
-}
-
-// CPU time (user + system, ms) a process has used, from /proc (Linux); null elsewhere. Unlike wall
-// time it hardly depends on what else the machine is doing, so it is the steadier figure of the
-// bridge's cost.
-function cpuMs(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;  // clock ticks of 10 ms
-  } catch {
-    return null;
-  }
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];

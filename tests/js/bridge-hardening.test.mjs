@@ -7,10 +7,9 @@
 //   - /metrics and /healthz answered anyone on the public listener;
 //   - 4002 close reasons told clients what internal names resolve to.
 import { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
 
 import { Relay } from '../../node-bridge/relay.js';
-import { startBridgeProcess } from '../harness/bridge-process.mjs';
+import { cpuMs, startBridgeProcess } from '../harness/bridge-process.mjs';
 import { openWs, startBridge, startTcpServer } from '../harness/bridge.mjs';
 import { frame, rawConnect, rawWebSocket } from '../harness/raw-clients.mjs';
 import { sleep, waitFor } from '../harness/wait.mjs';
@@ -35,12 +34,6 @@ function fakeRelay(options, events = {}) {
     textFrame() {}, idle() {}, targetEnded() {}, targetClosed() {}, ...events,
   });
   return { ws, relay };
-}
-
-/** CPU time (user + system, ms) of a process, from /proc. */
-function cpuMs(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** A session from `localAddress` whose first command comes back from the echo target; its time in ms. */
