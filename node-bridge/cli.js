@@ -26,6 +26,8 @@ const USAGE = `usage: pop3-bridge --allow HOST:PORT[,PORT...] [options]
   --tls-key FILE             ... and this key (PEM)
   --path PATH                accept WebSocket upgrades on this path only (e.g. /pop3)
   --trust-proxy ADDR         believe X-Forwarded-For from this proxy address, repeatable
+  --per-address-network CIDR each address of this network counts as a network of its own
+                             for the per-prefix limits (large NATs, CGNAT), repeatable
   --max-sessions N           concurrent sessions in all (default 1000)
   --max-sessions-per-ip N    concurrent sessions per client address (default 10)
   --connect-timeout MS       resolve + connect to the target (default 10000)
@@ -64,6 +66,7 @@ const FLAGS = {
   'tls-key': { type: 'string' },
   path: { type: 'string' },
   'trust-proxy': { type: 'string', multiple: true },
+  'per-address-network': { type: 'string', multiple: true },
   'max-sessions': { type: 'string' },
   'max-sessions-per-ip': { type: 'string' },
   'connect-timeout': { type: 'string' },
@@ -133,6 +136,7 @@ function configFromFlags(values) {
   }
   set('path', values.path);
   set('trustProxy', values['trust-proxy']);
+  set('perAddressNetworks', values['per-address-network']);
   if (values['no-metrics']) config.metrics = false;
   set('metricsListen', values['metrics-listen']);
   if (values['public-metrics']) config.publicMetrics = true;

@@ -56,11 +56,13 @@ function ipv6Groups(address) {
 /**
  * The key of the per-prefix limits: the address's network, /24 for IPv4 and /56 for IPv6 by
  * default. One attacker commonly holds many addresses of one network, so limits per address
- * alone let a few dozen networks fill the global limits.
+ * alone let a few dozen networks fill the global limits. Addresses in `perAddressNetworks`
+ * (large NATs, CGNAT pools: many users behind one network) are each a network of their own.
  * @param {string} address a normalized address
- * @param {{ipv4Prefix: number, ipv6Prefix: number}} bits
+ * @param {{ipv4Prefix: number, ipv6Prefix: number, perAddressNetworks?: net.BlockList | null}} bits
  */
-export function prefixKey(address, { ipv4Prefix, ipv6Prefix }) {
+export function prefixKey(address, { ipv4Prefix, ipv6Prefix, perAddressNetworks = null }) {
+  if (perAddressNetworks && net.isIP(address) && perAddressNetworks.check(address, net.isIPv4(address) ? 'ipv4' : 'ipv6')) return limitKey(address);
   if (net.isIPv4(address)) {
     const value = address.split('.').reduce((n, part) => n * 256 + Number(part), 0);
     const size = 2 ** (32 - ipv4Prefix);

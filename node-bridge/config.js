@@ -59,9 +59,28 @@ const NUMBER_KEYS = [
 // Keys where 0 means "none" (no drain time; no pings; no rate limit).
 const ZERO_ALLOWED = new Set(['drainMs', 'pingIntervalMs', 'maxMessagesPerSecond', 'maxBytesPerSecond', 'maxMessagesPerSecondPerIp', 'maxBytesPerSecondPerIp']);
 const LIBRARY_KEYS = new Set([
-  ...Object.keys(DEFAULTS), 'allow', 'allowPrivate', 'tokens', 'tls', 'trustProxy', 'log', 'onRelay', 'lookup',
+  ...Object.keys(DEFAULTS), 'allow', 'allowPrivate', 'tokens', 'tls', 'trustProxy', 'perAddressNetworks', 'log', 'onRelay', 'lookup',
 ]);
-const FILE_KEYS = new Set([...Object.keys(DEFAULTS), 'listen', 'allow', 'allowPrivate', 'tokens', 'tokenFile', 'tls', 'trustProxy']);
+const FILE_KEYS = new Set([...Object.keys(DEFAULTS), 'listen', 'allow', 'allowPrivate', 'tokens', 'tokenFile', 'tls', 'trustProxy', 'perAddressNetworks']);
+
+/**
+ * "203.0.113.0/24", "2001:db8::/48" -> a BlockList, or null for none: networks whose addresses
+ * each count as a network of their own for the per-prefix limits (client-address.js prefixKey).
+ */
+function parseNetworks(networks) {
+  if (networks.length === 0) return null;
+  const blocks = new net.BlockList();
+  for (const text of networks) {
+    const [address, bits, extra] = String(text).split('/');
+    const family = net.isIP(address);
+    const prefix = Number(bits);
+    if (!family || extra !== undefined || !/^\d+$/.test(bits ?? '') || prefix > (family === 4 ? 32 : 128)) {
+      throw new Error(`perAddressNetworks: "${text}" is not a network (address/bits, e.g. 100.64.0.0/10)`);
+    }
+    blocks.addSubnet(address, prefix, family === 4 ? 'ipv4' : 'ipv6');
+  }
+  return blocks;
+}
 
 const list = (value) => (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value]);
 
@@ -97,6 +116,7 @@ export function resolveOptions(options = {}) {
     if (!net.isIP(String(a))) throw new Error(`trustProxy: "${a}" is not an IP address`);
     return normalizeIp(a);
   });
+  const perAddressNetworks = parseNetworks(list(options.perAddressNetworks));
   const origins = list(options.origins).map(normalizeOrigin);
   if (settings.path !== null && (typeof settings.path !== 'string' || !settings.path.startsWith('/'))) {
     throw new Error(`path must start with "/", not ${JSON.stringify(settings.path)}`);
@@ -115,6 +135,7 @@ export function resolveOptions(options = {}) {
     allowlist: new Allowlist(rules),
     tokens,
     trustProxy: new Set(trustProxy),
+    perAddressNetworks,
     origins,
     allowMissingOrigin: settings.allowMissingOrigin !== false,
     metrics: settings.metrics !== false,

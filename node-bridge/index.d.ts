@@ -84,6 +84,12 @@ export interface BridgeOptions {
   path?: string | null;
   /** Proxies (IP addresses) whose X-Forwarded-For names the client. */
   trustProxy?: string[];
+  /**
+   * Networks ("100.64.0.0/10", "2001:db8::/48") whose addresses each count as a network of their
+   * own for the per-prefix limits and eviction: large NATs and CGNAT pools, where many users
+   * share one /24 (docs/bridge.md, "Large NATs"). Default: none.
+   */
+  perAddressNetworks?: string[];
   /** Serve wss:// directly with this certificate chain and key (PEM). */
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** Serve GET /metrics. Default true. */

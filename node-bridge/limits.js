@@ -7,8 +7,8 @@
  * count too - until it ends.
  *
  * Separately, a flood guard bounds the WebSockets that exist at all, refused ones included
- * (they live for up to the close time-out): past twice the limits, upgrades are answered with
- * HTTP 503 before any WebSocket is created.
+ * (they live for up to the close time-out): past twice the limits (per address, per network,
+ * in all), upgrades are answered with HTTP 503 before any WebSocket is created.
  */
 
 export class SessionLimits {
@@ -82,32 +82,51 @@ export class SessionLimits {
   }
 }
 
-/** Counts every open WebSocket (and upgrade in progress) per key, for the flood guard. */
+/**
+ * Counts every open WebSocket (and upgrade in progress) per address key and per network, for the
+ * flood guard. Per network as well as per address: one network with many addresses would
+ * otherwise fill the total by itself. When the total is full, a network holding fewer than
+ * `maxSessionsPerIp` WebSockets still gets in, from a reserve of a quarter of the total: a few
+ * networks filling the total must not lock out a client from elsewhere (its session may then
+ * evict the heaviest network's idlest, see SessionLimits).
+ */
 export class FloodGuard {
   #maxTotal;
+  #reserve;
   #maxPerKey;
+  #maxPerPrefix;
+  #light;
   #perKey = new Map();
+  #perPrefix = new Map();
   #total = 0;
 
-  /** @param {{maxSessions: number, maxSessionsPerIp: number}} limits */
-  constructor({ maxSessions, maxSessionsPerIp }) {
+  /** @param {{maxSessions: number, maxSessionsPerIp: number, maxSessionsPerPrefix: number}} limits */
+  constructor({ maxSessions, maxSessionsPerIp, maxSessionsPerPrefix = maxSessions }) {
     this.#maxTotal = 2 * maxSessions + 16;
+    this.#reserve = Math.ceil(this.#maxTotal / 4);
     this.#maxPerKey = 2 * maxSessionsPerIp + 16;
+    this.#maxPerPrefix = 2 * maxSessionsPerPrefix + 16;
+    this.#light = maxSessionsPerIp;
   }
 
   /** @returns {boolean} false when the socket must be turned away */
-  enter(key) {
+  enter(key, prefix = key) {
     const count = this.#perKey.get(key) ?? 0;
-    if (count >= this.#maxPerKey || this.#total >= this.#maxTotal) return false;
+    const inPrefix = this.#perPrefix.get(prefix) ?? 0;
+    if (count >= this.#maxPerKey || inPrefix >= this.#maxPerPrefix) return false;
+    if (this.#total >= this.#maxTotal && (inPrefix >= this.#light || this.#total >= this.#maxTotal + this.#reserve)) return false;
     this.#perKey.set(key, count + 1);
+    this.#perPrefix.set(prefix, inPrefix + 1);
     this.#total++;
     return true;
   }
 
-  leave(key) {
-    const count = this.#perKey.get(key) ?? 0;
-    if (count <= 1) this.#perKey.delete(key);
-    else this.#perKey.set(key, count - 1);
+  leave(key, prefix = key) {
+    for (const [map, k] of [[this.#perKey, key], [this.#perPrefix, prefix]]) {
+      const count = map.get(k) ?? 0;
+      if (count <= 1) map.delete(k);
+      else map.set(k, count - 1);
+    }
     this.#total = Math.max(0, this.#total - 1);
   }
 }

@@ -48,11 +48,11 @@ export class PendingConnections {
    * @param {{rejected(reason: string, client: string): void}} events `reason` is
    *   'pending_per_ip', 'pending_per_prefix', 'pending_total', 'pending_evicted' or 'header_timeout'
    */
-  constructor({ maxPendingConnections, maxPendingConnectionsPerIp, maxPendingConnectionsPerPrefix, ipv4Prefix, ipv6Prefix, headersTimeoutMs, trustProxy, tls }, events) {
+  constructor({ maxPendingConnections, maxPendingConnectionsPerIp, maxPendingConnectionsPerPrefix, ipv4Prefix, ipv6Prefix, perAddressNetworks, headersTimeoutMs, trustProxy, tls }, events) {
     this.#tls = Boolean(tls);
     // A network limit at or above the total is no limit of its own (the total speaks for it).
     this.#maxPerPrefix = maxPendingConnectionsPerPrefix >= maxPendingConnections ? Infinity : maxPendingConnectionsPerPrefix;
-    this.#bits = { ipv4Prefix, ipv6Prefix };
+    this.#bits = { ipv4Prefix, ipv6Prefix, perAddressNetworks };
     this.#maxTotal = maxPendingConnections;
     this.#maxPerKey = maxPendingConnectionsPerIp;
     this.#timeoutMs = headersTimeoutMs;

@@ -6,7 +6,7 @@
  *   target -> client: after each send, if the WebSocket holds more than `highWaterMark` bytes
  *     not yet taken by the kernel (ws.bufferedAmount), the TCP socket is paused; it resumes
  *     when a send completes and the level is at or below half of that. At most one TCP read
- *     (up to 256 KiB, see connector.js) more than the mark is held.
+ *     (up to 64 KiB, see connector.js) more than the mark is held.
  *     Backpressure also counts frames, not only bytes: each send the kernel has not taken
  *     costs a hundred bytes or more of bookkeeping whatever its size, so a target sending in
  *     tiny pieces to a client that does not read would otherwise make the bridge hold many
@@ -23,7 +23,9 @@
  *
  *   rate limits (rate-limit.js): past its session's or its address's messages or bytes per
  *     second, the WebSocket is not read until the buckets have refilled; TCP backpressure then
- *     slows the client, and nothing is buffered for it.
+ *     slows the client, and nothing is buffered for it. Pings and pongs count as messages too:
+ *     the bridge parses each whatever its size, so a flood of small pongs (which relay nothing
+ *     and hold nothing) would otherwise cost the CPU of a flood of 1-byte messages, unlimited.
  *
  * Everything held counts in `bufferedBytes` (pop3_bridge_buffered_bytes); a session holding more
  * than `maxSessionBytes` at once is ended (its memory budget).
@@ -90,6 +92,8 @@ export class Relay {
     this.#metrics = metrics;
     this.#events = events;
     ws.on('message', (data, isBinary) => this.#fromClient(data, isBinary));
+    ws.on('ping', this.#control);
+    ws.on('pong', this.#control);
   }
 
   /** Bytes the bridge holds for this session now. */
@@ -189,6 +193,13 @@ export class Relay {
     this.#flushSmall();
     if (data.length >= SMALL_MESSAGE) this.#forward(data);
   }
+
+  // A ping or pong from the client: counted against the rate limits like a message.
+  #control = (data) => {
+    if (!this.#rate || this.#stopped) return;
+    const wait = this.#rate.take(data.length);
+    if (wait > 0) this.#throttle(wait);
+  };
 
   #flushSmall = () => {
     if (this.#small.length === 0 || this.#stopped || this.#targetEnded) return;

@@ -232,12 +232,13 @@ export function createBridge(options) {
     if (settings.path !== null && url.pathname !== settings.path) return refuse(404, 'not_found');
     const client = clientAddress(request, settings.trustProxy);
     const key = limitKey(client);
-    if (!floodGuard.enter(key)) return refuse(503, 'flood', client);
-    socket.once('close', () => floodGuard.leave(key));
+    const prefix = prefixKey(client, settings);
+    if (!floodGuard.enter(key, prefix)) return refuse(503, 'flood', client);
+    socket.once('close', () => floodGuard.leave(key, prefix));
     pending.upgraded(socket);
     wss.handleUpgrade(request, socket, head, (ws) => {
       metrics.connectionsTotal++;
-      const session = new Session(ws, request, { client, limitKey: key, prefix: prefixKey(client, settings), url }, ctx);
+      const session = new Session(ws, request, { client, limitKey: key, prefix, url }, ctx);
       sessions.add(session);
       session.start();
     });

@@ -4,9 +4,23 @@
 // heap figures include whatever garbage a flood left behind.) Options must be JSON: no `log`,
 // `lookup` or `onRelay` functions.
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const child = fileURLToPath(new URL('./bridge-process-child.mjs', import.meta.url));
+
+/**
+ * CPU time (user + system, ms) a process has used, from /proc (Linux); null elsewhere. Unlike
+ * wall time it hardly depends on what else the machine is doing.
+ */
+export function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;  // clock ticks of 10 ms
+  } catch {
+    return null;
+  }
+}
 
 /**
  * @param {object} options createBridge() options (JSON)

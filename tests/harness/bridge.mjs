@@ -3,6 +3,7 @@
 // that report how the bridge closed them, a TCP server of the test's own that counts the
 // connections it gets, and a reader of the Prometheus text format.
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -16,11 +17,12 @@ const cli = fileURLToPath(new URL('../../node-bridge/cli.js', import.meta.url));
  * A bridge in this process on a free loopback port, with its /metrics and /healthz on another
  * (`metricsPort`, `metricsBase`); its log records are kept in `logs`.
  * @param {import('../../node-bridge/index.js').BridgeOptions} options
+ * @param {{port?: number}} [listen] a fixed port (a restarted instance takes its old one)
  */
-export async function startBridge(options) {
+export async function startBridge(options, { port: listenPort = 0 } = {}) {
   const logs = [];
   const bridge = createBridge({ log: (r) => logs.push(r), metricsListen: '127.0.0.1:0', ...options });
-  const { port } = await bridge.listen(0, '127.0.0.1');
+  const { port } = await bridge.listen(listenPort, '127.0.0.1');
   const metricsPort = bridge.metricsServer?.address().port ?? null;
   return {
     bridge,
@@ -47,12 +49,14 @@ export async function startBridge(options) {
 /**
  * The bridge CLI (node-bridge/cli.js) as a child process on a free loopback port.
  * @param {string[]} args flags, without --listen
+ * @param {{env?: object, nodeArgs?: string[]}} [options] `nodeArgs`: flags for node itself (e.g. --cpu-prof,
+ *   which NODE_OPTIONS does not take)
  * @returns {Promise<{port: number, metricsPort: number | null, url: string, child: import('node:child_process').ChildProcess,
  *   lines: object[], metrics(): Promise<Record<string, number>>, stop(signal?: string): Promise<number>}>}
  */
-export async function startBridgeCli(args, { env } = {}) {
+export async function startBridgeCli(args, { env, nodeArgs = [] } = {}) {
   const internal = args.includes('--metrics-listen') ? [] : ['--metrics-listen', '127.0.0.1:0'];
-  const child = spawn(process.execPath, [cli, '--listen', '127.0.0.1:0', ...internal, ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, cli, '--listen', '127.0.0.1:0', ...internal, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_OPTIONS: '', ...env },
   });
@@ -90,9 +94,19 @@ export async function startBridgeCli(args, { env } = {}) {
   };
 }
 
-/** GET /metrics, parsed: { 'name{labels}': value }. */
+/**
+ * GET /metrics, parsed: { 'name{labels}': value }. A new connection per request: polling over a
+ * kept-alive one races the server's keep-alive time-out ("fetch failed") on a busy machine.
+ */
 export async function fetchMetrics(url) {
-  const text = await (await fetch(url)).text();
+  const text = await new Promise((resolve, reject) => {
+    http.get(url, { agent: false }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (d) => (body += d));
+      response.on('end', () => resolve(body));
+    }).on('error', reject);
+  });
   return parsePrometheus(text);
 }
 

@@ -9,7 +9,7 @@
 import { EventEmitter } from 'node:events';
 
 import { Relay } from '../../node-bridge/relay.js';
-import { startBridgeProcess } from '../harness/bridge-process.mjs';
+import { cpuMs, startBridgeProcess } from '../harness/bridge-process.mjs';
 import { openWs, startBridge, startTcpServer } from '../harness/bridge.mjs';
 import { frame, rawConnect, rawWebSocket } from '../harness/raw-clients.mjs';
 import { sleep, waitFor } from '../harness/wait.mjs';
@@ -36,12 +36,27 @@ function fakeRelay(options, events = {}) {
   return { ws, relay };
 }
 
+/** A session from `localAddress` whose first command comes back from the echo target; its time in ms. */
+async function login(url, target, localAddress) {
+  const started = Date.now();
+  const { ws, received, closed } = await openWs(url, { target, wsOptions: { localAddress } });
+  ws.send(Buffer.from('USER alice\r\n'));
+  await waitFor(() => Buffer.concat(received).toString() === 'USER alice\r\n', 5000, 'echo');
+  const ms = Date.now() - started;
+  ws.close(1000);
+  await closed;
+  return ms;
+}
+
 describe('early bytes: held memory is counted at its true size', () => {
   test('4 KiB messages padded with pongs into 64 KiB reads, 20 sessions to a target slow to connect: the memory retained is what pop3_bridge_buffered_bytes says', async () => {
     const sessions = 20;
     const highWaterMark = 128 * KiB;
+    // Rate limits off: they would throttle the pongs (see the pong flood below), and this test
+    // is about what is held once every session has sent its high-water mark.
+    const noRateLimits = { maxMessagesPerSecond: 0, maxBytesPerSecond: 0, maxMessagesPerSecondPerIp: 0, maxBytesPerSecondPerIp: 0 };
     const child = await startBridgeProcess(
-      { allowPrivate: [`slow.test:${echo.port}`], highWaterMark, maxSessionsPerIp: sessions, pingIntervalMs: 0, connectTimeoutMs: 60_000 },
+      { allowPrivate: [`slow.test:${echo.port}`, `127.0.0.1:${echo.port}`], highWaterMark, maxSessionsPerIp: sessions, pingIntervalMs: 0, connectTimeoutMs: 60_000, ...noRateLimits },
       { lookupDelayMs: 60_000 },
     );
     try {
@@ -63,10 +78,13 @@ describe('early bytes: held memory is counted at its true size', () => {
       await sleep(300);
       held = await child.measure();
       const retained = held.memory.arrayBuffers - baseline.memory.arrayBuffers;
+      // Meanwhile a client from another network logs in (its target is an address: no lookup).
+      const loginMs = await login(child.url, `127.0.0.1:${echo.port}`, '127.9.0.1');
       console.log(
         `early bytes, ${sessions} sessions: buffers retained ${mib(retained)}, pop3_bridge_buffered_bytes ${mib(held.metrics.bufferedBytes)}, ` +
-          `RSS +${mib(held.memory.rss - baseline.memory.rss)}`,
+          `RSS +${mib(held.memory.rss - baseline.memory.rss)}; a login from another network took ${loginMs} ms`,
       );
+      expect(loginMs).toBeLessThan(1000);
       // Each session holds its mark plus at most one message; what it holds is what it counts.
       expect(held.metrics.bufferedBytes).toBeLessThanOrEqual(sessions * (highWaterMark + 20 * KiB));
       expect(retained).toBeLessThan(held.metrics.bufferedBytes * 1.25 + 2 * MiB);
@@ -169,6 +187,43 @@ describe('floods of tiny frames: rate limits per session and per address', () =>
     }
   });
 
+  test('10 sessions from one address sending pongs as fast as they can (they relay nothing, but each costs parsing): throttled like messages, the bridge\'s CPU stays well below one core, a login from another network completes within a second', async () => {
+    const bridge = await startBridgeProcess({ allowPrivate: [`127.0.0.1:${echo.port}`], pingIntervalMs: 0 });
+    const floods = [];
+    let stop = false;
+    try {
+      const burst = Buffer.concat(Array.from({ length: 4096 }, () => frame(10, Buffer.from('p'))));
+      for (let i = 0; i < 10; i++) floods.push((await rawWebSocket(bridge.port, { target: `127.0.0.1:${echo.port}`, localAddress: '127.0.0.2' })).socket);
+      const cpuBefore = cpuMs(bridge.pid);
+      const started = Date.now();
+      let offered = 0;
+      const pumps = floods.map(async (socket) => {
+        while (!stop && !socket.destroyed) {
+          offered += 4096;
+          if (!socket.write(burst)) await new Promise((r) => socket.once('drain', r));
+          else await new Promise((r) => setImmediate(r));
+        }
+      });
+      await sleep(1000);
+      const loginMs = await login(bridge.url, `127.0.0.1:${echo.port}`, '127.9.0.1');
+      await sleep(1000);
+      const seconds = (Date.now() - started) / 1000;
+      const cpu = cpuMs(bridge.pid) - cpuBefore;
+      stop = true;
+      for (const socket of floods) socket.destroy();
+      await Promise.race([Promise.all(pumps), sleep(1000)]);
+      const { metrics } = await bridge.measure();
+      console.log(`pong flood from 10 sessions: ${Math.round(offered / 1000)}k pongs offered in ${seconds.toFixed(1)} s, bridge CPU ${cpu} ms, throttled ${metrics.throttled} times; login from another network took ${loginMs} ms`);
+      expect(metrics.throttled).toBeGreaterThan(0);
+      expect(cpu).toBeLessThan(seconds * 1000 * 0.5);
+      expect(loginMs).toBeLessThan(1000);
+    } finally {
+      stop = true;
+      for (const socket of floods) socket.destroy();
+      await bridge.stop();
+    }
+  });
+
   test('the defaults are far above what a POP3 session sends, and 0 turns a limit off', async () => {
     const { DEFAULTS } = await import('../../node-bridge/index.js');
     expect(DEFAULTS).toMatchObject({ maxMessagesPerSecond: 1000, maxBytesPerSecond: MiB, maxMessagesPerSecondPerIp: 4000, maxBytesPerSecondPerIp: 4 * MiB });
@@ -194,17 +249,33 @@ describe('fairness: limits per network (/24) before the global ones', () => {
     expect(prefixKey('2001:db8::1', { ipv4Prefix: 16, ipv6Prefix: 64 })).toBe('2001:db8:0:0:0:0:0:0/64');
   });
 
-  /** A session from `localAddress` that echoes within `withinMs`. */
-  async function login(url, target, localAddress) {
-    const started = Date.now();
-    const { ws, received, closed } = await openWs(url, { target, wsOptions: { localAddress } });
-    ws.send(Buffer.from('USER alice\r\n'));
-    await waitFor(() => Buffer.concat(received).toString() === 'USER alice\r\n', 5000, 'echo');
-    const ms = Date.now() - started;
-    ws.close(1000);
-    await closed;
-    return ms;
-  }
+  test('a large NAT listed in perAddressNetworks: each of its addresses is a network of its own, so its users are not limited (or evicted) together; other networks still are', async () => {
+    const bridge = await startBridge({
+      allowPrivate: [`127.0.0.1:${echo.port}`], maxSessions: 40, maxSessionsPerIp: 4, maxSessionsPerPrefix: 5, perAddressNetworks: ['127.5.0.0/24'],
+    });
+    const target = `127.0.0.1:${echo.port}`;
+    const sessions = [];
+    const outcome = async (localAddress) => {
+      const s = await openWs(bridge.url, { target, wsOptions: { localAddress } });
+      sessions.push(s);
+      return Promise.race([s.closed.then((c) => c.code), sleep(300).then(() => 'open')]);
+    };
+    try {
+      // 4 users behind the NAT (127.5.0.1-4), 4 sessions each: all 16 held.
+      const nat = [];
+      for (let host = 1; host <= 4; host++) for (let i = 0; i < 4; i++) nat.push(await outcome(`127.5.0.${host}`));
+      expect(nat).toEqual(Array(16).fill('open'));
+      // An ordinary /24 with as many users: 5 sessions, then 4005.
+      const other = [];
+      for (let host = 1; host <= 4; host++) for (let i = 0; i < 2; i++) other.push(await outcome(`127.6.0.${host}`));
+      expect(other.filter((o) => o === 'open')).toHaveLength(5);
+      expect(other.filter((o) => o === 4005)).toHaveLength(3);
+      await expect(startBridge({ allow: ['pop.example.com:995'], perAddressNetworks: ['127.5.0.0'] })).rejects.toThrow(/not a network/);
+    } finally {
+      for (const s of sessions) s.ws.terminate();
+      await bridge.stop();
+    }
+  });
 
   test('connections that never send their request, from 4 networks, fill the pending total: a client from a fresh network still logs in within a second (the heaviest network\'s oldest waiting connection is closed for it)', async () => {
     const bridge = await startBridge({
@@ -265,6 +336,47 @@ describe('fairness: limits per network (/24) before the global ones', () => {
       expect((await heavy.closed).code).toBe(4005);
     } finally {
       for (const s of held) s.ws.terminate();
+      await bridge.stop();
+    }
+  });
+
+  // WebSockets that never answer the bridge's close frame live for closeTimeoutMs after their
+  // 4005: the flood guard bounds them (2 x the limits + 16, per address, network and in all).
+  test('WebSockets that linger after their refusal, from one network of many addresses and then from 3 networks: each network stops at its flood-guard share, and a client from a fresh network still logs in within a second', async () => {
+    const limits = { maxSessions: 20, maxSessionsPerIp: 4, maxSessionsPerPrefix: 5 };
+    const perNetwork = 2 * limits.maxSessionsPerPrefix + 16;
+    const bridge = await startBridge({ allowPrivate: [`127.0.0.1:${echo.port}`], ...limits, closeTimeoutMs: 30_000, pingIntervalMs: 0 });
+    const target = `127.0.0.1:${echo.port}`;
+    const sockets = [];
+    // 10 addresses x 8 upgrades from 127.<net>.0.0/24; how many got a WebSocket (101).
+    const attack = async (net) => {
+      let upgraded = 0;
+      for (let host = 1; host <= 10; host++) {
+        for (let i = 0; i < 8; i++) {
+          try {
+            sockets.push((await rawWebSocket(bridge.port, { target, localAddress: `127.${net}.0.${host}` })).socket);
+            upgraded++;
+          } catch (err) {
+            expect(err.message).toMatch(/503/);
+          }
+        }
+      }
+      return upgraded;
+    };
+    try {
+      const one = await attack(1);
+      const msOne = await login(bridge.url, target, '127.9.0.1');
+      const more = [await attack(2), await attack(3)];
+      const msThree = await login(bridge.url, target, '127.9.0.2');
+      console.log(`lingering WebSockets: one network got ${one} of 80, then two more ${more.join(' and ')}; ` +
+        `a client of a fresh network logged in in ${msOne} ms, and in ${msThree} ms with the total full`);
+      expect(one).toBe(perNetwork);
+      expect(more[0]).toBe(perNetwork);
+      expect(more[1]).toBeLessThan(perNetwork);  // the total (56) was full first
+      expect(msOne).toBeLessThan(1000);
+      expect(msThree).toBeLessThan(1000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
       await bridge.stop();
     }
   });

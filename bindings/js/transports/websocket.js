@@ -68,7 +68,9 @@ export class WebSocketTransport extends HeldInput {
       const socket = this.#wsOptions && WebSocket !== globalThis.WebSocket
         ? new WebSocket(this.#url, this.#protocols, this.#wsOptions)
         : new WebSocket(this.#url, this.#protocols);
-      socket.binaryType = 'arraybuffer';
+      // Browsers (and Node's built-in WebSocket) hand out ArrayBuffers; the `ws` package (it has
+      // pause()) would copy each message into one, so it keeps its Buffers.
+      socket.binaryType = typeof socket.pause === 'function' ? 'nodebuffer' : 'arraybuffer';
       this.#socket = socket;
       let opened = false;
       const fail = (error) => {
