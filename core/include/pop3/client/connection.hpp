@@ -47,6 +47,9 @@ class ClientConnection {
   const protocol::ClientSession& session() const { return session_; }
   // TLS is established (by the core, or reported by the caller through session().tls_started()).
   bool secure() const { return session_.tls_active(); }
+  // The preferred channel-binding data of the core's TLS connection (SCRAM-*-PLUS); none on a
+  // clear link or when TLS runs outside the core (its caller supplies the data then).
+  auth::ChannelBinding channel_binding() const;
   // Ends TLS in the core with close_notify (RFC 8446 section 6.1), queued in output(), so the
   // server can tell an orderly end from a truncation; after QUIT, before the transport closes.
   // Nothing to do on a plain link or before the handshake finished.
