@@ -40,6 +40,9 @@ function worthAnotherMethod(error) {
 const publicAttempt = ({ mechanism, code, responseCode, serverText }) => ({ mechanism, code, responseCode, serverText });
 
 // `remaining`: why the core had no further method (e.g. INSECURE_AUTH: only clear-text ones left).
+// SCRAM with channel binding (docs/authentication.md).
+const PLUS_MECHANISMS = ['SCRAM-SHA-512-PLUS', 'SCRAM-SHA-256-PLUS', 'SCRAM-SHA-1-PLUS'];
+
 function allMethodsFailed(attempts, remaining) {
   const last = attempts.at(-1).error;
   if (attempts.length === 1) {
@@ -261,8 +264,10 @@ export class Pop3Client {
         havePassword: password !== undefined,
         haveToken: accessToken !== undefined,
         allowInsecure: Boolean(this.#options.allowInsecureAuth),
+        channelBinding: this.#transport.channelBinding?.(),  // SCRAM-*-PLUS over Node's TLS; the WASM engine knows its own
         only,
-        forbid: [...(credentials.forbid ?? []), ...attempts.map((a) => a.mechanism)],
+        // One refused SCRAM-*-PLUS rules out the others: they carry the same channel binding.
+        forbid: [...(credentials.forbid ?? []), ...attempts.flatMap((a) => (a.mechanism.endsWith('-PLUS') ? PLUS_MECHANISMS : [a.mechanism]))],
       });
       if (plan.error) throw attempts.length ? allMethodsFailed(attempts, plan.error) : fromCoreError(plan.error);
       // USER/PASS and APOP carry a non-ASCII name or password only in UTF8 mode (RFC 6856), which
@@ -313,6 +318,7 @@ export class Pop3Client {
         authzid,
         host: this.#options.servername ?? this.#options.host,
         port: this.#options.port,
+        channelBinding: this.#transport.channelBinding?.(),  // as in planLogin above
       });
       await this.#track(submitted, 'AUTH', undefined, options);
     }
