@@ -216,11 +216,8 @@ class JsClientConnection {
             make_error(ErrorCode::kInvalidState, "no randomness for the SCRAM nonce"));
       context.client_nonce = std::move(*nonce);
       context.channel_binding = channel_binding(credentials);
-      if (const auto& caps = connection_->session().capabilities()) {
-        for (const auto& offered : caps->sasl) {
-          context.server_offers_plus = context.server_offers_plus || offered.ends_with("-PLUS");
-        }
-      }
+      const auto& caps = connection_->session().capabilities();
+      context.server_offers_plus = caps && auth::offers_scram_plus(caps->sasl);
     }
     auto built = auth::make_mechanism(mechanism, c, context);
     if (!built) return result_to_js(built.error());

@@ -39,10 +39,10 @@ function worthAnotherMethod(error) {
 
 const publicAttempt = ({ mechanism, code, responseCode, serverText }) => ({ mechanism, code, responseCode, serverText });
 
-// `remaining`: why the core had no further method (e.g. INSECURE_AUTH: only clear-text ones left).
 // SCRAM with channel binding (docs/authentication.md).
 const PLUS_MECHANISMS = ['SCRAM-SHA-512-PLUS', 'SCRAM-SHA-256-PLUS', 'SCRAM-SHA-1-PLUS'];
 
+// `remaining`: why the core had no further method (e.g. INSECURE_AUTH: only clear-text ones left).
 function allMethodsFailed(attempts, remaining) {
   const last = attempts.at(-1).error;
   if (attempts.length === 1) {

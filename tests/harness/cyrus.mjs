@@ -27,17 +27,6 @@ function cyrusOwner() {
   return `${uid}:${gid}`;
 }
 
-/** Whether Debian's cyrus-pop3d and sasl2-bin are installed (scripts/bootstrap.sh installs them). */
-export function cyrusInstalled() {
-  try {
-    execFileSync('test', ['-x', `${CYRUS_BIN}/pop3d`]);
-    execFileSync('sh', ['-c', 'command -v saslpasswd2']);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function greets(port) {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');

@@ -126,9 +126,7 @@ std::unique_ptr<auth::SaslMechanism> scram_on(const client::ClientConnection& c,
   context.client_nonce = "fyko+d2lbbFgONRv9qkxdawL";
   context.channel_binding = c.channel_binding();
   if (tamper && !context.channel_binding.data.empty()) context.channel_binding.data[0] ^= 1;
-  for (const auto& m : c.session().capabilities()->sasl) {
-    context.server_offers_plus = context.server_offers_plus || m.ends_with("-PLUS");
-  }
+  context.server_offers_plus = auth::offers_scram_plus(c.session().capabilities()->sasl);
   auto built = auth::make_mechanism(name, credentials, context);
   EXPECT_TRUE(built.ok()) << (built.ok() ? "" : built.error().message);
   return built.ok() ? std::move(*built) : nullptr;

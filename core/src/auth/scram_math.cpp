@@ -77,6 +77,14 @@ std::optional<ScramVariant> scram_variant(std::string_view name) {
   return std::nullopt;
 }
 
+bool offers_scram_plus(const std::vector<std::string>& sasl) {
+  for (const auto& m : sasl) {
+    const auto variant = scram_variant(m);
+    if (variant && variant->plus) return true;
+  }
+  return false;
+}
+
 std::string scram_name(ScramVariant variant) {
   const char* base = variant.hash == ScramHash::kSha1     ? "SCRAM-SHA-1"
                      : variant.hash == ScramHash::kSha256 ? "SCRAM-SHA-256"

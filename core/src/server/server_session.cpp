@@ -388,9 +388,7 @@ void ServerSession::handle_auth(std::string_view arg) {
   }
   auth::ServerMechanismContext context{options_.random, options_.host_name,
                                        options_.scram_iterations, channel_bindings_};
-  const auto caps_sasl = capabilities().sasl;
-  context.plus_offered = std::any_of(caps_sasl.begin(), caps_sasl.end(),
-                                     [](const std::string& m) { return needs_channel_binding(m); });
+  context.plus_offered = auth::offers_scram_plus(capabilities().sasl);
   sasl_ = auth::make_server_mechanism(mechanism, context);
   sasl_failure_code_.clear();
   sasl_failure_text_.clear();

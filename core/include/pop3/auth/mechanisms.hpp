@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "pop3/auth/channel_binding.hpp"
 #include "pop3/auth/sasl_mechanism.hpp"
@@ -48,6 +49,9 @@ struct ScramVariant {
 };
 std::optional<ScramVariant> scram_variant(std::string_view upper_name);
 std::string scram_name(ScramVariant variant);
+// Whether a SASL list (a server's CAPA) holds any SCRAM-*-PLUS:
+// MechanismContext::server_offers_plus.
+bool offers_scram_plus(const std::vector<std::string>& sasl);
 // The GS2 channel-binding flag of a SCRAM login (RFC 5802 section 7): 'n' (the client does not
 // bind), 'y' (it could, but the server offered no -PLUS), or 'p' (it binds, with `binding`).
 struct ScramBinding {
