@@ -16,6 +16,9 @@ PACKAGES=(
   emscripten
   # the POP3 server the tests talk to
   dovecot-core dovecot-pop3d
+  # a second server with SCRAM-SHA-512 and SCRAM-*-PLUS (Cyrus SASL): tests/harness/cyrus.mjs
+  # (its pop3d is unpacked, not installed: it conflicts with dovecot-pop3d; see below)
+  cyrus-common libwrap0 sasl2-bin libsasl2-modules
   # Debian source packages for the WASM dependency builds, and GMime's (GLib's) build tools
   dpkg-dev make patch bzip2 xz-utils meson autoconf automake libtool gtk-doc-tools llvm-14
   # native GMime: the oracle the MIME module is compared with
@@ -40,7 +43,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "bootstrap: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q >&2
-  # policy-rc.d keeps the packaged Dovecot service from starting: tests run their own.
+  # policy-rc.d keeps the packaged Dovecot and Cyrus services from starting: tests run their own.
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
     chmod +x /usr/sbin/policy-rc.d
@@ -48,6 +51,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
   apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
 fi
+
+# Cyrus's pop3d for tests/harness/cyrus.mjs, unpacked into the cache next to the installed
+# cyrus-common (installing it would remove Dovecot's pop3d).
+scripts/unpack-cyrus-pop3d.sh >/dev/null
 
 # Node.js >= 20 comes with the machine; Debian 12's own nodejs is 18 and too old.
 node_major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"

@@ -17,6 +17,7 @@
 #include "pop3/auth/mechanisms.hpp"
 #include "pop3/auth/saslprep.hpp"
 #include "pop3/client/connection.hpp"
+#include "pop3/tls/channel_binding.hpp"
 
 namespace pop3::bindings {
 namespace {
@@ -113,6 +114,12 @@ std::optional<std::string> scram_nonce() {
   return auth::base64_encode(std::string_view(reinterpret_cast<char*>(bytes), sizeof bytes));
 }
 
+// A Uint8Array's bytes (small ones: channel-binding data, a certificate).
+std::string byte_string(const val& array) {
+  const auto bytes = emscripten::convertJSArrayToNumberVector<std::uint8_t>(array);
+  return std::string(bytes.begin(), bytes.end());
+}
+
 }  // namespace
 
 class JsClientConnection {
@@ -163,6 +170,7 @@ class JsClientConnection {
     situation.capabilities = session.capabilities() ? &*session.capabilities() : nullptr;
     situation.apop_offered = session.apop_timestamp().has_value();
     situation.secure = connection_->secure();
+    situation.channel_binding = channel_binding(spec).available();
     situation.allow_insecure =
         !spec["allowInsecure"].isUndefined() && spec["allowInsecure"].as<bool>();
     situation.have_password =
@@ -184,8 +192,8 @@ class JsClientConnection {
     return out;
   }
 
-  // AUTH with the named mechanism. credentials: { user, password, accessToken, authzid, host, port
-  // }
+  // AUTH with the named mechanism. credentials: { user, password, accessToken, authzid, host, port,
+  // channelBinding }
   val submit_auth(std::string mechanism, val credentials) {
     auth::Credentials c;
     c.user = string_or_empty(credentials["user"]);
@@ -209,6 +217,9 @@ class JsClientConnection {
         return result_to_js(
             make_error(ErrorCode::kInvalidState, "no randomness for the SCRAM nonce"));
       context.client_nonce = std::move(*nonce);
+      context.channel_binding = channel_binding(credentials);
+      const auto& caps = connection_->session().capabilities();
+      context.server_offers_plus = caps && auth::offers_scram_plus(caps->sasl);
     }
     auto built = auth::make_mechanism(mechanism, c, context);
     if (!built) return result_to_js(built.error());
@@ -270,6 +281,24 @@ class JsClientConnection {
   }
 
  private:
+  // The channel binding of this connection: the core's TLS engine computes it; with Node's TLS,
+  // spec.channelBinding carries what Node knows: { type: 'tls-exporter', data } or
+  // { type: 'tls-server-end-point', certificate } (the server certificate, DER).
+  auth::ChannelBinding channel_binding(const val& spec) const {
+    if (!connection_->secure()) return {};
+    const val given = spec["channelBinding"];
+    if (given.isUndefined() || given.isNull()) return connection_->channel_binding();
+    const std::string type = given["type"].as<std::string>();
+    if (type == "tls-server-end-point" && !given["certificate"].isUndefined()) {
+      auto binding = tls::server_end_point_binding(byte_string(given["certificate"]));
+      return binding ? std::move(*binding) : auth::ChannelBinding{};
+    }
+    if (type == "tls-exporter" && !given["data"].isUndefined()) {
+      return {type, byte_string(given["data"])};
+    }
+    return {};
+  }
+
   Result<Command> build(const val& spec) {
     const std::string name = spec["command"].as<std::string>();
     const auto arg = [&](const char* key) {

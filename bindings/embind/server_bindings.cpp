@@ -230,7 +230,7 @@ class JsServerConnection {
   }
 
   // spec: { verdict: 'accept'|'reject'|'verify', code, text, password,
-  //         scramSha1: keys, scramSha256: keys }
+  //         scramSha1: keys, scramSha256: keys, scramSha512: keys }
   val answer_login(val spec) {
     const std::string verdict = string_or_empty(spec["verdict"]);
     server::LoginAnswer answer;
@@ -241,6 +241,7 @@ class JsServerConnection {
       if (!spec["password"].isUndefined()) secrets.password = spec["password"].as<std::string>();
       secrets.scram_sha1 = scram_keys(spec["scramSha1"]);
       secrets.scram_sha256 = scram_keys(spec["scramSha256"]);
+      secrets.scram_sha512 = scram_keys(spec["scramSha512"]);
       answer = server::LoginAnswer::verify(std::move(secrets));
     } else {
       answer = server::LoginAnswer::reject();
@@ -294,9 +295,11 @@ val derive_scram_keys(std::string mechanism, std::string password, std::string s
                       std::uint32_t iterations) {
   auto salt = auth::base64_decode(salt_base64);
   if (!salt) return to_js(salt.error());
-  auto keys = auth::derive_scram_keys(
-      mechanism == "SCRAM-SHA-1" ? auth::ScramHash::kSha1 : auth::ScramHash::kSha256, password,
-      std::move(*salt), iterations);
+  const auto variant = auth::scram_variant(mechanism);
+  if (!variant || variant->plus) {
+    return to_js(make_error(ErrorCode::kInvalidArgument, "no SCRAM mechanism: " + mechanism));
+  }
+  auto keys = auth::derive_scram_keys(variant->hash, password, std::move(*salt), iterations);
   return keys ? keys_to_js(*keys) : to_js(keys.error());
 }
 

@@ -235,6 +235,17 @@ export interface UidListing {
   uid: string;
 }
 
+/**
+ * Login methods the negotiation table knows (docs/authentication.md), strongest first; other SASL
+ * names are accepted too. The -PLUS ones bind the login to the TLS connection (tls-exporter on
+ * TLS 1.3, tls-server-end-point on TLS 1.2) and are never used on a clear connection.
+ */
+export type LoginMethodName =
+  | 'SCRAM-SHA-512-PLUS' | 'SCRAM-SHA-256-PLUS' | 'SCRAM-SHA-1-PLUS'
+  | 'SCRAM-SHA-512' | 'SCRAM-SHA-256' | 'SCRAM-SHA-1'
+  | 'CRAM-MD5' | 'APOP' | 'PLAIN' | 'LOGIN' | 'USER' | 'OAUTHBEARER' | 'XOAUTH2'
+  | (string & {});
+
 export interface LoginOptions {
   user: string;
   /** A password (SCRAM, CRAM-MD5, APOP, PLAIN, LOGIN, USER/PASS)... */
@@ -244,9 +255,9 @@ export interface LoginOptions {
   /** Authorization identity, when it differs from the user. */
   authzid?: string;
   /** Only these methods, in this order: SASL names, 'APOP' or 'USER'. Default: the negotiation table. */
-  mechanisms?: string[];
+  mechanisms?: LoginMethodName[];
   /** Never these methods. */
-  forbid?: string[];
+  forbid?: LoginMethodName[];
   /** Shorthand: 'apop' = mechanisms ['APOP'], 'user' = mechanisms ['USER']; 'auto' = negotiate. */
   method?: 'auto' | 'apop' | 'user';
   /** Hosts serving several domains: logs in as `${user}${separator}${domain}` (separator '@' by default). */

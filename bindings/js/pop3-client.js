@@ -14,7 +14,7 @@ import { loadCore } from './wasm-module.js';
 import { CommandTracker } from './client/command-tracker.js';
 import { EventKind } from './generated/contract.js';
 import { coreConnectionOptions, resolveConnectOptions } from './client/connect-options.js';
-import { allMethodsFailed, isAscii, publicAttempt, worthAnotherMethod } from './client/login-attempts.js';
+import { allMethodsFailed, isAscii, publicAttempt, refusedMethods, worthAnotherMethod } from './client/login-attempts.js';
 
 const DEFAULT_STREAM_HIGH_WATER_MARK = 1 << 20;
 
@@ -194,8 +194,10 @@ export class Pop3Client {
         havePassword: password !== undefined,
         haveToken: accessToken !== undefined,
         allowInsecure: Boolean(this.#options.allowInsecureAuth),
+        channelBinding: this.#transport.channelBinding?.(),  // SCRAM-*-PLUS over Node's TLS; the WASM engine knows its own
         only,
-        forbid: [...(credentials.forbid ?? []), ...attempts.map((a) => a.mechanism)],
+        // One refused SCRAM-*-PLUS rules out the others: they carry the same channel binding.
+        forbid: [...(credentials.forbid ?? []), ...refusedMethods(attempts)],
       });
       if (plan.error) throw attempts.length ? allMethodsFailed(attempts, plan.error) : fromCoreError(plan.error);
       // USER/PASS and APOP carry a non-ASCII name or password only in UTF8 mode (RFC 6856), which
@@ -245,6 +247,7 @@ export class Pop3Client {
         authzid,
         host: this.#options.servername ?? this.#options.host,
         port: this.#options.port,
+        channelBinding: this.#transport.channelBinding?.(),  // as in planLogin above
       });
       await this.#track(submitted, 'AUTH', undefined, options);
     }

@@ -8,7 +8,7 @@ import type { Transport, WasmSource } from './index.js';
 /** An account's secrets: its password, or stored SCRAM keys (then only SCRAM logins work). */
 export type AccountSecret =
   | string
-  | { password?: string; scramSha1?: ScramKeys; scramSha256?: ScramKeys };
+  | { password?: string; scramSha1?: ScramKeys; scramSha256?: ScramKeys; scramSha512?: ScramKeys };
 
 /** Stored SCRAM keys (RFC 5802), base64 byte strings; see deriveScramKeys(). */
 export interface ScramKeys {
@@ -72,7 +72,12 @@ export interface ServerCapabilities {
   userPass?: boolean;
   /** APOP, with a timestamp in the greeting (default true). */
   apop?: boolean;
-  /** SASL mechanisms offered (default SCRAM-SHA-256, SCRAM-SHA-1, CRAM-MD5, PLAIN, LOGIN). */
+  /**
+   * SASL mechanisms offered, in CAPA's order (default SCRAM-SHA-512-PLUS, SCRAM-SHA-256-PLUS,
+   * SCRAM-SHA-1-PLUS, SCRAM-SHA-512, SCRAM-SHA-256, SCRAM-SHA-1, CRAM-MD5, PLAIN, LOGIN). The -PLUS
+   * ones are announced only inside TLS (channel binding: tls-exporter on TLS 1.3,
+   * tls-server-end-point on both).
+   */
   sasl?: string[];
   /** Every login method needs TLS first (default false). */
   requireTlsForLogin?: boolean;
@@ -205,7 +210,7 @@ export declare const SAMPLE_PASSWORD: 'sample';
 
 /** Stored SCRAM keys for a password (random salt unless given; 4096 iterations unless given). */
 export declare function deriveScramKeys(
-  mechanism: 'SCRAM-SHA-1' | 'SCRAM-SHA-256',
+  mechanism: 'SCRAM-SHA-1' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512',
   password: string,
   options?: { salt?: Uint8Array; iterations?: number; wasm?: { core?: WasmSource } },
 ): Promise<ScramKeys>;

@@ -16,13 +16,15 @@ export { sampleMessages, sampleMailboxStore, SAMPLE_USER, SAMPLE_PASSWORD } from
 /**
  * Stored SCRAM keys for a password, so that an account need not keep the password itself:
  * `users: { alice: { scramSha256: await deriveScramKeys('SCRAM-SHA-256', 'secret') } }`.
- * @param {'SCRAM-SHA-1' | 'SCRAM-SHA-256'} mechanism
+ * The keys of SCRAM-SHA-256 serve SCRAM-SHA-256-PLUS too (and so on): channel binding changes
+ * the exchange, not what is stored.
+ * @param {'SCRAM-SHA-1' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512'} mechanism
  * @param {string} password
  * @param {{ salt?: Uint8Array, iterations?: number, wasm?: object }} [options]
  */
 export async function deriveScramKeys(mechanism, password, options = {}) {
-  if (mechanism !== 'SCRAM-SHA-1' && mechanism !== 'SCRAM-SHA-256') {
-    throw new Pop3Error('INVALID_ARGUMENT', `deriveScramKeys: mechanism is 'SCRAM-SHA-1' or 'SCRAM-SHA-256', not '${mechanism}'`);
+  if (!['SCRAM-SHA-1', 'SCRAM-SHA-256', 'SCRAM-SHA-512'].includes(mechanism)) {
+    throw new Pop3Error('INVALID_ARGUMENT', `deriveScramKeys: mechanism is 'SCRAM-SHA-1', 'SCRAM-SHA-256' or 'SCRAM-SHA-512', not '${mechanism}'`);
   }
   const core = await loadCore(options);
   const salt = options.salt ?? crypto.getRandomValues(new Uint8Array(16));

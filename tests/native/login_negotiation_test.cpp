@@ -107,3 +107,29 @@ TEST(LoginNegotiation, ExplainsWhatTheServerOffers) {
   EXPECT_NE(result.error().message.find("offers PLAIN"), std::string::npos)
       << result.error().message;
 }
+
+TEST(LoginNegotiation, PrefersChannelBindingInsideTlsAndSha512AboveSha256) {
+  const auto offer = caps({"SCRAM-SHA-1", "SCRAM-SHA-256", "SCRAM-SHA-512", "SCRAM-SHA-1-PLUS",
+                           "SCRAM-SHA-256-PLUS", "SCRAM-SHA-512-PLUS", "PLAIN"});
+  auto bound = with_password(&offer);
+  bound.channel_binding = true;
+  EXPECT_EQ(plan(bound), "SCRAM-SHA-512-PLUS");
+  bound.forbid = {"SCRAM-SHA-512-PLUS"};
+  EXPECT_EQ(plan(bound), "SCRAM-SHA-256-PLUS");
+  // -PLUS of the weaker hash still ranks above no binding with the stronger one.
+  const auto sha1_plus = caps({"SCRAM-SHA-1-PLUS", "SCRAM-SHA-512"});
+  auto s = with_password(&sha1_plus);
+  s.channel_binding = true;
+  EXPECT_EQ(plan(s), "SCRAM-SHA-1-PLUS");
+  // TLS without binding data (an engine that cannot tell), or no TLS: never -PLUS.
+  EXPECT_EQ(plan(with_password(&offer)), "SCRAM-SHA-512");
+  auto clear = with_password(&offer, /*secure=*/false);
+  clear.channel_binding = true;
+  EXPECT_EQ(plan(clear), "SCRAM-SHA-512");
+  clear.only = {"SCRAM-SHA-256-PLUS"};
+  EXPECT_EQ(plan(clear), "error:NO_AUTH_METHOD");
+  // Without CAPA a named mechanism is tried, but -PLUS still needs the binding.
+  auto no_capa = with_password(nullptr, /*secure=*/false);
+  no_capa.only = {"SCRAM-SHA-512-PLUS", "SCRAM-SHA-512"};
+  EXPECT_EQ(plan(no_capa), "SCRAM-SHA-512");
+}

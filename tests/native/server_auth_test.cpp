@@ -138,7 +138,8 @@ TEST(ServerAuth, KeepsCleartextPasswordsOffClearConnections) {
   TestHost host(options);
   const auto caps = host.session.capabilities();
   EXPECT_FALSE(caps.user);
-  EXPECT_EQ(caps.sasl, (std::vector<std::string>{"SCRAM-SHA-256", "SCRAM-SHA-1", "CRAM-MD5"}));
+  EXPECT_EQ(caps.sasl, (std::vector<std::string>{"SCRAM-SHA-512", "SCRAM-SHA-256", "SCRAM-SHA-1",
+                                                 "CRAM-MD5"}));
   host.accounts["alice"] = password_account("tanstaaf");
   EXPECT_TRUE(log_in(host, "SCRAM-SHA-256", "tanstaaf").ok);
 }

@@ -19,9 +19,11 @@ std::span<const std::uint8_t> bytes(std::string_view s) {
   return std::span(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
 }
 
-std::unique_ptr<client::ClientConnection> make_client(client::TlsMode mode) {
+std::unique_ptr<client::ClientConnection> make_client(
+    client::TlsMode mode, tls::TlsVersion max_version = tls::TlsVersion::kTls13) {
   client::ConnectionOptions o;
   o.tls_mode = mode;
+  o.tls.max_version = max_version;
   o.tls.server_name = "localhost";
   o.tls.ca_pems = {pki_pem("ca.pem")};
   o.tls.use_default_roots = false;
@@ -113,7 +115,99 @@ std::unique_ptr<auth::SaslMechanism> mechanism(const std::string& name) {
   return std::move(*auth::make_mechanism(name, credentials, context));
 }
 
+// A SCRAM mechanism as the client's login would build it on `c`: with the connection's binding
+// (altered when `tamper`), and knowing whether the server offered -PLUS.
+std::unique_ptr<auth::SaslMechanism> scram_on(const client::ClientConnection& c,
+                                              const std::string& name, bool tamper = false) {
+  auth::Credentials credentials;
+  credentials.user = "alice";
+  credentials.password = "secret";
+  auth::MechanismContext context;
+  context.client_nonce = "fyko+d2lbbFgONRv9qkxdawL";
+  context.channel_binding = c.channel_binding();
+  if (tamper && !context.channel_binding.data.empty()) context.channel_binding.data[0] ^= 1;
+  context.server_offers_plus = auth::offers_scram_plus(c.session().capabilities()->sasl);
+  auto built = auth::make_mechanism(name, credentials, context);
+  EXPECT_TRUE(built.ok()) << (built.ok() ? "" : built.error().message);
+  return built.ok() ? std::move(*built) : nullptr;
+}
+
 }  // namespace
+
+TEST(ServerConnection, ScramPlusBindsToTheTlsConnection) {
+  struct Case {
+    tls::TlsVersion version;
+    const char* protocol;
+    const char* binding;
+  };
+  for (const Case k : {Case{tls::TlsVersion::kTls13, "TLSv1.3", "tls-exporter"},
+                       Case{tls::TlsVersion::kTls12, "TLSv1.2", "tls-server-end-point"}}) {
+    for (const std::string name :
+         {"SCRAM-SHA-512-PLUS", "SCRAM-SHA-256-PLUS", "SCRAM-SHA-1-PLUS", "SCRAM-SHA-512"}) {
+      SCOPED_TRACE(name + " over " + k.protocol);
+      auto host = make_server(server::ServerTlsMode::kImplicit);
+      auto c = make_client(client::TlsMode::kImplicit, k.version);
+      Seen seen;
+      ASSERT_TRUE(c->session().submit(Command::capa()).ok());
+      pump(*c, *host, seen);
+      EXPECT_EQ(seen.tls, k.protocol);
+      EXPECT_EQ(c->channel_binding().type, k.binding);
+      EXPECT_EQ(c->session().capabilities()->sasl.at(0), "SCRAM-SHA-512-PLUS");
+      ASSERT_TRUE(c->session().submit_auth(scram_on(*c, name)).ok());
+      pump(*c, *host, seen);
+      EXPECT_EQ(c->session().state(), SessionState::kTransaction)
+          << (seen.errors.empty() ? seen.replies.back().status.text : seen.errors[0]);
+      EXPECT_EQ(host->logins.at(0).mechanism, name);
+    }
+  }
+}
+
+TEST(ServerConnection, ScramPlusWithAnotherConnectionsBindingIsRefused) {
+  for (const auto version : {tls::TlsVersion::kTls13, tls::TlsVersion::kTls12}) {
+    auto host = make_server(server::ServerTlsMode::kImplicit);
+    auto c = make_client(client::TlsMode::kImplicit, version);
+    Seen seen;
+    ASSERT_TRUE(c->session().submit(Command::capa()).ok());
+    pump(*c, *host, seen);
+    ASSERT_TRUE(c->session().submit_auth(scram_on(*c, "SCRAM-SHA-256-PLUS", true)).ok());
+    pump(*c, *host, seen);
+    EXPECT_EQ(c->session().state(), SessionState::kAuthorization);
+    const auto& reply = seen.replies.back();
+    ASSERT_TRUE(reply.error);
+    EXPECT_EQ(reply.status.code, "AUTH");
+    EXPECT_NE(reply.status.text.find("channel binding mismatch"), std::string::npos)
+        << reply.status.text;
+  }
+}
+
+TEST(ServerConnection, ScramPlusIsNeitherOfferedNorAcceptedInClear) {
+  auto host = make_server(server::ServerTlsMode::kStartTls);
+  auto c = make_client(client::TlsMode::kStartTls);
+  Seen seen;
+  ASSERT_TRUE(c->session().submit(Command::capa()).ok());
+  pump(*c, *host, seen);
+  const auto& clear = c->session().capabilities()->sasl;
+  EXPECT_EQ(clear.at(0), "SCRAM-SHA-512");
+  for (const auto& m : clear) EXPECT_FALSE(m.ends_with("-PLUS")) << m;
+  EXPECT_FALSE(c->channel_binding().available());
+  // A -PLUS attempt in clear (made up by hand: the factory refuses it) is refused by name.
+  auth::Credentials credentials;
+  credentials.user = "alice";
+  credentials.password = "secret";
+  auto forced = auth::make_scram(auth::ScramHash::kSha256, credentials, "fyko+d2lbbFgONRv9qkxdawL",
+                                 {'p', {"tls-exporter", std::string(32, 'x')}});
+  ASSERT_TRUE(c->session().submit_auth(std::move(forced)).ok());
+  pump(*c, *host, seen);
+  EXPECT_EQ(seen.replies.back().status.text, "Unsupported authentication mechanism");
+  ASSERT_TRUE(c->session().submit(Command::stls()).ok());
+  pump(*c, *host, seen);
+  ASSERT_TRUE(c->session().submit(Command::capa()).ok());
+  pump(*c, *host, seen);
+  EXPECT_EQ(c->session().capabilities()->sasl.at(0), "SCRAM-SHA-512-PLUS");
+  ASSERT_TRUE(c->session().submit_auth(scram_on(*c, "SCRAM-SHA-512-PLUS")).ok());
+  pump(*c, *host, seen);
+  EXPECT_EQ(c->session().state(), SessionState::kTransaction);
+}
 
 TEST(ServerConnection, ServesPop3sToOurClient) {
   for (std::size_t chunk : {0, 7, 100}) {

@@ -58,6 +58,7 @@ async function example(): Promise<void> {
 async function syncing(store: MessageStore): Promise<void> {
   const client = await Pop3Client.connect({ host: 'pop.example.com', port: 995 });
   await client.login({ user: 'alice', accessToken: 'token', mechanisms: ['OAUTHBEARER'] });
+  await client.login({ user: 'alice', password: 'pw', mechanisms: ['SCRAM-SHA-512-PLUS', 'SCRAM-SHA-256-PLUS'], forbid: ['SCRAM-SHA-1'] });
   const result = await sync(client, store, { retention: 'keep-days', keepDays: 14 }, {
     onProgress: ({ count, total, rate, etaSeconds }) => console.log(count, total, rate, etaSeconds),
   });
@@ -107,8 +108,9 @@ async function loading(): Promise<void> {
 }
 async function serving(): Promise<void> {
   const keys = await deriveScramKeys('SCRAM-SHA-256', 'secret', { iterations: 8192 });
+  const keys512 = await deriveScramKeys('SCRAM-SHA-512', 'secret');
   const server = createServer({
-    users: { sample: 'sample', bob: { scramSha256: keys } },
+    users: { sample: 'sample', bob: { scramSha256: keys, scramSha512: keys512 } },
     store: sampleMailboxStore(),
     tls: { cert: '-----BEGIN CERTIFICATE-----', key: '-----BEGIN PRIVATE KEY-----' },
     implicitTlsPort: 0,

@@ -11,6 +11,17 @@ export function worthAnotherMethod(error) {
   return error.code === 'AUTH_FAILED' && error.serverRefused === true && (error.responseCode === undefined || error.responseCode === 'AUTH');
 }
 
+// SCRAM with channel binding (docs/authentication.md).
+const PLUS_MECHANISMS = ['SCRAM-SHA-512-PLUS', 'SCRAM-SHA-256-PLUS', 'SCRAM-SHA-1-PLUS'];
+
+/**
+ * The methods not to try again after these refusals: each one refused, and after a refused
+ * -PLUS every -PLUS (a server that cannot check one binding cannot check the others).
+ */
+export function refusedMethods(attempts) {
+  return attempts.flatMap((a) => (a.mechanism.endsWith('-PLUS') ? PLUS_MECHANISMS : [a.mechanism]));
+}
+
 /** What `error.attempts` shows of one attempt. */
 export const publicAttempt = ({ mechanism, code, responseCode, serverText }) => ({ mechanism, code, responseCode, serverText });
 

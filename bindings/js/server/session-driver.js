@@ -19,11 +19,11 @@ const MESSAGE_CHUNK = 64 * 1024;
 
 /**
  * The secrets an account entry gives the core: `'password'`, `{ password }`, or stored SCRAM keys
- * (`{ scramSha1, scramSha256 }`, from deriveScramKeys) for hosts that keep no password.
+ * (`{ scramSha1, scramSha256, scramSha512 }`, from deriveScramKeys) for hosts that keep no password.
  */
 function secretsOf(entry) {
   if (typeof entry === 'string') return { password: entry };
-  return { password: entry.password, scramSha1: entry.scramSha1, scramSha256: entry.scramSha256 };
+  return { password: entry.password, scramSha1: entry.scramSha1, scramSha256: entry.scramSha256, scramSha512: entry.scramSha512 };
 }
 
 export class SessionDriver {

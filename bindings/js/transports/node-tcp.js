@@ -4,7 +4,7 @@ import tls from 'node:tls';
 
 import { Pop3Error } from '../errors.js';
 import { HeldInput } from './held-input.js';
-import { nodeTlsOptions, tlsError, verifyPeer } from './node-tls.js';
+import { channelBindingOf, nodeTlsOptions, tlsError, verifyPeer } from './node-tls.js';
 
 export class NodeTcpTransport extends HeldInput {
   #host;
@@ -28,6 +28,11 @@ export class NodeTcpTransport extends HeldInput {
   /** The negotiated TLS version and cipher, once startTls() succeeded. */
   get tlsInfo() {
     return this.#secure ? { protocol: this.#socket.getProtocol(), cipher: this.#socket.getCipher()?.standardName } : undefined;
+  }
+
+  /** Channel-binding input of Node's TLS (see channelBindingOf); undefined before TLS. */
+  channelBinding() {
+    return this.#secure ? channelBindingOf(this.#socket) : undefined;
   }
 
   /** Connects; rejects with CONNECTION_FAILED or TIMEOUT. */

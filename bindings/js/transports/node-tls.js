@@ -85,6 +85,23 @@ export function nodeTlsOptions({ servername, ca = [], defaultRoots = true, pins 
 }
 
 /**
+ * What a connected Node TLS socket knows for channel binding (SCRAM-*-PLUS); the WASM core turns
+ * it into the binding data and checks the rest. TLS 1.3: the RFC 9266 exporter (label
+ * "EXPORTER-Channel-Binding", no context, 32 bytes). TLS 1.2: the server certificate, which the
+ * core hashes for RFC 5929's tls-server-end-point with the hash of the certificate's signature.
+ * Undefined when Node can give neither.
+ */
+export function channelBindingOf(socket) {
+  if (socket.getProtocol() === 'TLSv1.3') {
+    return { type: 'tls-exporter', data: new Uint8Array(socket.exportKeyingMaterial(32, 'EXPORTER-Channel-Binding')) };
+  }
+  // getPeerCertificate(), not getPeerX509Certificate(): in Node 20 the latter answered only its
+  // first call on a TLS 1.2 socket (undefined afterwards).
+  const raw = socket.getPeerCertificate()?.raw;
+  return raw ? { type: 'tls-server-end-point', certificate: new Uint8Array(raw) } : undefined;
+}
+
+/**
  * After Node's handshake: null if the certificate chain was verified and matches the name (and
  * the pins), else the Pop3Error that says why. `tlsOptions` are nodeTlsOptions()'s.
  */

@@ -22,8 +22,17 @@ std::string join(const std::vector<std::string>& items) {
 }  // namespace
 
 const std::vector<std::string>& default_password_methods() {
-  static const std::vector<std::string> methods = {
-      "SCRAM-SHA-256", "SCRAM-SHA-1", "CRAM-MD5", "APOP", "PLAIN", "LOGIN", "USER"};
+  static const std::vector<std::string> methods = {"SCRAM-SHA-512-PLUS",
+                                                   "SCRAM-SHA-256-PLUS",
+                                                   "SCRAM-SHA-1-PLUS",
+                                                   "SCRAM-SHA-512",
+                                                   "SCRAM-SHA-256",
+                                                   "SCRAM-SHA-1",
+                                                   "CRAM-MD5",
+                                                   "APOP",
+                                                   "PLAIN",
+                                                   "LOGIN",
+                                                   "USER"};
   return methods;
 }
 
@@ -51,6 +60,8 @@ Result<LoginPlan> plan_login(const LoginSituation& s) {
     if (m == "APOP") return s.apop_offered;
     // RFC 2449: USER is announced; a server without CAPA is assumed to take USER/PASS.
     if (m == "USER") return caps == nullptr || caps->user;
+    // Channel binding exists only inside TLS (and only where the engine provides its data).
+    if (m.ends_with("-PLUS") && !(s.secure && s.channel_binding)) return false;
     // Without CAPA the SASL list is unknown: a mechanism the caller named explicitly is tried.
     if (caps == nullptr) return !s.only.empty();
     return caps->has_sasl(m);

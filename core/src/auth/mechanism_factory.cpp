@@ -11,13 +11,20 @@ Result<std::unique_ptr<SaslMechanism>> make_mechanism(std::string_view name,
   if (upper == "PLAIN") return make_plain(credentials);
   if (upper == "LOGIN") return make_login(credentials);
   if (upper == "CRAM-MD5") return make_cram_md5(credentials);
-  if (upper == "SCRAM-SHA-1" || upper == "SCRAM-SHA-256") {
+  if (const auto scram = scram_variant(upper)) {
     if (context.client_nonce.size() < 16) {
       return make_error(ErrorCode::kInvalidArgument,
                         "SCRAM needs a client nonce of 16+ characters");
     }
-    return make_scram(upper == "SCRAM-SHA-1" ? ScramHash::kSha1 : ScramHash::kSha256, credentials,
-                      context.client_nonce);
+    const ChannelBinding& cb = context.channel_binding;
+    if (scram->plus && !cb.available()) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        upper + " needs channel binding, which only a TLS connection provides");
+    }
+    ScramBinding binding;
+    binding.flag = scram->plus ? 'p' : (cb.available() && !context.server_offers_plus ? 'y' : 'n');
+    if (scram->plus) binding.binding = cb;
+    return make_scram(scram->hash, credentials, context.client_nonce, std::move(binding));
   }
   if (upper == "XOAUTH2") return make_xoauth2(credentials);
   if (upper == "OAUTHBEARER") return make_oauthbearer(credentials, context);
@@ -34,8 +41,7 @@ std::unique_ptr<SaslServerMechanism> make_server_mechanism(std::string_view name
   if (upper == "PLAIN") return make_plain_server();
   if (upper == "LOGIN") return make_login_server();
   if (upper == "CRAM-MD5") return make_cram_md5_server(context);
-  if (upper == "SCRAM-SHA-1") return make_scram_server(ScramHash::kSha1, context);
-  if (upper == "SCRAM-SHA-256") return make_scram_server(ScramHash::kSha256, context);
+  if (const auto scram = scram_variant(upper)) return make_scram_server(*scram, context);
   return nullptr;
 }
 

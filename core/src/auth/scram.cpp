@@ -1,7 +1,9 @@
-// SCRAM-SHA-1 and SCRAM-SHA-256 (RFC 5802, RFC 7677), without channel binding ("n,,").
+// SCRAM-SHA-1, SCRAM-SHA-256 and SCRAM-SHA-512 (RFC 5802, RFC 7677), and their -PLUS variants
+// with channel binding (RFC 5802 section 6, RFC 9266, RFC 5929).
 // The client proves that it knows the password without sending it, and the server proves the
 // same in its final message: a server that cannot (an impostor, or a tampering proxy) is refused
-// even if it then says +OK.
+// even if it then says +OK. With -PLUS, both proofs also cover the TLS connection's binding data,
+// so a proxy that terminates TLS (even with a certificate the client trusts) cannot relay them.
 #include <openssl/crypto.h>
 
 #include <limits>
@@ -26,9 +28,16 @@ Error scram_error(std::string message) {
 
 class Scram final : public SaslMechanism {
  public:
-  Scram(ScramHash hash, const Credentials& c, std::string nonce)
-      : hash_(hash), password_(c.password), nonce_(std::move(nonce)) {
-    gs2_header_ = "n," + (c.authzid.empty() ? std::string() : "a=" + gs2_saslname(c.authzid)) + ",";
+  Scram(ScramHash hash, const Credentials& c, std::string nonce, ScramBinding binding)
+      : hash_(hash),
+        name_(scram_name({hash, binding.flag == 'p'})),
+        password_(c.password),
+        nonce_(std::move(nonce)),
+        binding_data_(binding.flag == 'p' ? std::move(binding.binding.data) : std::string()) {
+    const std::string flag =
+        binding.flag == 'p' ? "p=" + binding.binding.type : std::string(1, binding.flag);
+    gs2_header_ =
+        flag + "," + (c.authzid.empty() ? std::string() : "a=" + gs2_saslname(c.authzid)) + ",";
     client_first_bare_ = "n=" + gs2_saslname(c.user) + ",r=" + nonce_;
   }
   ~Scram() override {
@@ -36,9 +45,7 @@ class Scram final : public SaslMechanism {
     OPENSSL_cleanse(expected_server_signature_.data(), expected_server_signature_.size());
   }
 
-  std::string_view name() const override {
-    return hash_ == ScramHash::kSha1 ? "SCRAM-SHA-1" : "SCRAM-SHA-256";
-  }
+  std::string_view name() const override { return name_; }
   bool sends_secret() const override { return false; }
 
   std::optional<std::string> initial_response() override {
@@ -93,8 +100,9 @@ class Scram final : public SaslMechanism {
     auto salted_password = scram::salted_password(hash_, password_, *salt, *iterations);
     if (!salted_password) return scram_error("PBKDF2 failed");
     std::string& salted = *salted_password;
+    // c= is the GS2 header followed by the binding data (RFC 5802 section 7, cbind-input).
     const std::string without_proof =
-        "c=" + base64_encode(gs2_header_) + ",r=" + std::string(server_nonce);
+        "c=" + base64_encode(gs2_header_ + binding_data_) + ",r=" + std::string(server_nonce);
     const std::string auth_message =
         client_first_bare_ + "," + std::string(server_first) + "," + without_proof;
     const std::string client_key = scram::hmac(hash_, salted, "Client Key");
@@ -129,8 +137,10 @@ class Scram final : public SaslMechanism {
   }
 
   ScramHash hash_;
+  std::string name_;
   std::string password_;
   std::string nonce_;
+  std::string binding_data_;
   std::string gs2_header_;
   std::string client_first_bare_;
   std::string expected_server_signature_;
@@ -141,8 +151,8 @@ class Scram final : public SaslMechanism {
 }  // namespace
 
 std::unique_ptr<SaslMechanism> make_scram(ScramHash hash, const Credentials& credentials,
-                                          std::string client_nonce) {
-  return std::make_unique<Scram>(hash, credentials, std::move(client_nonce));
+                                          std::string client_nonce, ScramBinding binding) {
+  return std::make_unique<Scram>(hash, credentials, std::move(client_nonce), std::move(binding));
 }
 
 }  // namespace pop3::auth

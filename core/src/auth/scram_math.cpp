@@ -9,7 +9,15 @@ namespace pop3::auth {
 namespace scram {
 
 const EVP_MD* digest(ScramHash hash) {
-  return hash == ScramHash::kSha1 ? EVP_sha1() : EVP_sha256();
+  switch (hash) {
+    case ScramHash::kSha1:
+      return EVP_sha1();
+    case ScramHash::kSha256:
+      return EVP_sha256();
+    case ScramHash::kSha512:
+      return EVP_sha512();
+  }
+  return EVP_sha256();
 }
 
 std::string hmac(ScramHash hash, std::string_view key, std::string_view data) {
@@ -59,6 +67,30 @@ std::optional<std::vector<std::pair<char, std::string_view>>> attributes(std::st
 }
 
 }  // namespace scram
+
+std::optional<ScramVariant> scram_variant(std::string_view name) {
+  const bool plus = name.ends_with("-PLUS");
+  if (plus) name.remove_suffix(5);
+  if (name == "SCRAM-SHA-1") return ScramVariant{ScramHash::kSha1, plus};
+  if (name == "SCRAM-SHA-256") return ScramVariant{ScramHash::kSha256, plus};
+  if (name == "SCRAM-SHA-512") return ScramVariant{ScramHash::kSha512, plus};
+  return std::nullopt;
+}
+
+bool offers_scram_plus(const std::vector<std::string>& sasl) {
+  for (const auto& m : sasl) {
+    const auto variant = scram_variant(m);
+    if (variant && variant->plus) return true;
+  }
+  return false;
+}
+
+std::string scram_name(ScramVariant variant) {
+  const char* base = variant.hash == ScramHash::kSha1     ? "SCRAM-SHA-1"
+                     : variant.hash == ScramHash::kSha256 ? "SCRAM-SHA-256"
+                                                          : "SCRAM-SHA-512";
+  return std::string(base) + (variant.plus ? "-PLUS" : "");
+}
 
 Result<ScramKeys> derive_scram_keys(ScramHash hash, std::string_view prepared_password,
                                     std::string salt, std::uint32_t iterations) {

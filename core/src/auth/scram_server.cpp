@@ -1,6 +1,8 @@
-// The server's SCRAM-SHA-1 and SCRAM-SHA-256 (RFC 5802, RFC 7677), without channel binding. The
-// server checks the client's proof against the stored keys, then proves in its final message
-// (sent as a last challenge, RFC 5034) that it holds them too.
+// The server's SCRAM-SHA-1, SCRAM-SHA-256 and SCRAM-SHA-512 (RFC 5802, RFC 7677) and their -PLUS
+// variants. The server checks the client's proof against the stored keys, then proves in its
+// final message (sent as a last challenge, RFC 5034) that it holds them too. With -PLUS, the
+// client's c= must carry this TLS connection's binding data: a login relayed by a proxy that
+// terminates TLS carries the proxy's connection's data instead, and is refused.
 #include <openssl/crypto.h>
 
 #include "auth/gs2_saslname.hpp"
@@ -23,16 +25,14 @@ std::string random_bytes(const RandomSource& random, std::size_t count) {
 
 class ScramServer final : public SaslServerMechanism {
  public:
-  ScramServer(ScramHash hash, const ServerMechanismContext& context)
-      : hash_(hash), context_(context) {}
+  ScramServer(ScramVariant variant, const ServerMechanismContext& context)
+      : hash_(variant.hash), plus_(variant.plus), name_(scram_name(variant)), context_(context) {}
   ~ScramServer() override {
     OPENSSL_cleanse(keys_.stored_key.data(), keys_.stored_key.size());
     OPENSSL_cleanse(keys_.server_key.data(), keys_.server_key.size());
   }
 
-  std::string_view name() const override {
-    return hash_ == ScramHash::kSha1 ? "SCRAM-SHA-1" : "SCRAM-SHA-256";
-  }
+  std::string_view name() const override { return name_; }
   bool sends_secret() const override { return false; }
 
   ServerStep start(std::optional<std::string_view> initial) override {
@@ -56,9 +56,12 @@ class ScramServer final : public SaslServerMechanism {
   }
 
   ServerStep account(const AccountSecrets* secrets) override {
-    const std::optional<ScramKeys>* stored =
-        secrets ? (hash_ == ScramHash::kSha1 ? &secrets->scram_sha1 : &secrets->scram_sha256)
-                : nullptr;
+    const std::optional<ScramKeys>* stored = nullptr;
+    if (secrets) {
+      stored = hash_ == ScramHash::kSha1     ? &secrets->scram_sha1
+               : hash_ == ScramHash::kSha256 ? &secrets->scram_sha256
+                                             : &secrets->scram_sha512;
+    }
     if (stored && *stored) {
       keys_ = **stored;
     } else if (secrets && secrets->password) {
@@ -82,14 +85,38 @@ class ScramServer final : public SaslServerMechanism {
   }
 
  private:
+  // The GS2 flag against what this mechanism and this connection allow; the reason if refused.
+  std::optional<std::string> check_binding_flag(std::string_view flag) {
+    if (flag.starts_with("p=")) {
+      if (!plus_) return name_ + " does not take channel binding (use " + name_ + "-PLUS)";
+      const std::string_view type = flag.substr(2);
+      for (const auto& binding : context_.channel_bindings) {
+        if (binding.type == type) {
+          binding_data_ = binding.data;
+          return std::nullopt;
+        }
+      }
+      return "channel binding type " + std::string(type) + " is not available here";
+    }
+    if (plus_) return name_ + " needs channel binding";
+    if (flag == "n") return std::nullopt;
+    // "y": the client could bind but saw no -PLUS offer. If we made one, it was removed on the
+    // way (RFC 5802 section 6).
+    if (flag == "y") {
+      if (context_.plus_offered) return std::string("channel binding downgrade detected");
+      return std::nullopt;
+    }
+    return "malformed GS2 header";
+  }
+
   ServerStep client_first(std::string_view message) {
     // gs2-header: ("n" / "y" / "p=" cb-name) "," [ "a=" saslname ] ","
-    if (message.starts_with("p=")) return failure("channel binding is not supported");
-    if (!message.starts_with("n,") && !message.starts_with("y,"))
-      return failure("malformed GS2 header");
-    const auto header_end = message.find(',', 2);
+    const auto flag_end = message.find(',');
+    if (flag_end == std::string_view::npos) return failure("malformed GS2 header");
+    if (auto refusal = check_binding_flag(message.substr(0, flag_end))) return failure(*refusal);
+    const auto header_end = message.find(',', flag_end + 1);
     if (header_end == std::string_view::npos) return failure("malformed GS2 header");
-    const std::string_view authzid = message.substr(2, header_end - 2);
+    const std::string_view authzid = message.substr(flag_end + 1, header_end - flag_end - 1);
     if (!authzid.empty()) {
       if (!authzid.starts_with("a=")) return failure("malformed GS2 header");
       auto decoded = gs2_saslname_decode(authzid.substr(2));
@@ -123,7 +150,7 @@ class ScramServer final : public SaslServerMechanism {
     if (!attrs || attrs->size() < 2 || (*attrs)[0].first != 'c' || (*attrs)[1].first != 'r') {
       return failure("malformed client-final-message");
     }
-    if ((*attrs)[0].second != base64_encode(gs2_header_))
+    if ((*attrs)[0].second != base64_encode(gs2_header_ + binding_data_))
       return failure("channel binding mismatch");
     if ((*attrs)[1].second != nonce_) return failure("nonce mismatch");
     auto proof = base64_decode(message.substr(proof_at + 3));
@@ -140,7 +167,10 @@ class ScramServer final : public SaslServerMechanism {
   }
 
   ScramHash hash_;
+  bool plus_;
+  std::string name_;
   ServerMechanismContext context_;
+  std::string binding_data_;  // of the type the client chose
   int step_ = 0;
   bool impostor_ = false;
   ScramKeys keys_;
@@ -153,9 +183,9 @@ class ScramServer final : public SaslServerMechanism {
 
 }  // namespace
 
-std::unique_ptr<SaslServerMechanism> make_scram_server(ScramHash hash,
+std::unique_ptr<SaslServerMechanism> make_scram_server(ScramVariant variant,
                                                        const ServerMechanismContext& context) {
-  return std::make_unique<ScramServer>(hash, context);
+  return std::make_unique<ScramServer>(variant, context);
 }
 
 }  // namespace pop3::auth

@@ -84,6 +84,12 @@ Error ClientConnection::explain_handshake_failure(Error error) const {
   return explained;
 }
 
+auth::ChannelBinding ClientConnection::channel_binding() const {
+  if (!tls_ || !secure()) return {};
+  auto bindings = tls_->channel_bindings();
+  return bindings.empty() ? auth::ChannelBinding{} : std::move(bindings.front());
+}
+
 void ClientConnection::close_tls() {
   if (tls_) tls_->close();
 }

@@ -57,9 +57,10 @@ std::size_t ServerConnection::receive(std::span<const std::uint8_t> data) {
   const bool was_established = tls_->handshake_complete();
   std::string plaintext;
   auto error = tls_->receive(data, plaintext);
-  if (!was_established && tls_->handshake_complete() &&
-      session_.state() == ServerState::kTlsHandshake) {
-    session_.tls_started();
+  if (!was_established && tls_->handshake_complete()) {
+    // Before any plaintext reaches the session: an AUTH ...-PLUS may ride on the first flight.
+    session_.set_channel_bindings(tls_->channel_bindings());
+    if (session_.state() == ServerState::kTlsHandshake) session_.tls_started();
   }
   held_ = std::move(plaintext);
   feed_held();

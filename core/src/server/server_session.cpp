@@ -20,10 +20,15 @@ using protocol::CommandKind;
 constexpr std::uint32_t kMinIdleTimeout = 600;
 
 bool is_known_mechanism(std::string_view name) {
-  for (const char* known : {"PLAIN", "LOGIN", "CRAM-MD5", "SCRAM-SHA-1", "SCRAM-SHA-256"}) {
+  for (const char* known : {"PLAIN", "LOGIN", "CRAM-MD5"}) {
     if (ascii::iequals(name, known)) return true;
   }
-  return false;
+  return auth::scram_variant(ascii::upper(name)).has_value();
+}
+
+// SCRAM-*-PLUS: offered only where the TLS connection gave binding data.
+bool needs_channel_binding(std::string_view mechanism) {
+  return mechanism.ends_with("-PLUS");
 }
 
 // Mechanisms in which the client sends the password itself.
@@ -357,7 +362,8 @@ void ServerSession::handle_auth(std::string_view arg) {
   const std::string mechanism = ascii::upper(ascii::next_token(arg));
   const std::string_view initial = ascii::next_token(arg);
   const bool offered =
-      std::find(options_.sasl.begin(), options_.sasl.end(), mechanism) != options_.sasl.end();
+      std::find(options_.sasl.begin(), options_.sasl.end(), mechanism) != options_.sasl.end() &&
+      (!needs_channel_binding(mechanism) || !channel_bindings_.empty());
   std::optional<std::string> refusal;
   if (mechanism.empty()) refusal = "AUTH needs a mechanism";
   if (!refusal && !offered) refusal = "Unsupported authentication mechanism";
@@ -381,7 +387,8 @@ void ServerSession::handle_auth(std::string_view arg) {
     return;
   }
   auth::ServerMechanismContext context{options_.random, options_.host_name,
-                                       options_.scram_iterations};
+                                       options_.scram_iterations, channel_bindings_};
+  context.plus_offered = auth::offers_scram_plus(capabilities().sasl);
   sasl_ = auth::make_server_mechanism(mechanism, context);
   sasl_failure_code_.clear();
   sasl_failure_text_.clear();
@@ -566,6 +573,10 @@ void ServerSession::handle_stls() {
   events_.push_back(TlsRequestedEvent{});
 }
 
+void ServerSession::set_channel_bindings(std::vector<auth::ChannelBinding> bindings) {
+  channel_bindings_ = std::move(bindings);
+}
+
 void ServerSession::tls_started() {
   tls_active_ = true;
   if (state_ != ServerState::kTlsHandshake) return;
@@ -584,6 +595,7 @@ protocol::Capabilities ServerSession::capabilities() const {
   caps.resp_codes = caps.auth_resp_code = caps.pipelining = true;
   caps.user = options_.user_pass && !login_refusal(true);
   for (const auto& m : options_.sasl) {
+    if (needs_channel_binding(m) && channel_bindings_.empty()) continue;
     if (!login_refusal(sends_secret(m))) caps.sasl.push_back(m);
   }
   caps.stls = options_.stls && !tls_active_;

@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "certificate_text.hpp"
+#include "channel_binding.hpp"
 #include "ssl_context.hpp"
 #include "tls_channel.hpp"
 
@@ -228,6 +229,11 @@ std::string TlsClient::protocol() const {
 
 std::string TlsClient::cipher() const {
   return handshake_complete_ ? impl_->channel->cipher() : "";
+}
+
+std::vector<auth::ChannelBinding> TlsClient::channel_bindings() const {
+  if (!handshake_complete_ || failure_) return {};
+  return tls::channel_bindings(impl_->channel->ssl());
 }
 
 }  // namespace pop3::tls

@@ -1,5 +1,6 @@
 #include "pop3/tls/tls_server.hpp"
 
+#include "channel_binding.hpp"
 #include "ssl_context.hpp"
 #include "tls_channel.hpp"
 
@@ -87,6 +88,11 @@ std::string TlsServer::protocol() const {
 
 std::string TlsServer::cipher() const {
   return handshake_complete_ ? impl_->channel->cipher() : "";
+}
+
+std::vector<auth::ChannelBinding> TlsServer::channel_bindings() const {
+  if (!handshake_complete_ || failure_) return {};
+  return tls::channel_bindings(impl_->channel->ssl());
 }
 
 std::string TlsServer::server_name() const {

@@ -2,11 +2,13 @@
 // an OAuth token), whether the link is encrypted, and the caller's own preferences.
 //
 // Default preference, strongest first:
-//   password: SCRAM-SHA-256 > SCRAM-SHA-1 > CRAM-MD5 > APOP > PLAIN > LOGIN > USER (USER/PASS)
+//   password: SCRAM-SHA-512-PLUS > SCRAM-SHA-256-PLUS > SCRAM-SHA-1-PLUS > SCRAM-SHA-512 >
+//             SCRAM-SHA-256 > SCRAM-SHA-1 > CRAM-MD5 > APOP > PLAIN > LOGIN > USER (USER/PASS)
 //   token:    OAUTHBEARER > XOAUTH2
 // Methods that hand the secret itself to the server (PLAIN, LOGIN, USER, XOAUTH2, OAUTHBEARER)
 // are skipped over an unencrypted connection unless the caller opted in; if only such methods
-// remain, the answer is INSECURE_AUTH rather than a silent downgrade.
+// remain, the answer is INSECURE_AUTH rather than a silent downgrade. SCRAM-*-PLUS needs TLS
+// with channel-binding data; it is never chosen on a clear link, even when named.
 #pragma once
 
 #include <string>
@@ -28,6 +30,7 @@ struct LoginSituation {
   const protocol::Capabilities* capabilities = nullptr;  // null: the server does not support CAPA
   bool apop_offered = false;                             // the greeting carries an APOP timestamp
   bool secure = false;                                   // TLS is active
+  bool channel_binding = false;  // TLS gives channel-binding data (SCRAM-*-PLUS possible)
   bool allow_insecure = false;
   bool have_password = false;
   bool have_token = false;

@@ -9,7 +9,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "pop3/auth/channel_binding.hpp"
 #include "pop3/auth/scram_keys.hpp"
 #include "pop3/error.hpp"
 #include "pop3/random_source.hpp"
@@ -23,6 +25,7 @@ struct AccountSecrets {
   std::optional<std::string> password;
   std::optional<ScramKeys> scram_sha1;
   std::optional<ScramKeys> scram_sha256;
+  std::optional<ScramKeys> scram_sha512;
 };
 
 struct ServerStep {
@@ -72,16 +75,21 @@ struct ServerMechanismContext {
   std::string host_name = "localhost";
   // PBKDF2 iterations for SCRAM keys derived from a plain password (RFC 7677 asks for >= 4096).
   std::uint32_t scram_iterations = 4096;
+  // The TLS connection's binding data, one entry per type it supports (none on a clear link).
+  std::vector<ChannelBinding> channel_bindings;
+  // Whether the server announces SCRAM-*-PLUS: a client that says "y" (it could bind, but saw no
+  // -PLUS) is then refused, since someone removed the offer on the way (RFC 5802 section 6).
+  bool plus_offered = false;
 };
 
 std::unique_ptr<SaslServerMechanism> make_plain_server();
 std::unique_ptr<SaslServerMechanism> make_login_server();
 std::unique_ptr<SaslServerMechanism> make_cram_md5_server(const ServerMechanismContext& context);
-std::unique_ptr<SaslServerMechanism> make_scram_server(ScramHash hash,
+std::unique_ptr<SaslServerMechanism> make_scram_server(ScramVariant variant,
                                                        const ServerMechanismContext& context);
 
 // The server mechanism called `name` (case-insensitive): PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1,
-// SCRAM-SHA-256; nothing for any other name.
+// SCRAM-SHA-256, SCRAM-SHA-512 and their -PLUS variants; nothing for any other name.
 std::unique_ptr<SaslServerMechanism> make_server_mechanism(std::string_view name,
                                                            const ServerMechanismContext& context);
 

@@ -64,6 +64,9 @@ class ClientConnection {
   // The step of the connect sequence: "GREETING", "CAPA", "STLS", "TLS", "READY", or "" when
   // the sequence is not run here or the connection failed before it finished.
   const char* startup_step() const;
+  // The preferred channel-binding data of the core's TLS connection (SCRAM-*-PLUS); none on a
+  // clear link or when TLS runs outside the core (its caller supplies the data then).
+  auth::ChannelBinding channel_binding() const;
   // Ends TLS in the core with close_notify (RFC 8446 section 6.1), queued in output(), so the
   // server can tell an orderly end from a truncation; after QUIT, before the transport closes.
   // Nothing to do on a plain link or before the handshake finished.

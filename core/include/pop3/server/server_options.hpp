@@ -40,10 +40,19 @@ struct ServerOptions {
   std::string implementation;  // CAPA IMPLEMENTATION; empty: not announced
 
   // Login methods offered. SASL mechanisms in the order CAPA lists them; any of PLAIN, LOGIN,
-  // CRAM-MD5, SCRAM-SHA-1, SCRAM-SHA-256.
+  // CRAM-MD5, SCRAM-SHA-1, SCRAM-SHA-256, SCRAM-SHA-512, and the SCRAM ones with -PLUS (listed
+  // only inside TLS, where there is channel-binding data).
   bool user_pass = true;
   bool apop = true;  // a timestamp in the greeting, APOP accepted
-  std::vector<std::string> sasl = {"SCRAM-SHA-256", "SCRAM-SHA-1", "CRAM-MD5", "PLAIN", "LOGIN"};
+  std::vector<std::string> sasl = {"SCRAM-SHA-512-PLUS",
+                                   "SCRAM-SHA-256-PLUS",
+                                   "SCRAM-SHA-1-PLUS",
+                                   "SCRAM-SHA-512",
+                                   "SCRAM-SHA-256",
+                                   "SCRAM-SHA-1",
+                                   "CRAM-MD5",
+                                   "PLAIN",
+                                   "LOGIN"};
 
   // TLS: whether the host can run STLS, and what may happen on a clear connection. The
   // defaults follow RFC 2595 section 2.2 and RFC 8314: passwords never in clear text.

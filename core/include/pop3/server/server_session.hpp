@@ -115,6 +115,9 @@ class ServerSession {
   // TLS is up: after STLS (the session returns to AUTHORIZATION, forgetting anything said in
   // clear), or from the start for implicit TLS (POP3S; call it before the first receive()).
   void tls_started();
+  // The TLS connection's channel-binding data, once its handshake is complete: SCRAM-*-PLUS is
+  // offered (among options.sasl) only with it.
+  void set_channel_bindings(std::vector<auth::ChannelBinding> bindings);
 
   ServerState state() const { return state_; }
   // No more input will be read: send the rest of output() and close the connection.
@@ -185,6 +188,7 @@ class ServerSession {
   ServerState state_ = ServerState::kAuthorization;
   Awaiting awaiting_ = Awaiting::kNothing;
   bool tls_active_ = false;
+  std::vector<auth::ChannelBinding> channel_bindings_;
   bool utf8_ = false;
   bool eof_ = false;
   std::string apop_timestamp_;

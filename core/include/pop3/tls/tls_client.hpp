@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "pop3/auth/channel_binding.hpp"
 #include "pop3/error.hpp"
 
 namespace pop3::tls {
@@ -64,6 +65,8 @@ class TlsClient {
   // "TLSv1.3" etc. and the negotiated cipher suite, once the handshake is complete.
   std::string protocol() const;
   std::string cipher() const;
+  // Channel-binding data once the handshake is complete, preferred first (channel_binding.hpp).
+  std::vector<auth::ChannelBinding> channel_bindings() const;
 
  private:
   struct Impl;

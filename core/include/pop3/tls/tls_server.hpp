@@ -8,7 +8,9 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "pop3/auth/channel_binding.hpp"
 #include "pop3/error.hpp"
 #include "pop3/tls/tls_client.hpp"
 
@@ -47,6 +49,8 @@ class TlsServer {
   bool peer_closed() const { return peer_closed_; }
   std::string protocol() const;
   std::string cipher() const;
+  // Channel-binding data once the handshake is complete, preferred first (channel_binding.hpp).
+  std::vector<auth::ChannelBinding> channel_bindings() const;
   // The host name the client asked for (SNI), empty if none.
   std::string server_name() const;
 
