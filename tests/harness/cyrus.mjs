@@ -59,9 +59,12 @@ function greets(port) {
  * @param {string[]} [options.mechanisms] Cyrus SASL's mechanism list, in CAPA's order
  */
 export async function startCyrus({ users, tls, mechanisms = ['SCRAM-SHA-512-PLUS', 'SCRAM-SHA-256-PLUS', 'SCRAM-SHA-1-PLUS', 'SCRAM-SHA-512', 'SCRAM-SHA-256', 'SCRAM-SHA-1', 'PLAIN'] }) {
-  const pop3d = pop3dPath();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'pop3-wasm-cyrus-'));
   await chmod(dir, 0o755);
+  // A copy the cyrus user can reach (the cache may sit in a home directory closed to it).
+  const pop3d = path.join(dir, 'pop3d');
+  await copyFile(pop3dPath(), pop3d);
+  await chmod(pop3d, 0o755);
   for (const sub of ['conf', 'spool', 'proc', 'lock', 'socket', 'sieve']) await mkdir(path.join(dir, sub));
   const conf = path.join(dir, 'conf');
   await copyFile(tls.certFile, path.join(conf, 'server.pem'));
