@@ -12,7 +12,6 @@
 
 #include "js_options.hpp"
 #include "js_values.hpp"
-#include "pop3/auth/base64.hpp"
 #include "pop3/auth/login_negotiation.hpp"
 #include "pop3/auth/mechanisms.hpp"
 #include "pop3/auth/saslprep.hpp"
@@ -106,12 +105,10 @@ std::optional<std::string> js_nfkc(std::string_view utf8) {
   return normalized.as<std::string>();
 }
 
-// SCRAM's client nonce: 18 bytes from the platform RNG (OpenSSL's getentropy, i.e.
-// crypto.getRandomValues), base64 so that it is printable and has no comma.
-std::optional<std::string> scram_nonce() {
-  unsigned char bytes[18];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) return std::nullopt;
-  return auth::base64_encode(std::string_view(reinterpret_cast<char*>(bytes), sizeof bytes));
+// The platform RNG: OpenSSL's RAND_bytes, which reads getentropy, i.e. crypto.getRandomValues.
+void platform_random(std::span<std::uint8_t> out) {
+  // submit_auth checked RAND_status() first; a failure after that leaves no safe way on.
+  if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1) abort();
 }
 
 // A Uint8Array's bytes (small ones: channel-binding data, a certificate).
@@ -203,24 +200,16 @@ class JsClientConnection {
     auth::MechanismContext context;
     context.host = string_or_empty(credentials["host"]);
     if (!credentials["port"].isUndefined()) context.port = credentials["port"].as<std::uint16_t>();
-    const bool scram = mechanism.rfind("SCRAM-", 0) == 0;
-    if (scram) {
-      // RFC 5802: user name and password are SASLprep'ed ("Normalize").
-      for (std::string* field : {&c.user, &c.password, &c.authzid}) {
-        if (field->empty()) continue;
-        auto prepared = auth::saslprep(*field, js_nfkc);
-        if (!prepared) return result_to_js(prepared.error());
-        *field = std::move(*prepared);
-      }
-      auto nonce = scram_nonce();
-      if (!nonce)
-        return result_to_js(
-            make_error(ErrorCode::kInvalidState, "no randomness for the SCRAM nonce"));
-      context.client_nonce = std::move(*nonce);
-      context.channel_binding = channel_binding(credentials);
-      const auto& caps = connection_->session().capabilities();
-      context.server_offers_plus = caps && auth::offers_scram_plus(caps->sasl);
+    // The platform's NFKC and randomness; SASLprep and the nonce are the mechanism's business.
+    if (RAND_status() != 1) {
+      return result_to_js(
+          make_error(ErrorCode::kInvalidState, "no randomness for the SCRAM nonce"));
     }
+    context.normalize = js_nfkc;
+    context.random = platform_random;
+    context.channel_binding = channel_binding(credentials);
+    const auto& caps = connection_->session().capabilities();
+    context.server_offers_plus = caps && auth::offers_scram_plus(caps->sasl);
     auto built = auth::make_mechanism(mechanism, c, context);
     if (!built) return result_to_js(built.error());
     return result_to_js(connection_->session().submit_auth(std::move(*built)));

@@ -167,3 +167,36 @@ TEST(SaslFactory, BuildsMechanismsByNameCaseInsensitively) {
   context.client_nonce = "short";
   EXPECT_FALSE(make_mechanism("SCRAM-SHA-256", password("u", "p"), context).ok());
 }
+
+// make_mechanism applies SCRAM's Normalize (SASLprep) with the platform's NFKC and draws the
+// nonce from the platform's randomness, so that every caller gets both, not only the JS glue.
+TEST(MechanismFactory, SaslPrepsScramCredentialsItself) {
+  MechanismContext context;
+  context.client_nonce = "fyko+d2lbbFgONRv9qkxdawL";
+  // RFC 4013 section 3's example: SOFT HYPHEN maps to nothing, so "I<U+00AD>X" is "IX".
+  auto soft = make_mechanism("SCRAM-SHA-1", password("user", "I\xC2\xADX"), context);
+  auto plain = make_mechanism("SCRAM-SHA-1", password("user", "IX"), context);
+  ASSERT_TRUE(soft.ok() && plain.ok());
+  (*soft)->initial_response();
+  (*plain)->initial_response();
+  const std::string server_first =
+      "r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096";
+  EXPECT_EQ(*(*soft)->respond(server_first), *(*plain)->respond(server_first));
+  // A prohibited character (RFC 4013 section 2.3: U+0007) is refused before anything is sent.
+  auto bell = make_mechanism("SCRAM-SHA-256", password("user", "a\x07"), context);
+  ASSERT_FALSE(bell.ok());
+  EXPECT_EQ(bell.error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST(MechanismFactory, DrawsTheScramNonceFromThePlatformsRandomness) {
+  MechanismContext context;
+  auto without = make_mechanism("SCRAM-SHA-256", password("user", "pencil"), context);
+  ASSERT_FALSE(without.ok());
+  EXPECT_EQ(without.error().code, ErrorCode::kInvalidState);
+  context.random = [](std::span<std::uint8_t> out) {
+    for (auto& b : out) b = 0xfb;
+  };
+  auto with = make_mechanism("SCRAM-SHA-256", password("user", "pencil"), context);
+  ASSERT_TRUE(with.ok());
+  EXPECT_EQ((*with)->initial_response(), "n,,n=user,r=" + base64_encode(std::string(18, '\xfb')));
+}

@@ -1,4 +1,5 @@
 #include "ascii.hpp"
+#include "pop3/auth/base64.hpp"
 #include "pop3/auth/mechanisms.hpp"
 #include "pop3/auth/sasl_server.hpp"
 
@@ -12,7 +13,24 @@ Result<std::unique_ptr<SaslMechanism>> make_mechanism(std::string_view name,
   if (upper == "LOGIN") return make_login(credentials);
   if (upper == "CRAM-MD5") return make_cram_md5(credentials);
   if (const auto scram = scram_variant(upper)) {
-    if (context.client_nonce.size() < 16) {
+    // RFC 5802 section 2.2: user name and password are SASLprep'ed ("Normalize").
+    Credentials prepared = credentials;
+    for (std::string* field : {&prepared.user, &prepared.password, &prepared.authzid}) {
+      if (field->empty()) continue;
+      auto result = saslprep(*field, context.normalize);
+      if (!result) return result.error();
+      *field = std::move(*result);
+    }
+    std::string nonce = context.client_nonce;
+    if (nonce.empty()) {
+      if (!context.random) {
+        return make_error(ErrorCode::kInvalidState, "no randomness for the SCRAM nonce");
+      }
+      std::uint8_t bytes[18];  // base64 of 18 bytes: 24 printable characters, no comma
+      context.random(bytes);
+      nonce = base64_encode(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
+    }
+    if (nonce.size() < 16) {
       return make_error(ErrorCode::kInvalidArgument,
                         "SCRAM needs a client nonce of 16+ characters");
     }
@@ -24,7 +42,7 @@ Result<std::unique_ptr<SaslMechanism>> make_mechanism(std::string_view name,
     ScramBinding binding;
     binding.flag = scram->plus ? 'p' : (cb.available() && !context.server_offers_plus ? 'y' : 'n');
     if (scram->plus) binding.binding = cb;
-    return make_scram(scram->hash, credentials, context.client_nonce, std::move(binding));
+    return make_scram(scram->hash, prepared, std::move(nonce), std::move(binding));
   }
   if (upper == "XOAUTH2") return make_xoauth2(credentials);
   if (upper == "OAUTHBEARER") return make_oauthbearer(credentials, context);

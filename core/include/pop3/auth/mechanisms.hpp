@@ -10,7 +10,9 @@
 
 #include "pop3/auth/channel_binding.hpp"
 #include "pop3/auth/sasl_mechanism.hpp"
+#include "pop3/auth/saslprep.hpp"
 #include "pop3/error.hpp"
+#include "pop3/random_source.hpp"
 
 namespace pop3::auth {
 
@@ -25,6 +27,11 @@ struct Credentials {
 // Context some mechanisms need: SCRAM's client nonce (printable, from the platform's RNG),
 // OAUTHBEARER's host and port (RFC 7628 section 3.1), and what SCRAM needs for channel binding.
 struct MechanismContext {
+  // The platform's hooks (the core has neither Unicode tables nor entropy): NFKC for SCRAM's
+  // SASLprep, and randomness for its client nonce.
+  Nfkc normalize;
+  RandomSource random;
+  // A fixed SCRAM client nonce (test vectors); empty: 18 random bytes from `random`, in base64.
   std::string client_nonce;
   std::string host;
   std::uint16_t port = 0;
@@ -58,8 +65,8 @@ struct ScramBinding {
   char flag = 'n';
   ChannelBinding binding;
 };
-// `credentials.user` and `.password` must already be SASLprep'ed (see saslprep.hpp). The name
-// gets "-PLUS" when binding.flag is 'p'.
+// `credentials.user` and `.password` must already be SASLprep'ed (see saslprep.hpp); through
+// make_mechanism they are. The name gets "-PLUS" when binding.flag is 'p'.
 std::unique_ptr<SaslMechanism> make_scram(ScramHash hash, const Credentials& credentials,
                                           std::string client_nonce, ScramBinding binding = {});
 std::unique_ptr<SaslMechanism> make_xoauth2(const Credentials& credentials);
