@@ -33,6 +33,7 @@ export type ErrorCodeName =
   | 'STORE_FULL'
   | 'STORE_FAILED'
   | 'UNSUPPORTED'
+  | 'UNSUPPORTED_IN_BROWSER'
   | 'WASM_LOAD_FAILED';
 
 export declare const ErrorCode: Readonly<{ [K in ErrorCodeName]: K }>;
@@ -277,6 +278,12 @@ export interface LoginOptions {
   accessToken?: string;
   /** Authorization identity, when it differs from the user. */
   authzid?: string;
+  /**
+   * Kerberos (SASL GSSAPI, RFC 4752) with the ticket of the system's credentials cache (kinit;
+   * KRB5CCNAME): no password. Node only, with the optional `kerberos` package, or with your own
+   * `provider`; in browsers, UNSUPPORTED_IN_BROWSER. `mechanisms: ['GSSAPI']` implies `{}`.
+   */
+  gssapi?: GssapiOptions;
   /** Only these methods, in this order: SASL names, 'APOP' or 'USER'. Default: the negotiation table. */
   mechanisms?: string[];
   /** Never these methods. */
@@ -285,6 +292,29 @@ export interface LoginOptions {
   method?: 'auto' | 'apop' | 'user';
   /** Hosts serving several domains: logs in as `${user}${separator}${domain}` (separator '@' by default). */
   sdps?: { domain: string; separator?: '@' | '+' };
+}
+
+export interface GssapiOptions {
+  /** The service of the server's principal: `service/hostname@REALM`. Default 'pop'. */
+  service?: string;
+  /** The host name in the server's principal. Default: `servername`, else the connected host. */
+  hostname?: string;
+  /** The client principal to use from the credentials cache. Default: the cache's own. */
+  principal?: string;
+  /** The `kerberos` package's module, for apps that load it themselves. */
+  kerberos?: unknown;
+  /** Makes the GSS-API calls instead of the `kerberos` package (any runtime). */
+  provider?: GssapiProvider;
+}
+
+/** The GSS-API calls of a GSSAPI login (RFC 2743 names), on Kerberos V5. */
+export interface GssapiProvider {
+  /** GSS_Init_sec_context with the server's token (empty at first). */
+  initSecContext(input: Uint8Array): Promise<{ token: Uint8Array | null; complete: boolean }>;
+  /** GSS_Unwrap: the server's security-layer offer. */
+  unwrap(message: Uint8Array): Promise<Uint8Array>;
+  /** GSS_Wrap without confidentiality: the client's security-layer answer. */
+  wrap(message: Uint8Array): Promise<Uint8Array>;
 }
 
 /** The session's state as the core's state machine sees it. */

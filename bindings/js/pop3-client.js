@@ -10,6 +10,7 @@ import { defaultTransport } from './transports/default-transport.js';
 import { tlsSettings } from './tls-settings.js';
 import { pipelinedMessages } from './message-iterator.js';
 import { loadCore } from './wasm-module.js';
+import { callGssapiProvider, checkGssapiAvailable, openGssapiProvider, wantsGssapi } from './auth/gssapi.js';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 // A command also times out when less than this many bytes a second arrive for a whole time-out
@@ -89,6 +90,7 @@ export class Pop3Client {
   #capabilities = null;
   #authenticated = false;
   #loginMechanism = null;
+  #gssapi = null;  // the GSS-API provider of a GSSAPI login
   #account = null;
   #utf8 = false;
 
@@ -247,6 +249,8 @@ export class Pop3Client {
     let only = credentials.mechanisms ?? [];
     if (credentials.method === 'apop') only = ['APOP'];
     if (credentials.method === 'user') only = ['USER'];
+    const haveGssapi = wantsGssapi(credentials);
+    if (haveGssapi) checkGssapiAvailable(credentials);
     if (this.#failure) throw this.#failure;
     if (this.#closed || !this.#session) throw new Pop3Error('SESSION_CLOSED', 'the connection is closed');
     // Servers announce methods their password store cannot check (APOP or CRAM-MD5 without a
@@ -260,6 +264,7 @@ export class Pop3Client {
       plan = this.#session.planLogin({
         havePassword: password !== undefined,
         haveToken: accessToken !== undefined,
+        haveGssapi,
         allowInsecure: Boolean(this.#options.allowInsecureAuth),
         only,
         forbid: [...(credentials.forbid ?? []), ...attempts.map((a) => a.mechanism)],
@@ -277,7 +282,7 @@ export class Pop3Client {
         }
       }
       try {
-        await this.#attemptLogin(plan, { user, password, accessToken, authzid }, options);
+        await this.#attemptLogin(plan, { user, password, accessToken, authzid, gssapi: credentials.gssapi }, options);
         break;
       } catch (error) {
         const attempt = { mechanism: plan.mechanism, code: error.code, responseCode: error.responseCode, serverText: error.serverText, error };
@@ -297,7 +302,7 @@ export class Pop3Client {
   }
 
   // One login method, as the core planned it.
-  async #attemptLogin(plan, { user, password, accessToken, authzid }, options) {
+  async #attemptLogin(plan, { user, password, accessToken, authzid, gssapi }, options) {
     if (plan.method === 'apop') {
       await this.#track(this.#session.submitApop(String(user), String(password)), 'APOP', undefined, options);
     } else if (plan.method === 'user') {
@@ -306,6 +311,7 @@ export class Pop3Client {
       await Promise.all([userReply, passReply.catch(() => {})]);
       await passReply;
     } else {
+      if (plan.mechanism === 'GSSAPI') this.#gssapi = await openGssapiProvider({ gssapi }, this.#options.servername ?? this.#options.host);
       const submitted = this.#session.submitAuth(plan.mechanism, {
         user: String(user),
         password: password === undefined ? undefined : String(password),
@@ -635,10 +641,22 @@ export class Pop3Client {
         case 'sessionError':
           this.#fatal(fromCoreError(event.error));
           break;
+        case 'saslHostCall':
+          this.#answerHostCall(event);
+          break;
         default:
           break;
       }
     }
+  }
+
+  // GSSAPI: the core waits for a call into the Kerberos library (auth/gssapi.js).
+  async #answerHostCall(event) {
+    const reply = await callGssapiProvider(this.#gssapi, event);
+    if (!this.#session || this.#failure || !this.#pending.has(event.id)) return;  // ended meanwhile
+    this.#session.saslHostReply(event.id, reply);
+    this.#drainEvents();
+    this.#flush();
   }
 
   #onReply(event) {
