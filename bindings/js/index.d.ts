@@ -271,6 +271,7 @@ export interface UidListing {
 }
 
 export interface LoginOptions {
+  /** The user name. With GSSAPI it only names the account (`client.account`): the server takes the principal, or `authzid`. */
   user: string;
   /** A password (SCRAM, CRAM-MD5, APOP, PLAIN, LOGIN, USER/PASS)... */
   password?: string;
