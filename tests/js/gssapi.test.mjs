@@ -2,6 +2,7 @@
 // Dovecot with its GSSAPI mechanism, the client's GSS-API calls made by the `kerberos` package
 // (installed in tests/kerberos by scripts/bootstrap.sh) with a ticket from kinit.
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 
 import { startDovecot } from '../harness/dovecot.mjs';
@@ -16,6 +17,9 @@ let dovecot;
 let ticket;
 
 beforeAll(async () => {
+  if (!existsSync(new URL('../kerberos/node_modules/kerberos/package.json', import.meta.url))) {
+    throw new Error('the kerberos binding is not installed in tests/kerberos: run scripts/bootstrap.sh');
+  }
   realm = await startKdc();
   await realm.addUser('alice', 'alice-kerberos');
   const keytab = await realm.addService('pop/localhost');
