@@ -1,5 +1,6 @@
-// Every SASL mechanism fed arbitrary server challenges. Invariants: no crash; SCRAM never
-// reports a verified server unless the server's signature checked out (complete() fails).
+// Every SASL mechanism fed arbitrary server challenges (and, for GSSAPI, arbitrary answers of the
+// host's GSS-API library). Invariants: no crash; SCRAM never reports a verified server unless the
+// server's signature checked out (complete() fails).
 #include <cstdlib>
 
 #include "fuzz_input.hpp"
@@ -10,9 +11,9 @@ using namespace pop3::auth;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   fuzz::FuzzInput in(data, size);
-  static const char* kNames[] = {"PLAIN",         "LOGIN",   "CRAM-MD5",   "SCRAM-SHA-1",
-                                 "SCRAM-SHA-256", "XOAUTH2", "OAUTHBEARER"};
-  const char* name = kNames[in.byte() % 7];
+  static const char* kNames[] = {"PLAIN",         "LOGIN",   "CRAM-MD5",    "SCRAM-SHA-1",
+                                 "SCRAM-SHA-256", "XOAUTH2", "OAUTHBEARER", "GSSAPI"};
+  const char* name = kNames[in.byte() % 8];
   Credentials c;
   c.user = "user";
   c.password = "pencil";
@@ -33,6 +34,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (const auto at = challenge.find(",i="); at != std::string::npos && challenge.size() - at > 8)
       continue;
     auto response = (*mechanism)->respond(challenge);
+    while (response.ok() && (*mechanism)->host_call() && !in.empty()) {
+      const bool context_complete = (in.byte() & 1) != 0;
+      response = (*mechanism)->host_reply(HostReply{in.string(512), context_complete});
+    }
     all_ok = all_ok && response.ok();
   }
   (void)(*mechanism)->complete();

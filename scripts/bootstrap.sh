@@ -27,6 +27,9 @@ PACKAGES=(
   chromium nginx-light
   # peers in the benchmarks
   python3 curl
+  # Kerberos login tests: an MIT KDC and its tools, Dovecot's GSSAPI mechanism, and the headers
+  # the `kerberos` binding (tests/kerberos) compiles against
+  krb5-kdc krb5-admin-server krb5-user dovecot-gssapi libkrb5-dev
 )
 
 missing=()
@@ -68,10 +71,14 @@ if [ "$(id -u)" -eq 0 ] && ! getent passwd pop3wasm-mail >/dev/null; then
   useradd --system --no-create-home --shell /usr/sbin/nologin pop3wasm-mail
 fi
 
-# Node modules, reinstalled when a lock file changes: the project's, and the other runtimes the
+# Node modules, reinstalled when a lock file changes: the project's, the other runtimes the
 # packed package is tested on (Node 22, Deno, Bun: tools/test-runtimes, apart so that its `node`
-# never shadows the system's in node_modules/.bin).
-for dir in . tools/test-runtimes; do
+# never shadows the system's in node_modules/.bin), and the Kerberos binding of the GSSAPI tests
+# (tests/kerberos: a native addon, built by node-gyp against the headers that come with this Node,
+# found through npm_config_nodedir, so nothing is downloaded besides the npm packages).
+npm_config_nodedir="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"
+export npm_config_nodedir
+for dir in . tools/test-runtimes tests/kerberos; do
   stamp="$dir/node_modules/.package-lock.sha256"
   want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then

@@ -159,7 +159,7 @@ class JsClientConnection {
   }
   bool cancel(std::uint32_t id) { return connection_->session().cancel(id); }
 
-  // spec: { havePassword, haveToken, allowInsecure, only: [], forbid: [] }
+  // spec: { havePassword, haveToken, haveGssapi, allowInsecure, only: [], forbid: [] }
   //   -> { method: 'sasl'|'apop'|'user', mechanism } or { error }
   val plan_login(val spec) const {
     const auto& session = connection_->session();
@@ -173,6 +173,7 @@ class JsClientConnection {
     situation.have_password =
         !spec["havePassword"].isUndefined() && spec["havePassword"].as<bool>();
     situation.have_token = !spec["haveToken"].isUndefined() && spec["haveToken"].as<bool>();
+    situation.have_gssapi = !spec["haveGssapi"].isUndefined() && spec["haveGssapi"].as<bool>();
     situation.only = string_list(spec["only"]);
     situation.forbid = string_list(spec["forbid"]);
     auto plan = auth::plan_login(situation);
@@ -213,6 +214,21 @@ class JsClientConnection {
     auto built = auth::make_mechanism(mechanism, c, context);
     if (!built) return result_to_js(built.error());
     return result_to_js(connection_->session().submit_auth(std::move(*built)));
+  }
+
+  // The host's answer to a 'saslHostCall' event (GSSAPI): { output: Uint8Array, complete } from
+  // the platform's GSS-API library, or { error: message } when the call failed.
+  val sasl_host_reply(protocol::CommandId id, val reply) {
+    Result<auth::HostReply> host_reply = auth::HostReply{};
+    if (!reply["error"].isUndefined()) {
+      host_reply = make_error(ErrorCode::kAuthFailed, reply["error"].as<std::string>());
+    } else {
+      const auto bytes = emscripten::convertJSArrayToNumberVector<std::uint8_t>(reply["output"]);
+      host_reply->output.assign(bytes.begin(), bytes.end());
+      host_reply->complete = reply["complete"].as<bool>();
+    }
+    auto failed = connection_->session().sasl_host_reply(id, std::move(host_reply));
+    return failed ? to_js(*failed) : val::undefined();
   }
 
   // The bytes to send, copied out and marked as sent.
@@ -333,6 +349,7 @@ EMSCRIPTEN_BINDINGS(pop3_core) {
       .function("cancel", &JsClientConnection::cancel)
       .function("planLogin", &JsClientConnection::plan_login)
       .function("submitAuth", &JsClientConnection::submit_auth)
+      .function("saslHostReply", &JsClientConnection::sasl_host_reply)
       .function("takeOutput", &JsClientConnection::take_output)
       .function("nextEvent", &JsClientConnection::next_event)
       .function("tlsStarted", &JsClientConnection::tls_started)

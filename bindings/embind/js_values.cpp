@@ -199,6 +199,14 @@ val to_js(const Event& event) {
       out.set("error", to_js(e.error));
       return out;
     }
+    val operator()(const SaslHostCallEvent& e) const {
+      val out = val::object();
+      out.set("type", val(kEventSaslHostCall));
+      out.set("id", e.id);
+      out.set("operation", val(e.operation));
+      out.set("input", bytes_copy(e.input));
+      return out;
+    }
   };
   return std::visit(Visitor{}, event);
 }

@@ -247,6 +247,7 @@ export type LoginMethodName =
   | (string & {});
 
 export interface LoginOptions {
+  /** The user name. With GSSAPI it only names the account (`client.account`): the server takes the principal, or `authzid`. */
   user: string;
   /** A password (SCRAM, CRAM-MD5, APOP, PLAIN, LOGIN, USER/PASS)... */
   password?: string;
@@ -254,6 +255,12 @@ export interface LoginOptions {
   accessToken?: string;
   /** Authorization identity, when it differs from the user. */
   authzid?: string;
+  /**
+   * Kerberos (SASL GSSAPI, RFC 4752) with the ticket of the system's credentials cache (kinit;
+   * KRB5CCNAME): no password. Node only, with the optional `kerberos` package, or with your own
+   * `provider`; in browsers, UNSUPPORTED_IN_BROWSER. `mechanisms: ['GSSAPI']` implies `{}`.
+   */
+  gssapi?: GssapiOptions;
   /** Only these methods, in this order: SASL names, 'APOP' or 'USER'. Default: the negotiation table. */
   mechanisms?: LoginMethodName[];
   /** Never these methods. */
@@ -262,6 +269,29 @@ export interface LoginOptions {
   method?: 'auto' | 'apop' | 'user';
   /** Hosts serving several domains: logs in as `${user}${separator}${domain}` (separator '@' by default). */
   sdps?: { domain: string; separator?: '@' | '+' };
+}
+
+export interface GssapiOptions {
+  /** The service of the server's principal: `service/hostname@REALM`. Default 'pop'. */
+  service?: string;
+  /** The host name in the server's principal. Default: `servername`, else the connected host. */
+  hostname?: string;
+  /** The client principal to use from the credentials cache. Default: the cache's own. */
+  principal?: string;
+  /** The `kerberos` package's module, for apps that load it themselves. */
+  kerberos?: unknown;
+  /** Makes the GSS-API calls instead of the `kerberos` package (any runtime). */
+  provider?: GssapiProvider;
+}
+
+/** The GSS-API calls of a GSSAPI login (RFC 2743 names), on Kerberos V5. */
+export interface GssapiProvider {
+  /** GSS_Init_sec_context with the server's token (empty at first). */
+  initSecContext(input: Uint8Array): Promise<{ token: Uint8Array | null; complete: boolean }>;
+  /** GSS_Unwrap: the server's security-layer offer. */
+  unwrap(message: Uint8Array): Promise<Uint8Array>;
+  /** GSS_Wrap without confidentiality: the client's security-layer answer. */
+  wrap(message: Uint8Array): Promise<Uint8Array>;
 }
 
 

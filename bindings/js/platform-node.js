@@ -1,6 +1,7 @@
 /**
  * Installs Node's hooks into platform.js: direct TCP, Node's TLS engine, the WASM read from disk,
- * and the `ws` WebSocket where the runtime has none. Imported for its effect by the Node entries
+ * Kerberos through the optional `kerberos` package, and the `ws` WebSocket where the runtime has
+ * none. Imported for its effect by the Node entries
  * (node.js, mime-node.js); the Node modules themselves load on first use.
  */
 import { installPlatform } from './platform.js';
@@ -14,6 +15,10 @@ installPlatform({
   async readFileUrl(url) {
     const { readFile } = await import('node:fs/promises');
     return readFile(url);
+  },
+  async gssapiProvider(options) {
+    const { createKerberosProvider } = await import('./auth/kerberos-node.js');
+    return createKerberosProvider(options);
   },
   async webSocketClass(needOptions) {
     if (typeof globalThis.WebSocket === 'function' && !needOptions) return globalThis.WebSocket;

@@ -21,6 +21,12 @@ export const platform = {
    */
   readFileUrl: undefined,
   /**
+   * A GSS-API provider for SASL GSSAPI (Kerberos); undefined where the platform has none
+   * (browsers: UNSUPPORTED_IN_BROWSER).
+   * @type {((options: { service: string, hostname: string, principal?: string, kerberos?: object }) => Promise<import('./index.js').GssapiProvider>) | undefined}
+   */
+  gssapiProvider: undefined,
+  /**
    * The WebSocket class for the bridge. `needOptions`: the caller passed options that only Node's
    * `ws` package understands (a private CA for wss://, an Origin header).
    * @type {(needOptions: boolean) => Promise<typeof WebSocket>}

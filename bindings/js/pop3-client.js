@@ -15,6 +15,7 @@ import { CommandTracker } from './client/command-tracker.js';
 import { EventKind } from './generated/contract.js';
 import { coreConnectionOptions, resolveConnectOptions } from './client/connect-options.js';
 import { allMethodsFailed, isAscii, publicAttempt, refusedMethods, worthAnotherMethod } from './client/login-attempts.js';
+import { callGssapiProvider, checkGssapiAvailable, openGssapiProvider, wantsGssapi } from './auth/gssapi.js';
 
 const DEFAULT_STREAM_HIGH_WATER_MARK = 1 << 20;
 
@@ -45,6 +46,7 @@ export class Pop3Client {
   // What the core knew when its connection was freed, for the getters after the end.
   #final = null;
   #loginMechanism = null;
+  #gssapi = null;  // the GSS-API provider of a GSSAPI login
   #account = null;
   #utf8 = false;
 
@@ -180,6 +182,8 @@ export class Pop3Client {
     let only = credentials.mechanisms ?? [];
     if (credentials.method === 'apop') only = ['APOP'];
     if (credentials.method === 'user') only = ['USER'];
+    const haveGssapi = wantsGssapi(credentials);
+    if (haveGssapi) checkGssapiAvailable(credentials);
     if (this.#failure) throw this.#failure;
     if (this.#closed || !this.#session) throw new Pop3Error('SESSION_CLOSED', 'the connection is closed');
     // Servers announce methods their password store cannot check (APOP or CRAM-MD5 without a
@@ -193,6 +197,7 @@ export class Pop3Client {
       plan = this.#session.planLogin({
         havePassword: password !== undefined,
         haveToken: accessToken !== undefined,
+        haveGssapi,
         allowInsecure: Boolean(this.#options.allowInsecureAuth),
         channelBinding: this.#transport.channelBinding?.(),  // SCRAM-*-PLUS over Node's TLS; the WASM engine knows its own
         only,
@@ -212,7 +217,7 @@ export class Pop3Client {
         }
       }
       try {
-        await this.#attemptLogin(plan, { user, password, accessToken, authzid }, options);
+        await this.#attemptLogin(plan, { user, password, accessToken, authzid, gssapi: credentials.gssapi }, options);
         break;
       } catch (error) {
         const attempt = { mechanism: plan.mechanism, code: error.code, responseCode: error.responseCode, serverText: error.serverText, error };
@@ -231,7 +236,7 @@ export class Pop3Client {
   }
 
   // One login method, as the core planned it.
-  async #attemptLogin(plan, { user, password, accessToken, authzid }, options) {
+  async #attemptLogin(plan, { user, password, accessToken, authzid, gssapi }, options) {
     if (plan.method === 'apop') {
       await this.#track(this.#session.submitApop(String(user), String(password)), 'APOP', undefined, options);
     } else if (plan.method === 'user') {
@@ -240,6 +245,7 @@ export class Pop3Client {
       await Promise.all([userReply, passReply.catch(() => {})]);
       await passReply;
     } else {
+      if (plan.mechanism === 'GSSAPI') this.#gssapi = await openGssapiProvider({ gssapi }, this.#options.servername ?? this.#options.host);
       const submitted = this.#session.submitAuth(plan.mechanism, {
         user: String(user),
         password: password === undefined ? undefined : String(password),
@@ -518,10 +524,22 @@ export class Pop3Client {
         case EventKind.SESSION_ERROR:
           this.#fatal(fromCoreError(event.error));
           break;
+        case EventKind.SASL_HOST_CALL:
+          this.#answerHostCall(event);
+          break;
         default:
           break;  // 'greeting': the core keeps it (see the greeting getter)
       }
     }
+  }
+
+  // GSSAPI: the core waits for a call into the Kerberos library (auth/gssapi.js).
+  async #answerHostCall(event) {
+    const reply = await callGssapiProvider(this.#gssapi, event);
+    if (!this.#session || this.#failure || !this.#commands.has(event.id)) return;  // ended meanwhile
+    this.#session.saslHostReply(event.id, reply);
+    this.#drainEvents();
+    this.#flush();
   }
 
   #scheduleFlush() {

@@ -41,7 +41,17 @@ function mailIdentity() {
   return { uid: Number(uid), gid: Number(gid), root: true };
 }
 
-function config({ dir, port, pop3sPort, identity, tls, extraConfig, mechanisms, oauth2 }) {
+// Kerberos (tests/harness/kerberos.mjs): the service keytab, the host name of the service
+// principal (pop/<hostname>), and the realm's client configuration for the auth process, which
+// otherwise starts with an empty environment. Principals log in as their first component.
+function gssapiConfig(gssapi) {
+  return gssapi
+    ? `auth_krb5_keytab = ${gssapi.keytab}\nauth_gssapi_hostname = ${gssapi.hostname}\n` +
+        `import_environment = TZ KRB5_CONFIG=${gssapi.krb5Conf}\nauth_username_format = %n\n`
+    : '';
+}
+
+function config({ dir, port, pop3sPort, identity, tls, extraConfig, mechanisms, oauth2, gssapi }) {
   const owner = identity.root
     ? 'default_login_user = dovenull\ndefault_internal_user = dovecot\n'
     : `default_login_user = ${os.userInfo().username}\ndefault_internal_user = ${os.userInfo().username}\n`;
@@ -60,7 +70,7 @@ disable_plaintext_auth = no
 auth_mechanisms = ${mechanisms}
 auth_verbose = yes
 auth_verbose_passwords = no
-login_greeting = Dovecot ready.
+${gssapiConfig(gssapi)}login_greeting = Dovecot ready.
 mail_location = maildir:${dir}/mail/%u/Maildir
 first_valid_uid = ${Math.max(1, identity.uid)}
 last_valid_uid = 0
@@ -152,9 +162,11 @@ async function waitForGreeting(port, child, logFile, timeoutMs = 15000) {
  * @param {string} [options.mechanisms] Dovecot auth_mechanisms
  * @param {{introspectionUrl: string}} [options.oauth2] an oauth2 passdb for XOAUTH2/OAUTHBEARER that
  *   asks this introspection endpoint (tests/harness/oauth-introspection.mjs) about each token
+ * @param {{keytab: string, hostname: string, krb5Conf: string}} [options.gssapi] Kerberos for the
+ *   GSSAPI mechanism (add 'gssapi' to `mechanisms`)
  * @param {string} [options.extraConfig] appended to the configuration
  */
-export async function startDovecot({ users, tls, mechanisms = 'plain login apop', oauth2, extraConfig } = {}) {
+export async function startDovecot({ users, tls, mechanisms = 'plain login apop', oauth2, gssapi, extraConfig } = {}) {
   const identity = mailIdentity();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'pop3-wasm-dovecot-'));
   await chmod(dir, 0o755);  // the auth process (user dovecot) reads the passwd file
@@ -180,7 +192,7 @@ export async function startDovecot({ users, tls, mechanisms = 'plain login apop'
     );
   }
   const confFile = path.join(dir, 'dovecot.conf');
-  await writeFile(confFile, config({ dir, port, pop3sPort, identity, tls, extraConfig, mechanisms, oauth2 }));
+  await writeFile(confFile, config({ dir, port, pop3sPort, identity, tls, extraConfig, mechanisms, oauth2, gssapi }));
   const logFile = path.join(dir, 'dovecot.log');
 
   const child = spawn('/usr/sbin/dovecot', ['-F', '-c', confFile], { stdio: ['ignore', 'pipe', 'pipe'] });

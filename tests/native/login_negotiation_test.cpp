@@ -133,3 +133,24 @@ TEST(LoginNegotiation, PrefersChannelBindingInsideTlsAndSha512AboveSha256) {
   no_capa.only = {"SCRAM-SHA-512-PLUS", "SCRAM-SHA-512"};
   EXPECT_EQ(plan(no_capa), "SCRAM-SHA-512");
 }
+
+TEST(LoginNegotiation, KerberosComesFirstOnlyWhenTheCallerHasIt) {
+  const auto offers = caps({"GSSAPI", "SCRAM-SHA-256", "PLAIN"});
+  // A password alone never leads to GSSAPI (browsers: the host cannot make GSS-API calls).
+  EXPECT_EQ(plan(with_password(&offers)), "SCRAM-SHA-256");
+  auto kerberos = with_password(&offers, false);
+  kerberos.have_gssapi = true;
+  EXPECT_EQ(plan(kerberos), "GSSAPI");  // no secret on the wire: fine over a clear link
+  kerberos.have_password = false;
+  EXPECT_EQ(plan(kerberos), "GSSAPI");
+  kerberos.forbid = {"gssapi"};
+  EXPECT_EQ(plan(kerberos), "error:NO_AUTH_METHOD");
+  const auto without = caps({"SCRAM-SHA-256", "PLAIN"});
+  kerberos.capabilities = &without;
+  kerberos.forbid.clear();
+  EXPECT_EQ(plan(kerberos), "error:NO_AUTH_METHOD");
+  // Named explicitly without Kerberos credentials: not usable.
+  auto named = with_password(&offers);
+  named.only = {"GSSAPI"};
+  EXPECT_EQ(plan(named), "error:NO_AUTH_METHOD");
+}

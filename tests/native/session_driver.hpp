@@ -18,6 +18,7 @@ struct Reply {
   protocol::CommandKind kind{};
   bool ok = false;
   std::string error_code;  // error_code_name, or "" if none
+  std::string error_message;
   std::string response_code;
   std::string text;
   std::string body;  // concatenated BodyChunkEvents
@@ -70,6 +71,7 @@ class SessionDriver {
   int tls_requests = 0;
   int ready = 0;
   std::vector<std::string> tls_established;
+  std::vector<protocol::SaslHostCallEvent> host_calls;
   std::size_t consumed = 0;
 
  private:
@@ -85,6 +87,7 @@ class SessionDriver {
     r.kind = e.kind;
     r.ok = e.status.ok && !e.error;
     r.error_code = e.error ? error_code_name(e.error->code) : "";
+    r.error_message = e.error ? e.error->message : "";
     r.response_code = e.error ? e.error->response_code : e.status.code;
     r.text = e.status.text;
     r.body = std::move(bodies_[e.id]);
@@ -100,6 +103,7 @@ class SessionDriver {
   void on(protocol::TranscriptEvent& e) {
     transcript.push_back((e.direction == protocol::Direction::kClient ? "C: " : "S: ") + e.line);
   }
+  void on(protocol::SaslHostCallEvent& e) { host_calls.push_back(std::move(e)); }
   void on(protocol::SessionErrorEvent& e) {
     session_errors.push_back(std::string(error_code_name(e.error.code)) + ": " + e.error.message);
     error_offsets.push_back(e.error.stream_offset);

@@ -1,7 +1,7 @@
 // Compiled by tsc (no emit) in `npm test`: the package's declarations describe its real API.
 import {
   Pop3Client, Pop3Error, ErrorCode, sync, syncAccount, configureWasm, loadCore, diagnose,
-  type MessageInfo, type Capabilities, type MessageStore, type SessionState,
+  type MessageInfo, type Capabilities, type MessageStore, type SessionState, type GssapiProvider,
 } from 'pop3-wasm';
 import {
   ParsedMessage, parseMessage, retrieveMessage, loadMime, type Attachment, type MimeDamageKind,
@@ -54,6 +54,18 @@ async function example(): Promise<void> {
     if (e instanceof Pop3Error && e.code === ErrorCode.TIMEOUT) console.log('timed out');
     if (e instanceof Pop3Error) console.log(e.serverRefused, e.attempts?.map((a) => `${a.mechanism} ${a.responseCode ?? ''}`));
   }
+}
+async function kerberos(provider: GssapiProvider): Promise<void> {
+  const client = await Pop3Client.connect({ host: 'pop.example.com', port: 995 });
+  try {
+    await client.login({ user: 'alice', gssapi: { hostname: 'pop.example.com', service: 'pop' } });
+  } catch (e) {
+    if (e instanceof Pop3Error && e.code === ErrorCode.UNSUPPORTED_IN_BROWSER) {
+      await client.login({ user: 'alice', gssapi: { provider }, authzid: 'shared-mailbox' });
+    }
+  }
+  const { token, complete } = await provider.initSecContext(new Uint8Array(0));
+  console.log(token?.length, complete, (await provider.wrap(new Uint8Array([1, 0, 0, 0]))).length);
 }
 async function syncing(store: MessageStore): Promise<void> {
   const client = await Pop3Client.connect({ host: 'pop.example.com', port: 995 });

@@ -12,5 +12,6 @@ inline constexpr const char* kEventTlsEstablished = "tlsEstablished";  // TLS is
 inline constexpr const char* kEventReady = "ready";  // the connect sequence is done: ready for login
 inline constexpr const char* kEventTranscript = "transcript";  // a protocol line for humans, secrets redacted
 inline constexpr const char* kEventSessionError = "sessionError";  // the session cannot continue
+inline constexpr const char* kEventSaslHostCall = "saslHostCall";  // a SASL mechanism needs the host (GSSAPI: a call into the Kerberos library)
 
 }  // namespace pop3::bindings

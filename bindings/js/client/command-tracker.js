@@ -59,6 +59,11 @@ export class CommandTracker {
     return this.#pending.size;
   }
 
+  /** Whether command `id` still waits for its reply. */
+  has(id) {
+    return this.#pending.has(id);
+  }
+
   /** A promise for the command the core accepted as `submitted` ({ id } or { error }). */
   track(submitted, command, stream, options = {}, fromCoreError) {
     if (submitted.error) return Promise.reject(fromCoreError(submitted.error, command));

@@ -68,6 +68,8 @@ export type ErrorCodeName =
   | 'STORE_FAILED'
   /** the feature is not available here (runtime, server, or credentials) */
   | 'UNSUPPORTED'
+  /** the feature needs what a browser cannot give (e.g. GSSAPI: the system's Kerberos library) */
+  | 'UNSUPPORTED_IN_BROWSER'
   /** the WebAssembly module could not be fetched or compiled */
   | 'WASM_LOAD_FAILED';
 

@@ -68,6 +68,8 @@ export const ErrorCode = Object.freeze({
   STORE_FAILED: 'STORE_FAILED',
   /** the feature is not available here (runtime, server, or credentials) */
   UNSUPPORTED: 'UNSUPPORTED',
+  /** the feature needs what a browser cannot give (e.g. GSSAPI: the system's Kerberos library) */
+  UNSUPPORTED_IN_BROWSER: 'UNSUPPORTED_IN_BROWSER',
   /** the WebAssembly module could not be fetched or compiled */
   WASM_LOAD_FAILED: 'WASM_LOAD_FAILED',
 });
@@ -90,6 +92,8 @@ export const EventKind = Object.freeze({
   TRANSCRIPT: 'transcript',
   /** the session cannot continue */
   SESSION_ERROR: 'sessionError',
+  /** a SASL mechanism needs the host (GSSAPI: a call into the Kerberos library) */
+  SASL_HOST_CALL: 'saslHostCall',
 });
 
 /** The client session's states, as `client.state` names them. */

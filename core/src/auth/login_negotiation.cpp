@@ -42,14 +42,19 @@ const std::vector<std::string>& default_token_methods() {
 }
 
 Result<LoginPlan> plan_login(const LoginSituation& s) {
-  if (!s.have_password && !s.have_token) {
-    return make_error(ErrorCode::kInvalidArgument, "login needs a password or an access token");
+  if (!s.have_password && !s.have_token && !s.have_gssapi) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "login needs a password, an access token or Kerberos (GSSAPI)");
   }
   std::vector<std::string> candidates;
   if (!s.only.empty()) {
     for (const auto& m : s.only) candidates.push_back(ascii::upper(m));
   } else {
-    if (s.have_token) candidates = default_token_methods();
+    if (s.have_gssapi) candidates.push_back("GSSAPI");
+    if (s.have_token) {
+      const auto& more = default_token_methods();
+      candidates.insert(candidates.end(), more.begin(), more.end());
+    }
     if (s.have_password) {
       const auto& more = default_password_methods();
       candidates.insert(candidates.end(), more.begin(), more.end());
@@ -72,7 +77,10 @@ Result<LoginPlan> plan_login(const LoginSituation& s) {
     bool forbidden = false;
     for (const auto& f : s.forbid) forbidden = forbidden || ascii::iequals(f, m);
     if (forbidden) continue;
-    if (is_token_method(m) ? !s.have_token : !s.have_password) continue;
+    const bool held = is_token_method(m) ? s.have_token
+                      : m == "GSSAPI"    ? s.have_gssapi
+                                         : s.have_password;
+    if (!held) continue;
     if (!offered(m)) continue;
     offered_names.push_back(m);
     if (sends_secret(m) && !s.secure && !s.allow_insecure) {

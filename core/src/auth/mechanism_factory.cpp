@@ -1,5 +1,6 @@
 #include "ascii.hpp"
 #include "pop3/auth/base64.hpp"
+#include "pop3/auth/gssapi.hpp"
 #include "pop3/auth/mechanisms.hpp"
 #include "pop3/auth/sasl_server.hpp"
 
@@ -46,6 +47,7 @@ Result<std::unique_ptr<SaslMechanism>> make_mechanism(std::string_view name,
   }
   if (upper == "XOAUTH2") return make_xoauth2(credentials);
   if (upper == "OAUTHBEARER") return make_oauthbearer(credentials, context);
+  if (upper == "GSSAPI") return make_gssapi(credentials);
   return make_error(ErrorCode::kInvalidArgument, "unsupported SASL mechanism " + upper);
 }
 

@@ -340,13 +340,37 @@ void ClientSession::on_auth_challenge(Pending& pending, std::string_view payload
     send_auth_line("*", true);
     return;
   }
-  auto response = pending.sasl->respond(*decoded);
+  answer_challenge(pending, pending.sasl->respond(*decoded));
+}
+
+// The mechanism's response goes out, unless it waits for a call the host makes (GSSAPI).
+void ClientSession::answer_challenge(Pending& pending, Result<std::string> response) {
   if (!response) {
     pending.sasl_error = response.error();
     send_auth_line("*", true);
     return;
   }
+  if (auto call = pending.sasl->host_call()) {
+    events_.push_back(
+        SaslHostCallEvent{pending.id, std::move(call->operation), std::move(call->input)});
+    return;
+  }
   send_auth_line(auth::base64_encode(*response), false);
+}
+
+std::optional<Error> ClientSession::sasl_host_reply(CommandId id, Result<auth::HostReply> reply) {
+  if (in_flight_.empty() || in_flight_.front().id != id || !in_flight_.front().sasl ||
+      in_flight_.front().sasl_error || !in_flight_.front().sasl->host_call()) {
+    return make_error(ErrorCode::kInvalidState, "no AUTH exchange waits for a host call");
+  }
+  Pending& pending = in_flight_.front();
+  if (!reply) {
+    // The exchange cannot go on; the server's -ERR to "*" completes the AUTH with this error.
+    answer_challenge(pending, reply.error());
+    return std::nullopt;
+  }
+  answer_challenge(pending, pending.sasl->host_reply(*reply));
+  return std::nullopt;
 }
 
 void ClientSession::send_auth_line(std::string line, bool cancel) {

@@ -5,6 +5,7 @@
 //   password: SCRAM-SHA-512-PLUS > SCRAM-SHA-256-PLUS > SCRAM-SHA-1-PLUS > SCRAM-SHA-512 >
 //             SCRAM-SHA-256 > SCRAM-SHA-1 > CRAM-MD5 > APOP > PLAIN > LOGIN > USER (USER/PASS)
 //   token:    OAUTHBEARER > XOAUTH2
+//   Kerberos: GSSAPI, first when the caller asked for it (it holds a ticket, no password)
 // Methods that hand the secret itself to the server (PLAIN, LOGIN, USER, XOAUTH2, OAUTHBEARER)
 // are skipped over an unencrypted connection unless the caller opted in; if only such methods
 // remain, the answer is INSECURE_AUTH rather than a silent downgrade. SCRAM-*-PLUS needs TLS
@@ -34,6 +35,8 @@ struct LoginSituation {
   bool allow_insecure = false;
   bool have_password = false;
   bool have_token = false;
+  // The host can make GSS-API calls (Node with a Kerberos binding) and the caller asked for it.
+  bool have_gssapi = false;
   // The caller's choice: only these methods, in this order (names as above). Empty: defaults.
   std::vector<std::string> only;
   // Never these.

@@ -12,6 +12,19 @@
 
 namespace pop3::auth {
 
+// A call into a library outside the core that the host must make before the exchange can go on:
+// GSSAPI's tokens come from the platform's Kerberos library (docs/authentication.md, GSSAPI).
+struct HostCall {
+  std::string operation;  // "gss_init_sec_context", "gss_unwrap" or "gss_wrap"
+  std::string input;      // the server's token, or the message to unwrap or wrap
+};
+
+// What the host's library returned for a HostCall.
+struct HostReply {
+  std::string output;     // the token to send, or the unwrapped or wrapped message
+  bool complete = false;  // gss_init_sec_context: the security context is established
+};
+
 class SaslMechanism {
  public:
   virtual ~SaslMechanism() = default;
@@ -32,6 +45,13 @@ class SaslMechanism {
   // Whether the mechanism hands over the secret itself (PLAIN, LOGIN, bearer tokens): such
   // mechanisms are refused over an unencrypted connection unless the caller opted in.
   virtual bool sends_secret() const = 0;
+  // Set after respond() or host_reply() when the response must come from the host: the session
+  // sends nothing until the host's reply arrives through host_reply().
+  virtual std::optional<HostCall> host_call() const { return std::nullopt; }
+  // The host's answer to host_call(): the response to send (unless host_call() asks again).
+  virtual Result<std::string> host_reply(const HostReply& /*reply*/) {
+    return make_error(ErrorCode::kInvalidState, std::string(name()) + " makes no host calls");
+  }
 };
 
 }  // namespace pop3::auth

@@ -64,6 +64,10 @@ class ClientSession {
   // answered by the mechanism. A mechanism that fails to verify the server (SCRAM) fails the
   // session even if the server says +OK.
   Result<CommandId> submit_auth(std::unique_ptr<auth::SaslMechanism> mechanism);
+  // The host's result of a SaslHostCallEvent for AUTH `id`: the exchange goes on, or, given an
+  // error (the library failed), the client cancels it with "*" and the AUTH fails with `reply`'s
+  // error. INVALID_STATE if no call of that AUTH is pending.
+  std::optional<Error> sasl_host_reply(CommandId id, Result<auth::HostReply> reply);
   // Withdraws a command that has not been sent yet; it ends with a CANCELLED ReplyEvent.
   bool cancel(CommandId id);
 
@@ -118,6 +122,7 @@ class ClientSession {
   void on_status(std::string_view line);
   void on_listing_line(std::string_view line);
   void on_auth_challenge(Pending& pending, std::string_view payload);
+  void answer_challenge(Pending& pending, Result<std::string> response);
   void send_auth_line(std::string line, bool cancel);
   void complete_head(StatusLine status, ReplyData data, std::optional<Error> error);
   void fail(Error error);

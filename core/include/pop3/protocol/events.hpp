@@ -69,12 +69,21 @@ struct TranscriptEvent {
   std::string line;
 };
 
+// An AUTH exchange waits for the host: make this call into the platform's library (GSSAPI's
+// Kerberos) and hand the result to ClientSession::sasl_host_reply(id, ...).
+struct SaslHostCallEvent {
+  CommandId id;
+  std::string operation;
+  std::string input;
+};
+
 // The session cannot continue: a protocol violation, a limit exceeded, or the connection lost.
 struct SessionErrorEvent {
   Error error;
 };
 
-using Event = std::variant<GreetingEvent, BodyChunkEvent, ReplyEvent, TlsRequestedEvent,
-                           TlsEstablishedEvent, ReadyEvent, TranscriptEvent, SessionErrorEvent>;
+using Event =
+    std::variant<GreetingEvent, BodyChunkEvent, ReplyEvent, TlsRequestedEvent, TlsEstablishedEvent,
+                 ReadyEvent, TranscriptEvent, SessionErrorEvent, SaslHostCallEvent>;
 
 }  // namespace pop3::protocol
