@@ -24,8 +24,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (std::size_t at = 0; at < message.size(); at += chunk)
     parser.append(message.substr(at, chunk));
   const auto parsed = parser.finish();
-  const std::string& json = parsed->json();
+  const std::string json = mime::summary_json(parsed->summary_with_digests());
   require(json.size() >= 2 && json.front() == '{' && json.back() == '}' && is_valid_utf8(json));
+  for (const auto& attachment : parsed->summary().attachments) {
+    const auto size = parsed->part_size(attachment.part_id);
+    require(size &&
+            *size == static_cast<std::int64_t>(parsed->part_content(attachment.part_id)->size()));
+  }
   // uuencode and base64 shrink; quoted-printable and 8bit keep the size; message/rfc822 parts are
   // re-serialised (line ends may double).
   for (const char* part : {"", "1", "2", "1.1", "2.1.3"}) {

@@ -1,5 +1,6 @@
-// mime-dump FILE...: prints the MIME summary JSON of each message, one per line (the native
-// oracle for the WASM module). With --part ID, writes that part's decoded bytes instead; with
+// mime-dump FILE...: prints the MIME summary JSON of each message, one per line, with every
+// attachment's size and SHA-256 filled in (the native oracle for the WASM module). With --part ID,
+// writes that part's decoded bytes instead; with
 // --builtin-charsets, decodes charsets with the module's own decoders only (as the comparison
 // does).
 #include <cstdio>
@@ -40,7 +41,8 @@ int main(int argc, char** argv) {
       }
       std::fwrite(content->data(), 1, content->size(), stdout);
     } else {
-      std::fwrite(message->json().data(), 1, message->json().size(), stdout);
+      const std::string json = pop3::mime::summary_json(message->summary_with_digests());
+      std::fwrite(json.data(), 1, json.size(), stdout);
       std::fputc('\n', stdout);
     }
   }

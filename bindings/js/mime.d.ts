@@ -19,15 +19,18 @@ export interface Attachment {
   filename: string | null;
   /** Lower-case type/subtype. */
   contentType: string;
-  /** Decoded size in bytes. */
-  size: number;
+  /**
+   * Decoded size in bytes. Computed on first read, by decoding the part in the MIME module (not
+   * at parse time): read it before close(), after which a first read throws INVALID_STATE.
+   */
+  readonly size: number;
   /** Content-ID without angle brackets. */
   contentId: string | null;
   disposition: 'attachment' | 'inline' | string | null;
   /** Part of a multipart/related (an inline image referenced by cid:). */
   related: boolean;
-  /** Hex SHA-256 of the decoded bytes. */
-  sha256: string;
+  /** Hex SHA-256 of the decoded bytes; computed on first read, like `size`. */
+  readonly sha256: string;
   /** The decoded bytes, read from the MIME module on demand. Not enumerable. */
   content(): Uint8Array;
 }
@@ -137,7 +140,7 @@ export declare function retrieveMessage(
   options?: StreamOptions & MimeLoadOptions,
 ): Promise<ParsedMessage>;
 
-/** The MIME module (GMime, Emscripten) as loadMime() returns it; its classes are internal. */
+/** The MIME module (GMime, Emscripten) as loadMime() returns it; its other exports are internal. */
 export interface Pop3MimeModule {
   /** true: decode only the charsets the module carries itself, not the platform's TextDecoder. */
   setBuiltinCharsetsOnly(on: boolean): void;

@@ -57,8 +57,8 @@ test.each([
     const wasm = JSON.stringify(parsed.toJSON());
     const oracle = JSON.stringify(JSON.parse(native[i]));
     if (wasm !== oracle) mismatches.push(message.name);
-    // Decoded bytes: the summary carries each attachment's SHA-256 computed in the module; check
-    // the bytes handed to JS match it too.
+    // Decoded bytes: each attachment's SHA-256 is computed in the module (when toJSON() above
+    // read it); check the bytes handed to JS match it too.
     for (const attachment of parsed.attachments) {
       const bytes = attachment.content();
       const digest = Buffer.from(await crypto.subtle.digest('SHA-256', bytes)).toString('hex');

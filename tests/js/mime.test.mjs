@@ -39,6 +39,19 @@ test('finds the text body and decodes a base64 attachment on demand', async () =
   expect(() => msg.content('2')).toThrow(/closed/);
 });
 
+test("an attachment's size and SHA-256 are computed when first read, and kept after close()", async () => {
+  const msg = await parseMessage(fixtures['04-multipart.eml']);
+  const [report] = msg.attachments;
+  expect(report.size).toBe(256);
+  msg.close();
+  expect(report.size).toBe(256);  // read before close(): kept
+  expect(() => report.sha256).toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
+  const again = await parseMessage(fixtures['04-multipart.eml']);
+  const json = JSON.parse(JSON.stringify(again));  // reads them, as the field list says
+  expect(json.attachments[0]).toMatchObject({ size: 256, sha256: sha256(Buffer.from(Array.from({ length: 256 }, (_, i) => i))) });
+  again.close();
+});
+
 test('picks text and HTML from multipart/alternative', async () => {
   const msg = await parseMessage(fixtures['05-alternative.eml']);
   expect(msg.text).toMatch(/^This week: “dots” and long lines that are soft-wrapped/);

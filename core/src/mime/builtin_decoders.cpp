@@ -34,6 +34,13 @@ class Utf8Decoder final : public Decoder {
     pending_.insert(pending_.end(), in, in + size);
     std::size_t i = 0;
     while (i < pending_.size()) {
+      if (pending_[i] < 0x80) {  // ASCII a run at a time
+        std::size_t end = i + 1;
+        while (end < pending_.size() && pending_[end] < 0x80) ++end;
+        out.append(reinterpret_cast<const char*>(&pending_[i]), end - i);
+        i = end;
+        continue;
+      }
       const std::uint8_t b0 = pending_[i];
       std::size_t n = b0 < 0x80             ? 1
                       : (b0 & 0xe0) == 0xc0 ? 2
@@ -90,9 +97,16 @@ class Windows1252Decoder final : public Decoder {
         0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
         0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
         0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
-    for (std::size_t i = 0; i < size; ++i) {
-      const std::uint8_t b = in[i];
-      append_code_point(out, b >= 0x80 && b < 0xa0 ? kHigh[b - 0x80] : b);
+    for (std::size_t i = 0; i < size;) {
+      // ASCII a run at a time: most text in these charsets is (appending byte by byte was a
+      // visible share of parsing a small message).
+      std::size_t ascii = i;
+      while (ascii < size && in[ascii] < 0x80) ++ascii;
+      out.append(reinterpret_cast<const char*>(in + i), ascii - i);
+      if (ascii == size) break;
+      const std::uint8_t b = in[ascii];
+      append_code_point(out, b < 0xa0 ? kHigh[b - 0x80] : b);
+      i = ascii + 1;
     }
   }
 };

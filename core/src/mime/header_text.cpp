@@ -96,17 +96,22 @@ std::optional<EncodedWord> encoded_word_at(std::string_view text, std::size_t at
 }  // namespace
 
 std::string unfold(std::string_view raw) {
+  // Line breaks go, a run of text at a time (this runs for every header of every message).
   std::string out;
   out.reserve(raw.size());
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] == '\r' && i + 1 < raw.size() && raw[i + 1] == '\n') continue;
-    if (raw[i] == '\n') continue;
-    out += raw[i];
+  for (std::size_t at = 0; at < raw.size();) {
+    const std::size_t newline = raw.find('\n', at);
+    std::size_t end = newline == std::string_view::npos ? raw.size() : newline;
+    const std::size_t next = newline == std::string_view::npos ? raw.size() : newline + 1;
+    if (newline != std::string_view::npos && end > at && raw[end - 1] == '\r') --end;  // CRLF
+    out.append(raw.substr(at, end - at));
+    at = next;
   }
+  const auto blank = [](char c) { return c == ' ' || c == '\t'; };
   std::size_t first = 0;
-  while (first < out.size() && (out[first] == ' ' || out[first] == '\t')) ++first;
+  while (first < out.size() && blank(out[first])) ++first;
   std::size_t last = out.size();
-  while (last > first && (out[last - 1] == ' ' || out[last - 1] == '\t')) --last;
+  while (last > first && blank(out[last - 1])) --last;
   return out.substr(first, last - first);
 }
 

@@ -44,7 +44,7 @@ bool drain(Conversion& c, char** outbuf, std::size_t* outleft) {
 
 }  // namespace
 
-// Referenced from mime_message.cpp so that the linker always takes this object (and with it the
+// Referenced from gmime_support.cpp so that the linker always takes this object (and with it the
 // iconv definitions that must win over the C library's).
 void link_iconv_shim() {}
 

@@ -33,7 +33,6 @@ void JsonWriter::string(std::string_view value) {
 // and a byte-at-a-time copy was most of the cost of building it.
 void JsonWriter::quoted(std::string_view value) {
   static constexpr char kHex[] = "0123456789abcdef";
-  replaced_ = false;
   out_ += '"';
   std::size_t run = 0;  // start of the bytes that go out unchanged, not copied yet
   for (std::size_t i = 0; i < value.size();) {
@@ -69,21 +68,12 @@ void JsonWriter::quoted(std::string_view value) {
           out_ += kHex[u & 15];
         } else {  // an invalid UTF-8 sequence starts here
           out_ += "\xEF\xBF\xBD";
-          replaced_ = true;
         }
     }
     run = ++i;
   }
   out_.append(value.substr(run));
   out_ += '"';
-}
-
-void JsonWriter::string_or_null(const char* value) {
-  if (value) {
-    string(value);
-  } else {
-    null();
-  }
 }
 
 void JsonWriter::number(std::int64_t value) {

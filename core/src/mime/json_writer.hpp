@@ -31,13 +31,10 @@ class JsonWriter {
   }
   void key(std::string_view name);
   void string(std::string_view value);
-  void string_or_null(const char* value);
   void number(std::int64_t value);
   void boolean(bool value);
   void null();
 
-  // True if the last string() had to replace invalid UTF-8.
-  bool replaced_invalid_utf8() const { return replaced_; }
   std::string take() { return std::move(out_); }
 
  private:
@@ -47,7 +44,6 @@ class JsonWriter {
   std::string out_;
   bool first_ = true;
   bool after_key_ = false;
-  bool replaced_ = false;
 };
 
 }  // namespace pop3::mime

@@ -1,17 +1,18 @@
 // A parsed e-mail message (the MIME module, on GMime). Parsing never fails: a message that is
 // damaged still yields what can be read, and the damage is listed, never thrown away silently.
 //
-// The summary is JSON (one format for the WASM module, the native oracle and the tests):
-//   { headers, subject, from, sender, replyTo, to, cc, bcc, date, messageId, inReplyTo,
-//     references, text, html, attachments, parts, damage }
-// (docs/mime.md describes every field). Attachment bytes are not part of it: they are decoded
-// on demand with part_content().
+// Parsing reads the summary (message_summary.hpp) once; the bytes of attachments are decoded only
+// when asked for, by part id.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "pop3/mime/message_summary.hpp"
 
 struct _GMimeStream;  // GMime's stream type, kept out of this header's dependencies
 
@@ -27,11 +28,18 @@ class MimeMessage {
   MimeMessage(const MimeMessage&) = delete;
   MimeMessage& operator=(const MimeMessage&) = delete;
 
-  // The summary as JSON (valid UTF-8: undecodable text is replaced by U+FFFD and reported).
-  const std::string& json() const { return json_; }
-  // The decoded content (transfer encoding removed) of the part `part_id` ("1", "2.1", ...);
+  const MessageSummary& summary() const;
+
+  // The decoded content (transfer encoding removed) of the leaf part `part_id` ("1", "2.1", ...);
   // for message/rfc822 parts, the embedded message. Nothing if there is no such leaf part.
   std::optional<std::string> part_content(std::string_view part_id) const;
+  // The size of part_content(), without keeping the bytes.
+  std::optional<std::int64_t> part_size(std::string_view part_id) const;
+  // Hex SHA-256 of part_content().
+  std::optional<std::string> part_sha256(std::string_view part_id) const;
+
+  // The summary with every attachment's size and SHA-256 filled in (decodes every attachment).
+  MessageSummary summary_with_digests() const;
 
  private:
   friend class MimeParser;
@@ -39,7 +47,6 @@ class MimeMessage {
   explicit MimeMessage(std::unique_ptr<Impl> impl);
   static std::unique_ptr<MimeMessage> from_stream(_GMimeStream* stream);
   std::unique_ptr<Impl> impl_;
-  std::string json_;
 };
 
 // Charset decoding: kPlatform decodes every charset the platform knows (TextDecoder in WASM,
@@ -58,6 +65,10 @@ class MimeParser {
   MimeParser& operator=(const MimeParser&) = delete;
 
   void append(std::string_view chunk);
+  // Room for the next `size` bytes of the message, at the end of what was appended: the caller
+  // writes them there (the WASM binding copies a chunk from JS straight into it). Valid until
+  // the next call on the parser.
+  char* append_space(std::size_t size);
   // Parses what was appended; the parser is empty again afterwards.
   std::unique_ptr<MimeMessage> finish();
 
