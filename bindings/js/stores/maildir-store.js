@@ -22,14 +22,15 @@
  * Maildir readers accept CRLF; Dovecot counts it in S= as the physical size, which is what we
  * write). Each account is locked by one store object at a time (STORE_LOCKED otherwise).
  */
-import { mkdir, readdir, readFile, rename, stat, unlink, open } from 'node:fs/promises';
+import { renameSync } from 'node:fs';
+import { mkdir, readdir, readFile, stat, unlink, open } from 'node:fs/promises';
 import path from 'node:path';
 
 import { Pop3Error } from '../errors.js';
 import { acquireLock } from './maildir-lock.js';
 import { AccountState, lockPath, statePath } from './maildir-state.js';
 import { deliveredName, keyTag, parseName, uniqueName } from './maildir-names.js';
-import { syncDirectory, writeNewFile } from './durable-files.js';
+import { syncDirectory, writeNewFile, writeNewFileSync } from './durable-files.js';
 import { listOrder } from './list-order.js';
 import { cancelContent, chunksOf } from './message-content.js';
 import { covers, forgetting, reloading, reported } from './record-rules.js';
@@ -38,30 +39,6 @@ import { storeFailure } from './store-errors.js';
 
 /** Maildir: "a file in tmp/ not accessed for 36 hours" is a failed delivery, to be removed. */
 const STALE_TMP_MS = 36 * 60 * 60 * 1000;
-
-/** Files written or renamed at once: enough to keep the thread pool busy on small messages. */
-const PARALLEL_WRITES = 8;
-
-/**
- * Runs `task` over `items`, at most `limit` at a time, started in order (a stream's chunks come
- * in listing order, so the first message of a batch is always being read).
- * @template T @param {T[]} items @param {number} limit @param {(item: T) => Promise<void>} task
- */
-async function eachLimited(items, limit, task) {
-  let next = 0;
-  const failures = [];
-  const worker = async () => {
-    while (next < items.length && failures.length === 0) {
-      try {
-        await task(items[next++]);
-      } catch (error) {
-        failures.push(error);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failures.length) throw failures[0];
-}
 
 /** Runs tasks one after another: one account's state is changed by one task at a time. */
 class SerialQueue {
@@ -235,10 +212,12 @@ export class MaildirStore {
     if (todo.length === 0) return;
     const temporary = (t) => path.join(this.#dir, 'tmp', t.unique);
     try {
-      // Outside the queue: several batches of one account may be written at once.
-      await eachLimited(todo, PARALLEL_WRITES, async (t) => {
-        t.bytes = await writeNewFile(temporary(t), chunksOf(t.content));
-      });
+      // Outside the queue: several batches of one account may be written at once. Messages in
+      // memory are written with blocking calls (durable-files.js says why); streams in order.
+      for (const t of todo) {
+        if (t.content instanceof Uint8Array) t.bytes = writeNewFileSync(temporary(t), t.content);
+        else t.bytes = await writeNewFile(temporary(t), chunksOf(t.content));
+      }
       this.#checkpoint('file-written');
       await acct.queue.run(async () => {
         const fresh = [];
@@ -251,12 +230,12 @@ export class MaildirStore {
         const index = rescan ? await this.#scan() : this.#index;
         const previous = fresh.map((t) => (index?.get(t.tag) ?? []).filter((f) => f.partial));
         const newDir = path.join(this.#dir, 'new');
-        await eachLimited(fresh, PARALLEL_WRITES, async (t) => {
+        for (const t of fresh) {
           const name = path.join(newDir, deliveredName(t.unique, { bytes: t.bytes, tag: t.tag, partial: t.record.partial }));
-          await rename(temporary(t), name);
+          renameSync(temporary(t), name);
           t.committed = true;
           this.#remember(name);
-        });
+        }
         await syncDirectory(newDir);
         this.#checkpoint('file-committed');
         for (const { record } of fresh) {
