@@ -203,11 +203,6 @@ export class AccountState {
     return state;
   }
 
-  /** Whether the journal ends in a torn line (cut off before the next append). */
-  get torn() {
-    return this.#tornBytes > 0;
-  }
-
   /** @param {string} key @param {StateEntry} entry recorded by the next commit() */
   set(key, entry) {
     const copy = entryOf(entry);

@@ -4,11 +4,13 @@
  * beside them, per account, under `<maildir>/pop3-wasm-state/` (not dot-prefixed: Maildir++
  * readers such as Dovecot list dot-directories as mail folders).
  *
- * Theory of operation ("nothing lost": the server deletes a message only after put() resolves):
- *   put()  1. streams the content into tmp/<unique>, fsync;
- *          2. renames it to new/<unique>,S=<size>,K=<tag>, fsync new/  -> the message is durable;
- *          3. records it in the account's JSON state (atomic replace, fsync)  -> put() resolves;
- *          4. removes the partial copy it replaced, if any.
+ * Theory of operation ("nothing lost": the server deletes a message only after put() or
+ * putBatch() resolves). put() is a batch of one; a batch (group commit):
+ *   1. writes each message into tmp/<unique>, fsync each;
+ *   2. renames them to new/<unique>,S=<size>,K=<tag>, fsync new/ once  -> the messages are durable;
+ *   3. appends one line recording them to the account's journal, fsync (maildir-state.js)
+ *      -> putBatch() resolves;
+ *   4. removes the partial copies they replaced, if any.
  *   A crash after 1 leaves an orphan in tmp/ (removed after 36 hours, the Maildir convention);
  *   the message was not stored and put() never resolved, so the server still has it. A crash
  *   after 2 leaves a delivered file without its record: load() finds it again by its K tag (a
@@ -192,22 +194,20 @@ export class MaildirStore {
     const acct = await this.#account(account);
     const { state } = acct;
     const todo = await acct.queue.run(async () => {
-      const chosen = [];
+      /** @type {Map<string, object>} key -> the item to write (the most complete of twins) */
+      const chosen = new Map();
       for (const item of items) {
         const tag = keyTag(account, item.record.key);
-        const twin = chosen.find((c) => c.record.key === item.record.key);
+        const twin = chosen.get(item.record.key);
         if ((twin && covers(twin.record, item.record)) || (await this.#alreadyStored(state, item.record, tag))) {
           await cancelContent(item.content);
           continue;
         }
-        if (twin) {
-          chosen.splice(chosen.indexOf(twin), 1);
-          await cancelContent(twin.content);
-        }
-        chosen.push({ ...item, tag, unique: uniqueName(), bytes: 0, committed: false });
+        if (twin) await cancelContent(twin.content);
+        chosen.set(item.record.key, { ...item, tag, unique: uniqueName(), bytes: 0, committed: false });
       }
       await state.commit();  // repairs #alreadyStored made
-      return chosen;
+      return [...chosen.values()];
     });
     if (todo.length === 0) return;
     const temporary = (t) => path.join(this.#dir, 'tmp', t.unique);
