@@ -63,7 +63,7 @@ Result<SyncPlan> plan_sync(const std::vector<ServerMessage>& server,
                            const std::vector<LocalRecord>& local, const SyncPolicy& policy,
                            std::int64_t now, const protocol::Capabilities* capabilities) {
   auto keys = assign_keys(server);
-  if (!keys) return make_error(keys.error().code, keys.error().message);
+  if (!keys) return keys.error();
   SyncPlan plan;
   plan.keys = std::move(*keys);
   std::unordered_map<std::string, const LocalRecord*> records;
