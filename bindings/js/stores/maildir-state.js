@@ -2,7 +2,7 @@
  * The bookkeeping of one account in a Maildir store, under `<maildir>/pop3-wasm-state/accounts/`:
  * a snapshot plus an append-only journal, so that recording a message costs one appended line
  * and not a rewrite of the whole state (which made a sync's bookkeeping grow with the square of
- * the mailbox). docs/stores.md describes the files.
+ * the mailbox). docs/sync.md describes the files.
  *
  *   <stem>.json     the snapshot, replaced atomically:
  *     { "format": 2, "account": "alice@pop.example.com:995", "seq": 12, "lastLogin": 1700000000000,

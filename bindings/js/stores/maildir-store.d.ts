@@ -8,10 +8,11 @@ export interface StoredMaildirMessage extends StoredMessage {
 
 /**
  * A MessageStore in a real Maildir (tmp/, new/, cur/), readable by any mail client, with the POP3
- * bookkeeping per account under `<dir>/pop3-wasm-state/` (a snapshot and an append-only
- * journal, docs/sync.md). Messages are stored byte for byte, CRLF line ends as POP3 delivers them, named `<unique>,S=<size>,K=<tag>[,P=1]` (K: 128 bits of
- * SHA-256(account NUL key), P=1: headers only). Each account is locked by one store object at a
- * time: another one gets STORE_LOCKED until close().
+ * bookkeeping per account under `<dir>/pop3-wasm-state/` (a snapshot and an append-only journal,
+ * docs/sync.md). Messages are stored byte for byte, CRLF line ends as POP3 delivers them, named
+ * `<unique>,S=<size>,K=<tag>[,P=1]` (K: 128 bits of SHA-256(account NUL key), P=1: headers only).
+ * Each account is locked by one store object at a time: another one gets STORE_LOCKED until
+ * close().
  */
 export declare class MaildirStore implements MessageStore {
   /** Nothing touches the disk before the first call. */
