@@ -13,16 +13,16 @@
  *     json: { "seq": 13, "set": [ { "key", "storedAt", "size", "partial", "forgotten" } ],
  *             "drop": [ "uid7" ], "lastLogin": 1700000000000 }   (each field but seq optional)
  *
- * Loading applies the journal's entries whose seq is above the snapshot's. Every entry sets
- * values (never "add one"), so a crash between writing a new snapshot and emptying the journal
- * is harmless even without the seq check. A crash in the middle of an append leaves a torn last
- * line: the line fails its checksum or lacks its LF, is ignored, and the lock holder cuts it off
- * before appending again. An invalid line followed by a valid one is not a torn append but
- * damage, reported as STORE_CORRUPT and left as found.
+ * Loading applies the journal's entries whose seq is above the snapshot's: after a crash between
+ * writing a new snapshot and emptying the journal, the old entries are still there and would
+ * otherwise undo later changes the snapshot holds. A crash in the middle of an append leaves a
+ * torn last line: the line fails its checksum or lacks its LF, is ignored, and the lock holder
+ * cuts it off before appending again. An invalid line followed by a valid one is not a torn
+ * append but damage, reported as STORE_CORRUPT and left as found.
  *
  * When the journal outgrows the snapshot (and 1 MiB), the state is compacted: a new snapshot is
- * written atomically and the journal emptied. Each compaction at least doubles what the last one
- * wrote, so the bookkeeping's total cost stays linear in the number of messages.
+ * written atomically and the journal emptied. A snapshot is written only after at least as many
+ * journal bytes, so the bookkeeping's total cost stays linear in the number of messages.
  *
  * Format 1 (before the journal) was the snapshot alone; it is read as a snapshot with seq 0 and
  * rewritten as format 2 on the first change, so that an older version of the package, which
@@ -266,17 +266,23 @@ export class AccountState {
   async #append(line) {
     if (!this.#journal) {
       this.#journal = await open(this.journalFile, 'a+', 0o600);
-      if (this.#tornBytes > 0) {
-        // A crash cut the last append short: cut it off, or the next line would join it.
-        await this.#journal.truncate(this.#journalBytes);
-        this.#tornBytes = 0;
-      }
       await this.#journal.sync();
       await syncDirectory(path.dirname(this.journalFile));
     }
+    if (this.#tornBytes > 0) {
+      // A crash (or a failed append) cut the last line short: cut it off, or the next line would
+      // join it and read as damage.
+      await this.#journal.truncate(this.#journalBytes);
+      this.#tornBytes = 0;
+    }
     const bytes = Buffer.from(line, 'utf8');
-    await this.#journal.write(bytes, 0, bytes.length);
-    await this.#journal.datasync();
+    try {
+      for (let offset = 0; offset < bytes.length; ) offset += (await this.#journal.write(bytes, offset, bytes.length - offset)).bytesWritten;
+      await this.#journal.datasync();
+    } catch (error) {
+      this.#tornBytes = bytes.length;  // some of it may be there
+      throw error;
+    }
     this.#journalBytes += bytes.length;
   }
 
