@@ -11,13 +11,16 @@ import { wasmCodecThroughput } from './js/codec-throughput.mjs';
 import { bridgeBenchmark, formatBridgeTable } from './js/bridge.mjs';
 import { formatRows as formatMimeRows, mimeParseBenchmark } from './js/mime-parse.mjs';
 import { retrAllBenchmark } from './js/retr-all.mjs';
+import { syncMaildirBenchmark } from './js/sync-maildir.mjs';
 import { tlsBenchmark } from './js/tls.mjs';
 
 const quick = process.argv.includes('--quick');
 const sizes = quick
   ? { codecMb: 2, retr: { count: 40, delayMs: 2 }, tls: { count: 2, size: 256 * 1024, handshakes: 3, aeadCount: 1 },
-      bridge: { rounds: 1, bigCount: 2, bigSize: 256 * 1024, smallCount: 40 }, mime: { rounds: 1, huge: false } }
-  : { codecMb: 50, retr: { count: 2000, delayMs: 10 }, tls: { count: 20 }, bridge: { rounds: 3 }, mime: { rounds: 3 } };
+      bridge: { rounds: 1, bigCount: 2, bigSize: 256 * 1024, smallCount: 40 }, mime: { rounds: 1, huge: false },
+      sync: { counts: [30, 60] } }
+  : { codecMb: 50, retr: { count: 2000, delayMs: 10 }, tls: { count: 20 }, bridge: { rounds: 3 }, mime: { rounds: 3 },
+      sync: { counts: [2000, 10000, 100000] } };
 const rows = [];
 const row = (name, ours, peerName, peer, unit, higherIsBetter) => {
   const ratio = higherIsBetter ? ours / peer : peer / ours;
@@ -43,6 +46,13 @@ for (const peer of ['node-pop3', 'poplib']) {
 const bestPeer = ['node-pop3', 'poplib'].reduce((a, b) => (retr.results[a].seconds <= retr.results[b].seconds ? a : b));
 row(`RETR-all ${retr.count.toLocaleString('en')} msgs @ ${retr.rttMs} ms, messages() loop (s)`, retr.results['ours-messages'].seconds, bestPeer, retr.results[bestPeer].seconds, 's', false);
 
+const syncRun = await syncMaildirBenchmark(sizes.sync);
+for (const r of syncRun.runs) {
+  const label = `sync ${r.count.toLocaleString('en')} x ${syncRun.size} B into a Maildir (s)`;
+  row(label, r.ours.seconds, 'python', r.python.seconds, 's', false);
+  row(label, r.ours.seconds, 'raw fetch', r.raw.seconds, 's', false);
+}
+
 const tls = await tlsBenchmark(sizes.tls);
 const tlsLabel = `RETR ${tls.count} x ${(tls.size / 1024 / 1024).toFixed(2).replace(/\.?0+$/, '')} MB over TLS (MB/s)`;
 row('TLS handshake, implicit, median (ms)', tls.handshakeMs.wasm, 'node tls', tls.handshakeMs.node, 'ms', false);
@@ -63,11 +73,11 @@ console.log('');
 console.log(formatMimeRows(mime.rows));
 rows.push(...mime.rows);
 
-const goals = judgeGoals({ retr, tls, bridge, mime, wasmCodec: wasm });
+const goals = judgeGoals({ retr, tls, bridge, mime, wasmCodec: wasm, sync: syncRun });
 console.log(`\n${formatGoals(goals, { quick })}`);
 
 mkdirSync('bench/results', { recursive: true });
-const record = { date: new Date().toISOString(), quick, node: process.version, cpu: os.cpus()[0].model, rows, goals, codec: { native, wasm }, retrAll: retr, tls, bridge, mime };
+const record = { date: new Date().toISOString(), quick, node: process.version, cpu: os.cpus()[0].model, rows, goals, codec: { native, wasm }, retrAll: retr, syncMaildir: syncRun, tls, bridge, mime };
 const file = `bench/results/${quick ? 'quick' : 'latest'}.json`;
 writeFileSync(file, JSON.stringify(record, null, 2));
 console.log(`\nsaved ${file}`);

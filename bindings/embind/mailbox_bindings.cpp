@@ -1,4 +1,4 @@
-// Embind surface of the sync planner: JS objects in, a plan out. Conversion only.
+// Embind surface of the sync planner: JS objects in, keys or a plan out. Conversion only.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
@@ -48,17 +48,51 @@ const char* kind_name(SyncAction::Kind kind) {
   return "unknown";
 }
 
-// spec: { server: [{number, size, uid}], local: [{key, storedAt, partial, deletedLocally}],
+// [{number, size, uid}] or, without UIDL, [{number, size, headerDigest}] (lower-case hex).
+Result<std::vector<ServerMessage>> server_from(const val& js_server) {
+  std::vector<ServerMessage> server;
+  for (unsigned i = 0, n = js_server["length"].as<unsigned>(); i < n; ++i) {
+    const val m = js_server[i];
+    ServerMessage message{static_cast<std::uint32_t>(number(m, "number")),
+                          static_cast<std::uint64_t>(number(m, "size")),
+                          {}};
+    if (m["headerDigest"].isString()) {
+      auto key = header_key(m["headerDigest"].as<std::string>());
+      if (!key) return key.error();
+      message.uid = std::move(*key);
+    } else if (m["uid"].isString()) {
+      message.uid = m["uid"].as<std::string>();
+    }
+    server.push_back(std::move(message));
+  }
+  return server;
+}
+
+// server as above -> { keys: [...] } or { error }
+val assign_keys_js(val js_server) {
+  val out = val::object();
+  auto server = server_from(js_server);
+  auto keys = server ? assign_keys(*server) : Result<std::vector<std::string>>(server.error());
+  if (!keys) {
+    out.set("error", to_js(keys.error()));
+    return out;
+  }
+  val array = val::array();
+  for (const auto& key : *keys) array.call<void>("push", val(key));
+  out.set("keys", array);
+  return out;
+}
+
+// spec: { server: (as above), local: [{key, storedAt, partial, deletedLocally}],
 //         policy: { retention: 'keep'|'delete'|'keep-days', keepDays, deleteWhenDeletedLocally,
 //                   maxMessageSize, oversize: 'headers'|'skip' },
 //         now: unix seconds, capabilities?: (as reported by the session) }
 val plan_sync_js(val spec) {
-  std::vector<ServerMessage> server;
-  const val js_server = spec["server"];
-  for (unsigned i = 0, n = js_server["length"].as<unsigned>(); i < n; ++i) {
-    const val m = js_server[i];
-    server.push_back({static_cast<std::uint32_t>(number(m, "number")),
-                      static_cast<std::uint64_t>(number(m, "size")), m["uid"].as<std::string>()});
+  val out = val::object();
+  auto server = server_from(spec["server"]);
+  if (!server) {
+    out.set("error", to_js(server.error()));
+    return out;
   }
   std::vector<LocalRecord> local;
   const val js_local = spec["local"];
@@ -84,9 +118,8 @@ val plan_sync_js(val spec) {
     }
   }
   auto plan =
-      plan_sync(server, local, policy_from(spec["policy"]),
+      plan_sync(*server, local, policy_from(spec["policy"]),
                 static_cast<std::int64_t>(number(spec, "now")), have_caps ? &caps : nullptr);
-  val out = val::object();
   if (!plan) {
     out.set("error", to_js(plan.error()));
     return out;
@@ -120,6 +153,7 @@ val plan_sync_js(val spec) {
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(pop3_mailbox) {
+  emscripten::function("assignKeys", &assign_keys_js);
   emscripten::function("planSync", &plan_sync_js);
 }
 

@@ -3,11 +3,13 @@
  * losing or duplicating a message (docs/architecture.md, "Rules every change keeps").
  *
  * Order of safety:
- *   1. LIST + UIDL (pipelined). Servers without UIDL get a documented fallback key: a SHA-256 of
- *      the message's headers (TOP n 0) and size, prefixed "hdr:".
- *   2. The core's planner decides what to fetch and delete (core/src/mailbox/sync_planner.cpp).
- *   3. Each message is streamed into the store; DELE for it is sent only after the store has
- *      durably committed it.
+ *   1. LIST + UIDL (pipelined). Servers without UIDL get a documented fallback key, made by the
+ *      core from a SHA-256 of the message's headers (TOP n 0) and size.
+ *   2. The core assigns keys and plans what to fetch and delete, in one call
+ *      (core/src/mailbox/sync_planner.cpp).
+ *   3. Messages are fetched pipelined and committed to the store in batches (group commit: one
+ *      fsync of the directory and one journal record per batch, one transaction in IndexedDB);
+ *      DELE for a message is sent only after the store has durably committed its batch.
  *   4. QUIT only after every planned DELE was accepted. Any failure before that drops the
  *      connection without QUIT: the server enters no UPDATE state and deletes nothing, and the
  *      next sync finds the stored messages in the store and does not fetch them again.
@@ -17,27 +19,33 @@ import { Pop3Error } from './errors.js';
 import { Pop3Client } from './pop3-client.js';
 import { loadCore } from './wasm-module.js';
 
-// Messages up to this size are retrieved whole (pipelined, fast for small mail); larger ones are
-// streamed into the store with bounded memory.
+// Messages up to this size are retrieved whole (pipelined, fast for small mail) and committed in
+// batches; larger ones are streamed into the store alone, with bounded memory.
 const WHOLE_MESSAGE_LIMIT = 1 << 20;
-// Fetches in flight at once: enough to fill the pipeline on a slow link, few enough to bound memory.
-const FETCH_WINDOW = 16;
+// A batch is committed when it holds this many messages or bytes: large enough that the fixed
+// cost of a commit (two fsyncs, a journal line) vanishes per message, small enough that DELEs
+// follow their messages closely and a failed commit costs little to redo.
+const BATCH_MESSAGES = 256;
+const BATCH_BYTES = 4 << 20;
+// Fetches sent ahead of the store: the pipeline stays full while a batch commits.
+const AHEAD_MESSAGES = 512;
+const AHEAD_BYTES = 8 << 20;
 
 async function sha256Hex(bytes) {
   const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-// Without UIDL: key = "hdr:" + SHA-256(headers + size), from TOP n 0. Two messages with the same
-// headers and size get "#2" suffixes from the planner and are both kept, never lost.
-async function headerKeys(client, list, signal) {
+// Without UIDL: the core keys a message by a SHA-256 of its headers (TOP n 0) and size. Two
+// messages with the same headers and size get "#2" suffixes from the planner and are both kept.
+async function headerDigests(client, list, signal) {
   const heads = await Promise.all(list.map((m) => client.top(m.number, 0, { signal })));
   return Promise.all(
     heads.map(async (head, i) => {
       const sized = new Uint8Array(head.length + 16);
       sized.set(head);
       sized.set(new TextEncoder().encode(String(list[i].size).padStart(16, '0')), head.length);
-      return `hdr:${(await sha256Hex(sized)).slice(0, 40)}`;
+      return (await sha256Hex(sized)).slice(0, 40);
     }),
   );
 }
@@ -65,6 +73,65 @@ function progressTracker(total, totalBytes, onProgress, clock) {
   };
 }
 
+const streamed = (action) => action.kind === 'fetch' && action.size > WHOLE_MESSAGE_LIMIT;
+
+/**
+ * Fetches `actions` in listing order, pipelined within AHEAD_*, and hands them to `commit` in
+ * batches; one batch is committed while the next one arrives. A streamed message is committed
+ * alone, once everything before it is.
+ */
+async function fetchInBatches(client, actions, commit, nowSeconds, signal) {
+  const ahead = [];
+  let aheadBytes = 0;
+  let issued = 0;
+  const issue = () => {
+    while (issued < actions.length) {
+      const action = actions[issued];
+      if (ahead.length > 0 && (streamed(action) || ahead.length >= AHEAD_MESSAGES || aheadBytes + action.size > AHEAD_BYTES)) return;
+      let content;
+      if (action.kind === 'fetch-headers') content = client.top(action.number, 0, { signal });
+      else if (streamed(action)) content = client.retrieveStream(action.number, { signal });
+      else content = client.retrieve(action.number, { signal });
+      content.catch?.(() => {});  // awaited below, in order; this keeps a later failure from being unhandled meanwhile
+      ahead.push({ action, content });
+      aheadBytes += action.size;
+      issued += 1;
+      if (streamed(action)) return;
+    }
+  };
+  let committing = Promise.resolve();
+  let batch = [];
+  let batchBytes = 0;
+  const flush = async () => {
+    await committing;  // one batch commits while the next fills: memory stays bounded
+    if (batch.length === 0) return;
+    committing = commit(batch);
+    committing.catch(() => {});
+    batch = [];
+    batchBytes = 0;
+  };
+  issue();
+  while (ahead.length > 0) {
+    const { action, content } = ahead.shift();
+    aheadBytes -= action.size;
+    const record = { key: action.key, storedAt: nowSeconds, partial: action.kind === 'fetch-headers', size: action.size };
+    if (streamed(action)) {
+      await flush();
+      await committing;
+      await commit([{ record, content }]);
+      issue();
+    } else {
+      const bytes = await content;
+      issue();  // before a commit may make us wait: the pipeline stays full
+      batch.push({ record, content: bytes });
+      batchBytes += bytes.length;
+      if (batch.length >= BATCH_MESSAGES || batchBytes >= BATCH_BYTES) await flush();
+    }
+  }
+  await flush();
+  await committing;
+}
+
 /**
  * Synchronises one logged-in session into `store`.
  * @param {import('./pop3-client.js').Pop3Client} client logged in
@@ -82,12 +149,12 @@ export async function sync(client, store, policy = {}, options = {}) {
   try {
     signal?.throwIfAborted();
     const list = await client.list({ signal });
-    const uids = list.every((m) => m.uid) ? list.map((m) => m.uid) : await headerKeys(client, list, signal);
-    const server = list.map((m, i) => ({ number: m.number, size: m.size, uid: uids[i] }));
+    const digests = list.every((m) => m.uid) ? null : await headerDigests(client, list, signal);
+    const server = list.map((m, i) => (digests ? { number: m.number, size: m.size, headerDigest: digests[i] } : { number: m.number, size: m.size, uid: m.uid }));
+    const keyed = core.assignKeys(server);
+    if (keyed.error) throw new Pop3Error(keyed.error.code, keyed.error.message);
+    const state = await store.load(account, keyed.keys);
     const nowSeconds = Math.floor(clock() / 1000);
-    const keysOnly = core.planSync({ server, local: [], policy: {}, now: nowSeconds });
-    if (keysOnly.error) throw new Pop3Error(keysOnly.error.code, keysOnly.error.message);
-    const state = await store.load(account, keysOnly.keys);
     const plan = core.planSync({ server, local: state.records, policy, now: nowSeconds, capabilities: client.capabilities });
     if (plan.error) throw new Pop3Error(plan.error.code, plan.error.message);
 
@@ -104,26 +171,17 @@ export async function sync(client, store, policy = {}, options = {}) {
     for (const action of plan.actions) {
       if (action.kind === 'delete' && action.afterStore) afterStore.set(action.key, action);
     }
-    const fetches = plan.actions.filter((a) => a.kind !== 'delete');
-    const storeOne = async (action) => {
-      const partial = action.kind === 'fetch-headers';
-      const record = { key: action.key, storedAt: nowSeconds, partial, size: action.size };
-      let content;
-      if (partial) content = await client.top(action.number, 0, { signal });
-      else if (action.size <= WHOLE_MESSAGE_LIMIT) content = await client.retrieve(action.number, { signal });
-      else content = client.retrieveStream(action.number, { signal });
-      await store.put(account, record, content);
-      progress.fetched(action.size);
-      const deletion = afterStore.get(action.key);
-      // Durably stored: only now may the server copy be marked for deletion.
-      if (deletion) track(client.delete(deletion.number, { signal }).then(() => progress.deleted()));
+    const commitBatch = async (items) => {
+      if (store.putBatch) await store.putBatch(account, items);
+      else await Promise.all(items.map((item) => store.put(account, item.record, item.content)));
+      for (const { record } of items) {
+        progress.fetched(record.size);
+        const deletion = afterStore.get(record.key);
+        // Durably stored: only now may the server copy be marked for deletion.
+        if (deletion) track(client.delete(deletion.number, { signal }).then(() => progress.deleted()));
+      }
     };
-    // A sliding window of fetches: commands are pipelined, stores run in listing order.
-    let next = 0;
-    const workers = Array.from({ length: Math.min(FETCH_WINDOW, fetches.length) }, async () => {
-      while (next < fetches.length) await storeOne(fetches[next++]);
-    });
-    await Promise.all(workers);
+    await fetchInBatches(client, plan.actions.filter((a) => a.kind !== 'delete'), commitBatch, nowSeconds, signal);
     for (const action of plan.actions) {
       if (action.kind === 'delete' && !action.afterStore) {
         track(client.delete(action.number, { signal }).then(() => progress.deleted()));

@@ -27,6 +27,7 @@ test('npm run bench -- --quick runs every benchmark to the end and records every
   expect(peersOf(/^codec/)).toEqual(['native']);
   expect(peersOf(/^RETR-all/)).toEqual(['node-pop3', 'poplib', expect.stringMatching(/^(node-pop3|poplib)$/)]);
   expect(peersOf(/over TLS/)).toEqual(['node tls', 'curl']);
+  expect(peersOf(/^sync/)).toEqual(['python', 'raw fetch', 'python', 'raw fetch']);
   expect(peersOf(/^bridge/)).toEqual(['direct', 'direct', 'direct', 'direct']);
   expect(peersOf(/^parse/)).toEqual(expect.arrayContaining(['postal-mime', 'mailparser', 'native']));
   // Every goal was computed from a measured figure (met or not does not matter in quick mode).

@@ -335,3 +335,37 @@ test('a renderer killed in the middle of a put leaves both or neither', async ()
   const committed = expectBothOrNeither(await afterCrashes(name, seeds));
   expect(committed).toContain(done);
 }, 40_000);
+
+test('putBatch commits a batch in one transaction: a reload in the middle leaves all of it or none', async () => {
+  const name = freshName();
+  const BATCH = 8;
+  const MESSAGE = 512 * 1024;
+  const delays = [0, 1, 3, 6, 10, 20, 40, 'after'];
+  for (const [b, reloadAt] of delays.entries()) {
+    const reloaded = browser.page.waitForEvent('load', { timeout: 15_000 });
+    await inPage(({ ALICE, name, b, BATCH, MESSAGE, reloadAt }) => {
+      const { IndexedDbStore, message } = window.storeTest;
+      const items = Array.from({ length: BATCH }, (_, i) => ({
+        record: { key: `b${b}-${i}`, storedAt: 1, partial: false, size: MESSAGE },
+        content: message(MESSAGE, b * 100 + i),
+      }));
+      (async () => {
+        const store = await IndexedDbStore.open(name);
+        const putting = store.putBatch(ALICE, items);
+        if (typeof reloadAt === 'number') setTimeout(() => location.reload(), reloadAt);
+        await putting;
+        if (reloadAt === 'after') location.reload();
+      })();
+    }, { name, b, BATCH, MESSAGE, reloadAt });
+    await reloaded;
+    await pageReady();
+  }
+  const raw = await inPage(({ name }) => window.storeTest.rawDump(name), { name });
+  const byBatch = new Map();
+  for (const r of raw.records) byBatch.set(r.key.split('-')[0], (byBatch.get(r.key.split('-')[0]) ?? 0) + 1);
+  // Every batch is whole or absent, and every record has its bytes.
+  for (const [batch, count] of byBatch) expect([batch, count]).toEqual([batch, BATCH]);
+  expect(raw.contents.map((c) => c.key).sort()).toEqual(raw.records.map((r) => r.key).sort());
+  expect(raw.contents.every((c) => c.size === MESSAGE)).toBe(true);
+  expect(byBatch.get(`b${delays.length - 1}`)).toBe(BATCH);  // the control: resolved before the reload
+}, 60_000);

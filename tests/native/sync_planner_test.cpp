@@ -119,6 +119,44 @@ TEST(SyncPlanner, RefusesListingsItCannotTrust) {
   EXPECT_EQ(run(server({{0, "a"}}), {}, {}).rfind("error:", 0), 0u);
 }
 
+TEST(SyncPlanner, AssignsKeysInListingOrderWithSuffixesForRepeatedUids) {
+  auto keys = assign_keys(server({{1, "a"}, {2, "b"}, {3, "a"}, {4, "a"}}));
+  ASSERT_TRUE(keys.ok());
+  EXPECT_EQ(*keys, (std::vector<std::string>{"a", "b", "a#2", "a#3"}));
+  // The planner keys messages the same way.
+  auto plan = plan_sync(server({{1, "a"}, {2, "b"}, {3, "a"}, {4, "a"}}), {}, {}, kNow);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(plan->keys, *keys);
+}
+
+TEST(SyncPlanner, KeysMessagesWithoutUidlByTheirHeaderDigest) {
+  auto same = header_key("0123abcd");
+  auto other = header_key("ff");
+  ASSERT_TRUE(same.ok() && other.ok());
+  EXPECT_EQ(*same, "hdr:0123abcd");
+  std::vector<ServerMessage> listed{{1, 10, *same}, {2, 10, *same}, {3, 20, *other}};
+  auto keys = assign_keys(listed);
+  ASSERT_TRUE(keys.ok());
+  EXPECT_EQ(*keys, (std::vector<std::string>{*same, *same + "#2", *other}));
+  // Two identical headers: both kept, neither deleted on the server.
+  SyncPolicy del;
+  del.retention = Retention::kDeleteAfterDownload;
+  auto plan = plan_sync(listed, {}, del, kNow);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(describe(*plan), "F1 F2 F3 D3*");
+}
+
+TEST(SyncPlanner, RefusesHeaderDigestsThatAreNotLowerCaseHex) {
+  for (const char* bad : {"", "0123ABCD", "hdr:12", "12 34", "xyz"}) {
+    auto key = header_key(bad);
+    ASSERT_FALSE(key.ok()) << bad;
+    EXPECT_EQ(key.error().code, ErrorCode::kInvalidArgument);
+  }
+  EXPECT_FALSE(header_key(std::string(129, 'a')).ok());
+  EXPECT_FALSE(assign_keys(server({{1, "a"}, {1, "b"}})).ok());
+  EXPECT_FALSE(assign_keys(server({{0, "a"}})).ok());
+}
+
 TEST(SyncPlanner, WarnsWhenTheServerExpiresMailSoonerThanThePolicyKeepsIt) {
   protocol::Capabilities caps;
   caps.expire = protocol::Capabilities::Expire::kDays;

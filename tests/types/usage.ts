@@ -75,10 +75,12 @@ async function syncing(store: MessageStore): Promise<void> {
     onProgress: ({ count, total, rate, etaSeconds }) => console.log(count, total, rate, etaSeconds),
   });
   console.log(result.fetched, result.warnings.join('\n'));
+  const raw3 = new Uint8Array(3);
   await syncAccount({ host: 'pop.example.com', port: 995 }, { user: 'a', password: 'b', sdps: { domain: 'example.org' } },
     new MaildirStore('./Mail'), { retention: 'delete' });
   const browserStore = await IndexedDbStore.open('mail');
   console.log((await browserStore.list()).length);
+  await browserStore.putBatch('alice@example.com', [{ record: { key: 'u1', storedAt: 1, partial: false, size: 3 }, content: raw3 }]);
 }
 async function parsing(client: Pop3Client, raw: Uint8Array): Promise<void> {
   const message: ParsedMessage = await retrieveMessage(client, 1, { highWaterMark: 1 << 16 });

@@ -3,6 +3,7 @@
  * the file, and a rename or a new name durable only after fsync of the directory holding it;
  * skipping the second is the classic way to lose a "saved" file.
  */
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -46,6 +47,25 @@ export async function writeNewFile(file, chunks) {
     await handle.close();
   }
   return bytes;
+}
+
+/**
+ * writeNewFile() for a message already in memory, with blocking calls: for a small file the
+ * round trips through the thread pool cost several times the system calls themselves, and group
+ * commit bounds how long a batch blocks (docs/sync.md).
+ * @param {string} file
+ * @param {Uint8Array} bytes
+ * @returns {number} the bytes written
+ */
+export function writeNewFileSync(file, bytes) {
+  const fd = openSync(file, 'wx', 0o600);
+  try {
+    for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  return bytes.length;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { MessageContent, MessageStore, PutRecord, StoreState, StoredMessage } from './store-types.js';
+import type { MessageContent, MessageStore, PutItem, PutRecord, StoreState, StoredMessage } from './store-types.js';
 
 /**
  * A MessageStore in IndexedDB (browsers). One transaction, with 'strict' durability, writes a
@@ -13,6 +13,7 @@ export declare class IndexedDbStore implements MessageStore {
   private constructor(db: IDBDatabase);
   load(account: string, serverKeys: string[]): Promise<StoreState>;
   put(account: string, record: PutRecord, content: MessageContent): Promise<void>;
+  putBatch(account: string, items: PutItem[]): Promise<void>;
   /**
    * For apps: the user deleted the message here. Its bytes are dropped; its record stays, marked
    * `deletedLocally`. Resolves false if the store has no such message.

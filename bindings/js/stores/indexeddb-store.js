@@ -5,6 +5,9 @@
  * durability (flushed to disk where the browser supports the hint), and only then may the sync
  * engine delete the message on the server.
  *
+ * putBatch() writes a whole batch of messages and their records in one such transaction, so the
+ * browser flushes once per batch rather than once per message (group commit).
+ *
  * Object stores (database version 1):
  *   records   [account, key] -> { account, key, storedAt, size, partial, bytes, deletedLocally, forgotten }
  *   contents  [account, key] -> { account, key, blob }   the message, byte for byte (CRLF as POP3 sends)
@@ -19,7 +22,8 @@
 import { Pop3Error } from '../errors.js';
 import { listOrder } from './list-order.js';
 import { cancelContent, chunksOf } from './message-content.js';
-import { checkAccount, checkContent, checkKeys, checkPutRecord, checkTime } from './store-arguments.js';
+import { covers, forgetting, reloading, reported } from './record-rules.js';
+import { checkAccount, checkBatch, checkContent, checkKeys, checkPutRecord, checkTime } from './store-arguments.js';
 import { storeFailure } from './store-errors.js';
 
 const VERSION = 1;
@@ -68,9 +72,6 @@ async function inTransaction(db, stores, mode, work) {
   await committed;
   return result;
 }
-
-/** Covered: the stored copy is at least as complete as the one offered. */
-const covers = (existing, record) => Boolean(existing) && (!existing.partial || record.partial);
 
 /**
  * Gathers `content` into a Blob without keeping the chunks: each 1 MiB is copied into a Blob
@@ -157,17 +158,13 @@ export class IndexedDbStore {
         const rows = await requested(records.index('account').getAll(account));
         const result = [];
         for (const row of rows) {
-          if (row.forgotten) {
-            if (!listed.has(row.key) || row.deletedLocally) continue;
-            records.put({ ...row, forgotten: false });  // the server lists it again; it is still stored
-          }
-          result.push({
-            key: row.key,
-            storedAt: row.storedAt,
-            partial: row.partial,
-            deletedLocally: row.deletedLocally,
-            size: row.size,
-          });
+          const rule = reloading(row, listed.has(row.key), row.deletedLocally);
+          if (rule === 'revive') {
+            row.forgotten = false;  // the server lists it again; it is still stored
+            records.put(row);
+          } else if (rule === 'drop') records.delete([account, row.key]);
+          const record = reported(row.key, row, row.deletedLocally);
+          if (record) result.push(record);
         }
         const login = await requested(tx.objectStore(ACCOUNTS).get(account));
         return { records: result, lastLogin: login?.lastLogin };
@@ -186,16 +183,37 @@ export class IndexedDbStore {
     checkAccount(account);
     checkPutRecord(record);
     checkContent(content);
-    return this.#operation(`storing message "${record.key}" of "${account}"`, async () => {
-      if (await this.#alreadyStored(account, record)) {
-        await cancelContent(content);
-        return;
-      }
-      const { blob, bytes } = await gather(content);
-      await inTransaction(this.#db, [RECORDS, CONTENTS], 'readwrite', async (tx) => {
-        const records = tx.objectStore(RECORDS);
-        const existing = await requested(records.get([account, record.key]));
-        if (covers(existing, record)) return;  // a concurrent put of the same key won
+    return this.#operation(`storing message "${record.key}" of "${account}"`, () => this.#commitBatch(account, [{ record, content }]));
+  }
+
+  /**
+   * Commits several messages and their records in one transaction (group commit: one flush for
+   * the batch); items already stored as completely are no-ops.
+   * @param {string} account
+   * @param {{ record: { key: string, storedAt: number, partial: boolean, size: number }, content: Uint8Array | AsyncIterable<Uint8Array> }[]} items
+   */
+  async putBatch(account, items) {
+    checkAccount(account);
+    checkBatch(items);
+    return this.#operation(`storing ${items.length} messages of "${account}"`, () => this.#commitBatch(account, items));
+  }
+
+  async #commitBatch(account, items) {
+    const stored = await this.#alreadyStored(account, items.map((i) => i.record));
+    const gathered = [];
+    for (const [i, item] of items.entries()) {
+      if (stored[i]) await cancelContent(item.content);
+      else gathered.push({ record: item.record, ...(await gather(item.content)) });
+    }
+    if (gathered.length === 0) return;
+    await inTransaction(this.#db, [RECORDS, CONTENTS], 'readwrite', async (tx) => {
+      const records = tx.objectStore(RECORDS);
+      const existing = await Promise.all(gathered.map(({ record }) => requested(records.get([account, record.key]))));
+      const written = new Map();
+      for (const [i, { record, blob, bytes }] of gathered.entries()) {
+        // A concurrent put of the same key (or a twin in this batch) may have won.
+        if (covers(written.get(record.key) ?? existing[i], record)) continue;
+        written.set(record.key, record);
         records.put({
           account,
           key: record.key,
@@ -207,7 +225,7 @@ export class IndexedDbStore {
           forgotten: false,
         });
         tx.objectStore(CONTENTS).put({ account, key: record.key, blob });
-      });
+      }
     });
   }
 
@@ -247,9 +265,10 @@ export class IndexedDbStore {
         const records = tx.objectStore(RECORDS);
         for (const key of keys) {
           const existing = await requested(records.get([account, key]));
-          if (!existing || existing.forgotten) continue;
-          if (existing.deletedLocally) records.delete([account, key]);
-          else records.put({ ...existing, forgotten: true });
+          if (!existing) continue;
+          const rule = forgetting(existing, existing.deletedLocally);
+          if (rule === 'drop') records.delete([account, key]);
+          else if (rule === 'mark') records.put({ ...existing, forgotten: true });
         }
       }),
     );
@@ -327,13 +346,16 @@ export class IndexedDbStore {
     };
   }
 
-  async #alreadyStored(account, record) {
+  // For each record: is it stored at least as completely already? Revives forgotten ones.
+  async #alreadyStored(account, offered) {
     return inTransaction(this.#db, [RECORDS], 'readwrite', async (tx) => {
       const records = tx.objectStore(RECORDS);
-      const existing = await requested(records.get([account, record.key]));
-      if (!covers(existing, record)) return false;
-      if (existing.forgotten) records.put({ ...existing, forgotten: false });
-      return true;
+      const existing = await Promise.all(offered.map((record) => requested(records.get([account, record.key]))));
+      return existing.map((row, i) => {
+        if (!covers(row, offered[i])) return false;
+        if (row.forgotten) records.put({ ...row, forgotten: false });
+        return true;
+      });
     });
   }
 

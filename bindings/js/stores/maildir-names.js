@@ -32,6 +32,9 @@ const hostPart = os
   .replaceAll(',', '\\054');
 
 let deliveries = 0;
+// Drawn once: with the pid and the delivery count it keeps names unique across processes that
+// reuse a pid, without asking the random source for every message.
+const processRandom = randomBytes(8).toString('hex');
 
 /** A name no other delivery (this process, another process, another host) will pick. */
 export function uniqueName() {
@@ -39,7 +42,7 @@ export function uniqueName() {
   const seconds = micros / 1_000_000n;
   const usec = micros % 1_000_000n;
   deliveries += 1;
-  return `${seconds}.M${usec}P${process.pid}Q${deliveries}R${randomBytes(8).toString('hex')}.${hostPart}`;
+  return `${seconds}.M${usec}P${process.pid}Q${deliveries}R${processRandom}.${hostPart}`;
 }
 
 /**

@@ -4,11 +4,13 @@
  * beside them, per account, under `<maildir>/pop3-wasm-state/` (not dot-prefixed: Maildir++
  * readers such as Dovecot list dot-directories as mail folders).
  *
- * Theory of operation ("nothing lost": the server deletes a message only after put() resolves):
- *   put()  1. streams the content into tmp/<unique>, fsync;
- *          2. renames it to new/<unique>,S=<size>,K=<tag>, fsync new/  -> the message is durable;
- *          3. records it in the account's JSON state (atomic replace, fsync)  -> put() resolves;
- *          4. removes the partial copy it replaced, if any.
+ * Theory of operation ("nothing lost": the server deletes a message only after put() or
+ * putBatch() resolves). put() is a batch of one; a batch (group commit):
+ *   1. writes each message into tmp/<unique>, fsync each;
+ *   2. renames them to new/<unique>,S=<size>,K=<tag>, fsync new/ once  -> the messages are durable;
+ *   3. appends one line recording them to the account's journal, fsync (maildir-state.js)
+ *      -> putBatch() resolves;
+ *   4. removes the partial copies they replaced, if any.
  *   A crash after 1 leaves an orphan in tmp/ (removed after 36 hours, the Maildir convention);
  *   the message was not stored and put() never resolved, so the server still has it. A crash
  *   after 2 leaves a delivered file without its record: load() finds it again by its K tag (a
@@ -22,17 +24,19 @@
  * Maildir readers accept CRLF; Dovecot counts it in S= as the physical size, which is what we
  * write). Each account is locked by one store object at a time (STORE_LOCKED otherwise).
  */
-import { mkdir, readdir, readFile, rename, stat, unlink, open } from 'node:fs/promises';
+import { renameSync } from 'node:fs';
+import { mkdir, readdir, readFile, stat, unlink, open } from 'node:fs/promises';
 import path from 'node:path';
 
 import { Pop3Error } from '../errors.js';
 import { acquireLock } from './maildir-lock.js';
 import { AccountState, lockPath, statePath } from './maildir-state.js';
 import { deliveredName, keyTag, parseName, uniqueName } from './maildir-names.js';
-import { syncDirectory, writeNewFile } from './durable-files.js';
+import { syncDirectory, writeNewFile, writeNewFileSync } from './durable-files.js';
 import { listOrder } from './list-order.js';
 import { cancelContent, chunksOf } from './message-content.js';
-import { checkAccount, checkContent, checkKeys, checkPutRecord, checkTime } from './store-arguments.js';
+import { covers, forgetting, reloading, reported } from './record-rules.js';
+import { checkAccount, checkBatch, checkContent, checkKeys, checkPutRecord, checkTime } from './store-arguments.js';
 import { storeFailure } from './store-errors.js';
 
 /** Maildir: "a file in tmp/ not accessed for 36 hours" is a failed delivery, to be removed. */
@@ -74,6 +78,7 @@ export class MaildirStore {
   #dir;
   #stateDir;
   #onCheckpoint;
+  #compactBytes;
   /** @type {Promise<void> | null} */
   #ready = null;
   /** @type {Map<string, Promise<{ state: AccountState, lock: { release(): Promise<void> }, queue: SerialQueue }>>} */
@@ -85,14 +90,16 @@ export class MaildirStore {
 
   /**
    * @param {string} dir the Maildir (tmp/, new/ and cur/ are created if missing)
-   * @param {{ onCheckpoint?: (name: string) => void }} [options] `onCheckpoint` is for crash
-   *   tests only: it is called at 'file-written', 'file-committed' and 'state-written' in put().
+   * @param {{ onCheckpoint?: (name: string) => void, compactBytes?: number }} [options] for tests
+   *   only: `onCheckpoint` is called at 'file-written', 'file-committed' and 'state-written' in
+   *   put() and putBatch(); `compactBytes` lowers the journal size that triggers a compaction.
    */
   constructor(dir, options = {}) {
     if (typeof dir !== 'string' || dir === '') throw new Pop3Error('INVALID_ARGUMENT', 'dir must be a directory path');
     this.#dir = path.resolve(dir);
     this.#stateDir = path.join(this.#dir, 'pop3-wasm-state', 'accounts');
     this.#onCheckpoint = options.onCheckpoint;
+    this.#compactBytes = options.compactBytes;
   }
 
   /**
@@ -124,43 +131,33 @@ export class MaildirStore {
       return queue.run(async () => {
         const index = await this.#scan();
         const copies = (key) => index.get(keyTag(account, key));
-        let changed = false;
+        const listed = new Set(serverKeys);
         for (const key of serverKeys) {
-          const entry = state.messages.get(key);
-          const files = copies(key);
-          const best = bestCopy(files);
-          if (!entry && best) {
+          const best = bestCopy(copies(key));
+          if (!state.messages.has(key) && best) {
             // Delivered, then a crash before the bookkeeping: the file is the record.
             const storedAt = Number.isFinite(best.seconds) ? best.seconds : Math.floor(Date.now() / 1000);
-            state.messages.set(key, { storedAt, size: best.bytes, partial: best.partial, forgotten: false });
-            changed = true;
-          } else if (entry?.forgotten && present(files)) {
-            entry.forgotten = false;  // the server lists it again; it is still stored
-            changed = true;
+            state.set(key, { storedAt, size: best.bytes, partial: best.partial, forgotten: false });
           }
         }
         const leftovers = [];
         for (const [key, entry] of state.messages) {
           const files = copies(key);
           if (files?.some((f) => !f.partial)) {
-            if (entry.partial) {
-              entry.partial = false;  // a crash cut short the replacement of a partial copy
-              changed = true;
-            }
+            // A crash cut short the replacement of a partial copy: the full one counts.
+            if (entry.partial) state.set(key, { ...entry, partial: false });
             leftovers.push(...files.filter((f) => f.partial));
           }
-          if (entry.forgotten && !present(files)) {
-            state.messages.delete(key);
-            changed = true;
-          }
+          const rule = reloading(entry, listed.has(key), !present(files));
+          if (rule === 'revive') state.set(key, { ...state.messages.get(key), forgotten: false });
+          else if (rule === 'drop') state.drop(key);
         }
-        if (changed) await state.write();
+        await state.commit();
         await this.#removeCopies(leftovers);
         const records = [];
-        for (const [key, e] of state.messages) {
-          if (e.forgotten) continue;
-          const deletedLocally = !present(copies(key));
-          records.push({ key, storedAt: e.storedAt, partial: e.partial, deletedLocally, size: e.size });
+        for (const [key, entry] of state.messages) {
+          const record = reported(key, entry, !present(copies(key)));
+          if (record) records.push(record);
         }
         return { records, lastLogin: state.lastLogin };
       });
@@ -177,48 +174,81 @@ export class MaildirStore {
     checkAccount(account);
     checkPutRecord(record);
     checkContent(content);
-    return this.#operation(`storing message "${record.key}" of "${account}"`, async () => {
-      const acct = await this.#account(account);
-      const tag = keyTag(account, record.key);
-      if (await acct.queue.run(() => this.#alreadyStored(acct.state, record, tag))) {
-        await cancelContent(content);
-        return;
+    return this.#operation(`storing message "${record.key}" of "${account}"`, () => this.#commitBatch(account, [{ record, content }]));
+  }
+
+  /**
+   * Commits several messages as one group: each file is written and fsync'd in tmp/, all are
+   * renamed into new/ and new/ is fsync'd once, then their records are journaled with one fsync.
+   * Resolves once all of them are durable; items already stored as completely are no-ops.
+   * @param {string} account
+   * @param {{ record: { key: string, storedAt: number, partial: boolean, size: number }, content: Uint8Array | AsyncIterable<Uint8Array> }[]} items
+   */
+  async putBatch(account, items) {
+    checkAccount(account);
+    checkBatch(items);
+    return this.#operation(`storing ${items.length} messages of "${account}"`, () => this.#commitBatch(account, items));
+  }
+
+  async #commitBatch(account, items) {
+    const acct = await this.#account(account);
+    const { state } = acct;
+    const todo = await acct.queue.run(async () => {
+      /** @type {Map<string, object>} key -> the item to write (the most complete of twins) */
+      const chosen = new Map();
+      for (const item of items) {
+        const tag = keyTag(account, item.record.key);
+        const twin = chosen.get(item.record.key);
+        if ((twin && covers(twin.record, item.record)) || (await this.#alreadyStored(state, item.record, tag))) {
+          await cancelContent(item.content);
+          continue;
+        }
+        if (twin) await cancelContent(twin.content);
+        chosen.set(item.record.key, { ...item, tag, unique: uniqueName(), bytes: 0, committed: false });
       }
-      const unique = uniqueName();
-      const temporary = path.join(this.#dir, 'tmp', unique);
-      try {
-        // Outside the queue: several messages of one account may stream in at once.
-        const bytes = await writeNewFile(temporary, chunksOf(content));
-        this.#checkpoint('file-written');
-        await acct.queue.run(async () => {
-          if (await this.#alreadyStored(acct.state, record, tag)) {
-            await unlink(temporary);  // a concurrent put of the same key won
-            return;
-          }
-          const previous = acct.state.messages.get(record.key)?.partial || this.#index?.get(tag)?.length
-            ? ((await this.#scan()).get(tag) ?? []).filter((f) => f.partial)
-            : [];
-          const name = deliveredName(unique, { bytes, tag, partial: record.partial });
-          const newDir = path.join(this.#dir, 'new');
-          await rename(temporary, path.join(newDir, name));
-          await syncDirectory(newDir);
-          this.#remember(path.join(newDir, name));
-          this.#checkpoint('file-committed');
-          acct.state.messages.set(record.key, {
-            storedAt: record.storedAt,
-            size: record.size,
-            partial: record.partial,
-            forgotten: false,
-          });
-          await acct.state.write();
-          this.#checkpoint('state-written');
-          if (!record.partial) await this.#removeCopies(previous);
-        });
-      } catch (error) {
-        await unlink(temporary).catch(() => {});
-        throw error;
-      }
+      await state.commit();  // repairs #alreadyStored made
+      return [...chosen.values()];
     });
+    if (todo.length === 0) return;
+    const temporary = (t) => path.join(this.#dir, 'tmp', t.unique);
+    try {
+      // Outside the queue: several batches of one account may be written at once. Messages in
+      // memory are written with blocking calls (durable-files.js says why); streams in order.
+      for (const t of todo) {
+        if (t.content instanceof Uint8Array) t.bytes = writeNewFileSync(temporary(t), t.content);
+        else t.bytes = await writeNewFile(temporary(t), chunksOf(t.content));
+      }
+      this.#checkpoint('file-written');
+      await acct.queue.run(async () => {
+        const fresh = [];
+        for (const t of todo) {
+          if (await this.#alreadyStored(state, t.record, t.tag)) await unlink(temporary(t));  // a concurrent put of the same key won
+          else fresh.push(t);
+        }
+        if (fresh.length === 0) return state.commit();
+        const rescan = fresh.some((t) => state.messages.get(t.record.key)?.partial || this.#index?.get(t.tag)?.length);
+        const index = rescan ? await this.#scan() : this.#index;
+        const previous = fresh.map((t) => (index?.get(t.tag) ?? []).filter((f) => f.partial));
+        const newDir = path.join(this.#dir, 'new');
+        for (const t of fresh) {
+          const name = path.join(newDir, deliveredName(t.unique, { bytes: t.bytes, tag: t.tag, partial: t.record.partial }));
+          renameSync(temporary(t), name);
+          t.committed = true;
+          this.#remember(name);
+        }
+        await syncDirectory(newDir);
+        this.#checkpoint('file-committed');
+        for (const { record } of fresh) {
+          state.set(record.key, { storedAt: record.storedAt, size: record.size, partial: record.partial, forgotten: false });
+        }
+        await state.commit();
+        this.#checkpoint('state-written');
+        for (const [i, t] of fresh.entries()) if (!t.record.partial) await this.#removeCopies(previous[i]);
+      });
+    } catch (error) {
+      await Promise.all(todo.filter((t) => !t.committed).map((t) => unlink(temporary(t)).catch(() => {})));
+      throw error;
+    }
   }
 
   /**
@@ -234,15 +264,14 @@ export class MaildirStore {
       const { state, queue } = await this.#account(account);
       await queue.run(async () => {
         const index = await this.#scan();
-        let changed = false;
         for (const key of keys) {
           const entry = state.messages.get(key);
-          if (!entry || entry.forgotten) continue;
-          if (present(index.get(keyTag(account, key)))) entry.forgotten = true;
-          else state.messages.delete(key);
-          changed = true;
+          if (!entry) continue;
+          const rule = forgetting(entry, !present(index.get(keyTag(account, key))));
+          if (rule === 'mark') state.set(key, { ...entry, forgotten: true });
+          else if (rule === 'drop') state.drop(key);
         }
-        if (changed) await state.write();
+        await state.commit();
       });
     });
   }
@@ -257,8 +286,8 @@ export class MaildirStore {
     return this.#operation(`recording the last login of "${account}"`, async () => {
       const { state, queue } = await this.#account(account);
       await queue.run(async () => {
-        state.lastLogin = unixMs;
-        await state.write();
+        state.setLastLogin(unixMs);
+        await state.commit();
       });
     });
   }
@@ -303,7 +332,11 @@ export class MaildirStore {
     await Promise.allSettled(this.#pending);
     const accounts = await Promise.allSettled(this.#accounts.values());
     this.#accounts.clear();
-    for (const a of accounts) if (a.status === 'fulfilled') await a.value.lock.release();
+    for (const a of accounts) {
+      if (a.status !== 'fulfilled') continue;
+      await a.value.state.close();
+      await a.value.lock.release();
+    }
   }
 
   #storedMessage(account, key, entry, copy) {
@@ -347,27 +380,24 @@ export class MaildirStore {
     };
   }
 
-  // Already stored at least as completely as `record` asks? Repairs the bookkeeping on the way.
+  // Already stored at least as completely as `record` asks? Repairs the bookkeeping on the way
+  // (the caller commits the repair).
   async #alreadyStored(state, record, tag) {
     const entry = state.messages.get(record.key);
-    if (entry && (!entry.partial || record.partial)) {
-      if (entry.forgotten) {
-        entry.forgotten = false;
-        await state.write();
-      }
+    if (covers(entry, record)) {
+      if (entry.forgotten) state.set(record.key, { ...entry, forgotten: false });
       return true;
     }
     // A copy delivered before a crash that its bookkeeping never recorded.
     const files = this.#index?.get(tag) ?? [];
     const copy = files.find((f) => !f.partial) ?? (record.partial ? files[0] : undefined);
     if (!copy) return false;
-    state.messages.set(record.key, {
+    state.set(record.key, {
       storedAt: entry?.storedAt ?? record.storedAt,
       size: entry?.size ?? record.size,
       partial: copy.partial,
       forgotten: false,
     });
-    await state.write();
     return true;
   }
 
@@ -445,6 +475,7 @@ export class MaildirStore {
         const lock = await acquireLock(lockPath(this.#stateDir, account), account);
         try {
           const state = await AccountState.read(statePath(this.#stateDir, account), account);
+          state.compactBytes = this.#compactBytes ?? state.compactBytes;
           return { state, lock, queue: new SerialQueue() };
         } catch (error) {
           await lock.release();

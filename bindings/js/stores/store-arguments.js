@@ -38,3 +38,13 @@ export function checkContent(content) {
 export function checkTime(unixMs) {
   if (!Number.isFinite(unixMs)) throw invalid('the time must be a number (unix milliseconds)');
 }
+
+/** @param {unknown} items a putBatch() argument: [{ record, content }] */
+export function checkBatch(items) {
+  if (!Array.isArray(items)) throw invalid('items must be an array of { record, content }');
+  for (const item of items) {
+    if (item === null || typeof item !== 'object') throw invalid('each item must be { record, content }');
+    checkPutRecord(item.record);
+    checkContent(item.content);
+  }
+}

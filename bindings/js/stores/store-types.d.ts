@@ -7,7 +7,7 @@
 
 /** What the store knows of one message of an account. */
 export interface StoreRecord {
-  /** The POP3 UIDL unique id, `uid#2` for a repeated UID, or `hdr:<hex>` without UIDL. */
+  /** The POP3 UIDL unique id, `uid#2` for a repeated UID, or `hdr:<hex>` without UIDL (made by the core). */
   key: string;
   /** When it was stored, unix seconds. */
   storedAt: number;
@@ -46,6 +46,12 @@ export interface PutRecord {
  */
 export type MessageContent = Uint8Array | AsyncIterable<Uint8Array>;
 
+/** One message of a putBatch(). */
+export interface PutItem {
+  record: PutRecord;
+  content: MessageContent;
+}
+
 /** A stored message, as list() returns it; its bytes are read on demand. */
 export interface StoredMessage {
   account: string;
@@ -76,6 +82,12 @@ export interface MessageStore {
    * read. A full copy replaces a partial one.
    */
   put(account: string, record: PutRecord, content: MessageContent): Promise<void>;
+  /**
+   * Commits several messages as one group, resolving once all are durable (what put() promises
+   * for one). Optional: sync() uses it when a store has it (one fsync or transaction per batch
+   * instead of per message) and calls put() per message otherwise.
+   */
+  putBatch?(account: string, items: PutItem[]): Promise<void>;
   /** Drops the records of messages no longer on the server; the local copies stay (in list()). */
   forget(account: string, keys: string[]): Promise<void>;
   /** Records the time of a successful login, unix milliseconds. */

@@ -16,30 +16,61 @@ SyncAction action(SyncAction::Kind kind, const ServerMessage& m, const std::stri
   return SyncAction{kind, m.number, key, m.size, after_store};
 }
 
+constexpr std::string_view kHeaderKeyPrefix = "hdr:";
+
+bool is_hex_digest(std::string_view digest) {
+  return !digest.empty() && digest.size() <= 128 &&
+         digest.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+bool is_header_key(std::string_view uid) {
+  return uid.substr(0, kHeaderKeyPrefix.size()) == kHeaderKeyPrefix &&
+         is_hex_digest(uid.substr(kHeaderKeyPrefix.size()));
+}
+
 }  // namespace
 
-Result<SyncPlan> plan_sync(const std::vector<ServerMessage>& server,
-                           const std::vector<LocalRecord>& local, const SyncPolicy& policy,
-                           std::int64_t now, const protocol::Capabilities* capabilities) {
-  SyncPlan plan;
-  std::unordered_map<std::string, const LocalRecord*> records;
-  for (const auto& record : local) records[record.key] = &record;
+Result<std::string> header_key(std::string_view hex_digest) {
+  if (!is_hex_digest(hex_digest)) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "a header digest must be lower-case hex, up to 128 digits");
+  }
+  return std::string(kHeaderKeyPrefix) + std::string(hex_digest);
+}
 
-  // Keys: the UID, or UID#2, UID#3... for later messages that repeat a UID.
-  std::map<std::string, int> uid_count;
+Result<std::vector<std::string>> assign_keys(const std::vector<ServerMessage>& server) {
+  std::vector<std::string> keys;
+  keys.reserve(server.size());
   std::set<std::uint32_t> numbers;
+  std::unordered_map<std::string, int> seen;
   for (const auto& m : server) {
     if (m.number == 0 || !numbers.insert(m.number).second) {
       return make_error(
           ErrorCode::kProtocolViolation,
           "the maildrop lists message number " + std::to_string(m.number) + " twice or as 0");
     }
-    if (!protocol::is_valid_uid(m.uid) && m.uid.rfind("hdr:", 0) != 0) {
+    if (!protocol::is_valid_uid(m.uid) && !is_header_key(m.uid)) {
       return make_error(ErrorCode::kProtocolViolation,
                         "message " + std::to_string(m.number) + " has no valid unique id");
     }
-    ++uid_count[m.uid];
+    const int occurrence = ++seen[m.uid];
+    keys.push_back(occurrence == 1 ? m.uid : m.uid + "#" + std::to_string(occurrence));
   }
+  return keys;
+}
+
+Result<SyncPlan> plan_sync(const std::vector<ServerMessage>& server,
+                           const std::vector<LocalRecord>& local, const SyncPolicy& policy,
+                           std::int64_t now, const protocol::Capabilities* capabilities) {
+  auto keys = assign_keys(server);
+  if (!keys) return keys.error();
+  SyncPlan plan;
+  plan.keys = std::move(*keys);
+  std::unordered_map<std::string, const LocalRecord*> records;
+  for (const auto& record : local) records[record.key] = &record;
+
+  std::map<std::string, int> uid_count;  // a UID the server repeats
+  for (const auto& m : server) ++uid_count[m.uid];
   for (const auto& [uid, count] : uid_count) {
     if (count > 1) {
       plan.warnings.push_back("the server lists UID " + uid + " for " + std::to_string(count) +
@@ -56,14 +87,12 @@ Result<SyncPlan> plan_sync(const std::vector<ServerMessage>& server,
     }
   }
 
-  std::map<std::string, int> seen;
   std::set<std::string> present;
   std::vector<SyncAction> deletions;
-  for (const auto& m : server) {
-    const int occurrence = ++seen[m.uid];
+  for (std::size_t i = 0; i < server.size(); ++i) {
+    const ServerMessage& m = server[i];
     const bool duplicated = uid_count[m.uid] > 1;
-    const std::string key = occurrence == 1 ? m.uid : m.uid + "#" + std::to_string(occurrence);
-    plan.keys.push_back(key);
+    const std::string& key = plan.keys[i];
     present.insert(key);
     const auto found = records.find(key);
     const LocalRecord* record = found == records.end() ? nullptr : found->second;

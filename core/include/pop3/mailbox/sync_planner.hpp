@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pop3/error.hpp"
@@ -25,8 +26,14 @@ namespace pop3::mailbox {
 struct ServerMessage {
   std::uint32_t number = 0;
   std::uint64_t size = 0;
-  std::string uid;  // UIDL, or the executor's fallback digest for servers without UIDL
+  std::string uid;  // UIDL, or header_key() for servers without UIDL
 };
+
+// Without UIDL, a message is known by a digest of its headers and size (the executor computes it
+// from TOP n 0; lower-case hex). Its key is the digest behind the prefix "hdr:", made here and
+// checked by assign_keys() (docs/sync.md). A listing is keyed by UIDs or by header keys, never a
+// mix, so the two kinds cannot collide.
+Result<std::string> header_key(std::string_view hex_digest);
 
 struct LocalRecord {
   std::string key;               // the UID (or UID#n for a duplicated UID)
@@ -68,6 +75,11 @@ struct SyncPlan {
   std::uint64_t fetch_bytes = 0;
   std::uint32_t delete_count = 0;
 };
+
+// The local key of each server message, in listing order: its UID (or the header key), and
+// UID#2, UID#3... for later messages that repeat one. Fails on a number listed twice or as 0, or
+// a message with neither a valid UID nor a header_key().
+Result<std::vector<std::string>> assign_keys(const std::vector<ServerMessage>& server);
 
 // `capabilities` (optional) lets the planner warn when the server's EXPIRE contradicts the policy.
 Result<SyncPlan> plan_sync(const std::vector<ServerMessage>& server,
