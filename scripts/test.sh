@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Everything: native tests (ctest), the same under AddressSanitizer and UBSan, GMime's own test
+# Everything: ESLint, the generated contract's currency, native tests (ctest), the same under AddressSanitizer and UBSan, GMime's own test
 # programs in WASM, the fuzzers for a bounded time, the TypeScript declarations (tsc), and the JS
 # suites (Jest) against the WASM build, real Dovecot servers, real sockets and headless Chromium.
 set -euo pipefail
@@ -10,6 +10,12 @@ scripts/build.sh
 
 echo "== C++ style (clang-format)"
 scripts/check-style.sh
+
+echo "== JS lint (ESLint)"
+npx eslint .
+
+echo "== cross-language contract is current"
+node scripts/generate-contract.mjs --check
 
 echo "== native tests (ctest)"
 ctest --test-dir build/native --output-on-failure -j2

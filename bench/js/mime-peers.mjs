@@ -25,7 +25,7 @@ import PostalMime from 'postal-mime';
 
 import { CORPUS_CATEGORIES, corpusCategory, mimeCorpus } from '../../tests/fixtures/mime-corpus.mjs';
 import {
-  attachmentKey, checkExpectation, comparable, fromOracleJson, same, view,
+  checkExpectation, comparable, fromOracleJson, same, view,
 } from '../../tests/fixtures/mime-view.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -563,7 +563,7 @@ function DOC_INTRO({ report }) {
 
 /** What explains a difference between the native and the WASM build, by message name. */
 const WASM_NATIVE_CAUSES = [
-  [/header\/duplicate-from/, "Debian builds GMime 3.2.13 with one patch, `0001-Avoid-clearing-a-header-list-if-it-is-being-appended` (upstream issue #129): without it a repeated address header replaces the earlier one instead of adding to it. The WASM module compared here was built without it; \`scripts/build-gmime-wasm.sh\` now applies Debian's patches, so a rebuild should remove this difference."],
+  [/header\/duplicate-from/, "Debian builds GMime 3.2.13 with one patch, `0001-Avoid-clearing-a-header-list-if-it-is-being-appended` (upstream issue #129): without it a repeated address header replaces the earlier one instead of adding to it. The WASM module compared here was built without it; `scripts/build-gmime-wasm.sh` now applies Debian's patches, so a rebuild should remove this difference."],
   [/./, "charset conversion: natively the C library's iconv (glibc), in WASM the platform's TextDecoder and the module's own decoders (`docs/mime.md`, Charsets). They know different labels and replace invalid bytes differently."],
 ];
 
@@ -669,7 +669,7 @@ async function main() {
   }
   console.log(`\n${formatTable(report)}`);
   mkdirSync(path.join(root, 'bench/results'), { recursive: true });
-  const { messages, ...summary } = report;
+  const { messages: _messages, ...summary } = report;
   writeFileSync(path.join(root, 'bench/results/mime-peers.json'), JSON.stringify(summary, null, 2));
   if (flag('write-doc')) {
     writeFileSync(path.join(root, 'docs/mime-comparison.md'), renderDoc(report));

@@ -1,7 +1,6 @@
 // SCRAM-SHA-512 and channel binding (SCRAM-*-PLUS) between our client and the embedded server:
 // both TLS engines, TLS 1.2 (tls-server-end-point) and TLS 1.3 (tls-exporter), and a proxy that
 // terminates TLS and relays the login (what channel binding is there to stop).
-import net from 'node:net';
 import tls from 'node:tls';
 import { readFileSync } from 'node:fs';
 

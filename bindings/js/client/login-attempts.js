@@ -4,7 +4,7 @@
  */
 import { Pop3Error } from '../errors.js';
 
-export const isAscii = (text) => !/[^\x00-\x7f]/.test(text);
+export const isAscii = (text) => !/[^\p{ASCII}]/u.test(text);
 
 /** A refusal of the credentials by the server (-ERR, or -ERR [AUTH]): another method may work. */
 export function worthAnotherMethod(error) {
