@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Everything: ESLint, the generated contract's currency, native tests (ctest), the same under AddressSanitizer and UBSan, GMime's own test
-# programs in WASM, the fuzzers for a bounded time, the TypeScript declarations (tsc), and the JS
-# suites (Jest) against the WASM build, real Dovecot servers, real sockets and headless Chromium.
+# Everything: the C++ style, ESLint, the generated contract's currency, native tests (ctest), the
+# same under AddressSanitizer and UBSan, GMime's own test programs in WASM, the fuzzers for a
+# bounded time, the TypeScript declarations (tsc), and the JS suites (Jest) against the WASM build, real Dovecot servers, real sockets and headless Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

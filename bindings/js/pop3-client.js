@@ -392,6 +392,11 @@ export class Pop3Client {
   close() {
     if (this.#closed) return;
     this.#closed = true;
+    // TLS in the WASM engine still ends with close_notify: an orderly end, not a truncation.
+    if (!this.#failure && this.#session) {
+      this.#session.closeTls();
+      this.#flush();
+    }
     this.#transport.destroy();
     this.#commands.failAll(new Pop3Error('CONNECTION_CLOSED', 'the client closed the connection'));
   }

@@ -12,7 +12,7 @@ import { startDelayProxy } from '../harness/delay-proxy.mjs';
 import { startDovecot, toWire } from '../harness/dovecot.mjs';
 import { fixtureMessages, largeMessage } from '../fixtures/messages.mjs';
 
-const cli = fileURLToPath(new URL('../../bindings/js/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../../bindings/js/cli/pop3-wasm.js', import.meta.url));
 const fixtures = fixtureMessages().map((f) => f.bytes);
 const many = Array.from({ length: 60 }, (_, i) => Buffer.concat([Buffer.from(`X-Number: ${i}\n`), fixtures[i % fixtures.length]]));
 let dovecot;

@@ -61,7 +61,7 @@ test('a certificate problem is told in words, and nothing is recommended over pl
 });
 
 test('pop3-wasm doctor prints the report, or JSON, and exits 0 when it has a recommendation', async () => {
-  const args = ['bindings/js/cli.js', 'doctor', 'localhost', '--ca', env.pki.file('ca.pem'), '--pop3-port', String(env.port), '--pop3s-port', String(env.implicitTlsPort)];
+  const args = ['bindings/js/cli/pop3-wasm.js', 'doctor', 'localhost', '--ca', env.pki.file('ca.pem'), '--pop3-port', String(env.port), '--pop3s-port', String(env.implicitTlsPort)];
   const text = await run(process.execPath, args, { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' } });
   expect(text.stdout).toMatch(/^localhost:\n- POP3S/);
   expect(text.stdout).toMatch(/Recommended: port/);

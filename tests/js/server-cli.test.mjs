@@ -12,7 +12,7 @@ import { sampleMessages, toWireForm } from '../../bindings/js/server-node.js';
 import { sameBytes } from '../harness/sample-server.mjs';
 import { testPki } from '../harness/test-pki.mjs';
 
-const CLI = fileURLToPath(new URL('../../bindings/js/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../bindings/js/cli/pop3-wasm.js', import.meta.url));
 const run = promisify(execFile);
 const children = [];
 

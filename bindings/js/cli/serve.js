@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-import { createServer, MaildirMailboxStore, MemoryMailboxStore, sampleMessages, SAMPLE_PASSWORD, SAMPLE_USER } from './server-node.js';
+import { createServer, MaildirMailboxStore, MemoryMailboxStore, sampleMessages, SAMPLE_PASSWORD, SAMPLE_USER } from '../server-node.js';
 
 export const SERVE_USAGE = `usage:
   pop3-wasm serve [--sample | --maildir DIR] [--listen HOST:PORT] [--tls-listen HOST:PORT]

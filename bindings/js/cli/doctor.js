@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-import { diagnose } from './diagnose.js';
-import { readPassword } from './cli-support.js';
+import { diagnose } from '../diagnose.js';
+import { readPassword } from './support.js';
 
 export const DOCTOR_USAGE = `usage:
   pop3-wasm doctor HOST [--user NAME] [--ca FILE] [--pop3-port N] [--pop3s-port N] [--json]

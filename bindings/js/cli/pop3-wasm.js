@@ -4,8 +4,8 @@
  *
  *   pop3-wasm fetch pop3s://user@host[:port] --maildir DIR [--keep | --delete | --keep-days N]
  *   pop3-wasm probe pop3s://user@host[:port]
- *   pop3-wasm serve [--sample | --maildir DIR] ...   (cli-serve.js)
- *   pop3-wasm doctor HOST [--user NAME] ...           (cli-doctor.js)
+ *   pop3-wasm serve [--sample | --maildir DIR] ...   (serve.js)
+ *   pop3-wasm doctor HOST [--user NAME] ...           (doctor.js)
  *
  * The password comes from the POP3_PASSWORD environment variable or a prompt, never from the
  * command line (argv is visible to every user of the machine and lands in shell histories).
@@ -13,14 +13,14 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-import './platform-node.js';
-import { Pop3Client } from './pop3-client.js';
-import { MaildirStore } from './stores/maildir-store.js';
-import { syncAccount } from './sync.js';
-import { parseAccountUrl, readPassword } from './cli-support.js';
-import { ProgressBar } from './cli-progress.js';
-import { SERVE_USAGE, serveCommand } from './cli-serve.js';
-import { DOCTOR_USAGE, doctorCommand } from './cli-doctor.js';
+import '../platform-node.js';
+import { Pop3Client } from '../pop3-client.js';
+import { MaildirStore } from '../stores/maildir-store.js';
+import { syncAccount } from '../sync.js';
+import { parseAccountUrl, readPassword } from './support.js';
+import { ProgressBar } from './progress.js';
+import { SERVE_USAGE, serveCommand } from './serve.js';
+import { DOCTOR_USAGE, doctorCommand } from './doctor.js';
 
 const USAGE = `usage:
   pop3-wasm fetch <pop3s://user@host[:port] | pop3://user@host[:port]> --maildir DIR
