@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "pop3/utf8.hpp"
+
 using pop3::ErrorCode;
 using pop3::auth::Nfkc;
 using pop3::auth::saslprep;
@@ -16,23 +18,7 @@ namespace {
 
 std::string Utf8(std::u32string_view text) {
   std::string out;
-  for (char32_t cp : text) {
-    if (cp < 0x80) {
-      out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out.push_back(static_cast<char>(0xc0 | (cp >> 6)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-    } else if (cp < 0x10000) {
-      out.push_back(static_cast<char>(0xe0 | (cp >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-    } else {
-      out.push_back(static_cast<char>(0xf0 | (cp >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-    }
-  }
+  for (char32_t cp : text) pop3::append_utf8(out, cp);
   return out;
 }
 

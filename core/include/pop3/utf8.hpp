@@ -1,5 +1,5 @@
-// UTF-8 validation shared by the protocol bindings (server text shown to JS) and the MIME module
-// (its JSON). Header-only: the MIME module links no other part of the core.
+// UTF-8 encoding and validation shared by the protocol bindings (server text shown to JS) and the
+// MIME module (its JSON). Header-only: the MIME module links no other part of the core.
 #pragma once
 
 #include <cstddef>
@@ -7,6 +7,26 @@
 #include <string_view>
 
 namespace pop3 {
+
+// Appends code point `cp` (at most U+10FFFF, not a surrogate: callers decode valid input or
+// substitute U+FFFD) in UTF-8.
+inline void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xc0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3f));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xe0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (cp & 0x3f));
+  } else {
+    out += static_cast<char>(0xf0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (cp & 0x3f));
+  }
+}
 
 // Length of the valid UTF-8 sequence at `s[i]`, or 0 if it is invalid: overlong forms,
 // surrogates and code points above U+10FFFF are invalid (RFC 3629 section 3).

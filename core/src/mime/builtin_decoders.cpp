@@ -4,27 +4,10 @@
 #include <vector>
 
 #include "ascii.hpp"
+#include "pop3/utf8.hpp"
 
 namespace pop3::mime {
 namespace {
-
-void append_code_point(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xc0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xe0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  } else {
-    out += static_cast<char>(0xf0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  }
-}
 
 constexpr std::uint32_t kReplacement = 0xfffd;
 
@@ -82,7 +65,7 @@ class Utf8Decoder final : public Decoder {
 
  private:
   void replace(std::string& out) {
-    append_code_point(out, kReplacement);
+    append_utf8(out, kReplacement);
     count_replacement();
   }
   std::vector<std::uint8_t> pending_;
@@ -105,7 +88,7 @@ class Windows1252Decoder final : public Decoder {
       out.append(reinterpret_cast<const char*>(in + i), ascii - i);
       if (ascii == size) break;
       const std::uint8_t b = in[ascii];
-      append_code_point(out, b < 0xa0 ? kHigh[b - 0x80] : b);
+      append_utf8(out, b < 0xa0 ? kHigh[b - 0x80] : b);
       i = ascii + 1;
     }
   }
@@ -151,7 +134,7 @@ class WideDecoder final : public Decoder {
       }
       if (high_surrogate_) {
         if (value >= 0xdc00 && value <= 0xdfff) {
-          append_code_point(out, 0x10000 + ((high_surrogate_ - 0xd800) << 10) + (value - 0xdc00));
+          append_utf8(out, 0x10000 + ((high_surrogate_ - 0xd800) << 10) + (value - 0xdc00));
           high_surrogate_ = 0;
           continue;
         }
@@ -163,7 +146,7 @@ class WideDecoder final : public Decoder {
       } else if (value >= 0xdc00 && value <= 0xdfff) {
         emit(out, kReplacement, true);
       } else {
-        append_code_point(out, value);
+        append_utf8(out, value);
       }
     }
     pending_.erase(pending_.begin(),
@@ -177,7 +160,7 @@ class WideDecoder final : public Decoder {
 
  private:
   void emit(std::string& out, std::uint32_t cp, bool replaced) {
-    append_code_point(out, cp);
+    append_utf8(out, cp);
     if (replaced) count_replacement();
   }
   std::size_t unit_;
@@ -209,7 +192,7 @@ class Utf7Decoder final : public Decoder {
         return;
       }
       if (c >= 0x80) {
-        append_code_point(out, kReplacement);
+        append_utf8(out, kReplacement);
         count_replacement();
       } else {
         out += static_cast<char>(c);
@@ -244,28 +227,28 @@ class Utf7Decoder final : public Decoder {
   void unit(std::uint16_t u, std::string& out) {
     if (high_) {
       if (u >= 0xdc00 && u <= 0xdfff) {
-        append_code_point(out, 0x10000 + ((high_ - 0xd800) << 10) + (u - 0xdc00));
+        append_utf8(out, 0x10000 + ((high_ - 0xd800) << 10) + (u - 0xdc00));
         high_ = 0;
         return;
       }
-      append_code_point(out, kReplacement);
+      append_utf8(out, kReplacement);
       count_replacement();
       high_ = 0;
     }
     if (u >= 0xd800 && u <= 0xdbff) {
       high_ = u;
     } else if (u >= 0xdc00 && u <= 0xdfff) {
-      append_code_point(out, kReplacement);
+      append_utf8(out, kReplacement);
       count_replacement();
     } else {
-      append_code_point(out, u);
+      append_utf8(out, u);
     }
   }
 
   void end_base64(std::string& out) {
     // Leftover bits must be zero padding; a dangling high surrogate is an error.
     if (high_) {
-      append_code_point(out, kReplacement);
+      append_utf8(out, kReplacement);
       count_replacement();
       high_ = 0;
     }

@@ -50,12 +50,6 @@ std::vector<char32_t> code_points(const std::string& utf8) {
   return out;
 }
 
-void append_utf8(char32_t cp, std::string& out) {  // Hangul syllables: three bytes
-  out += static_cast<char>(0xE0 | (cp >> 12));
-  out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-  out += static_cast<char>(0x80 | (cp & 0x3F));
-}
-
 std::string decode_all(Decoder& decoder, const std::vector<std::uint8_t>& bytes) {
   std::string out;
   decoder.decode(bytes.data(), bytes.size(), true, out);
@@ -113,7 +107,7 @@ class UhcDecoder final : public Decoder {
       if (position >= 0) {
         platform_->decode(run.data(), run.size(), false, out);
         run.clear();
-        append_utf8(table_[static_cast<std::size_t>(position)], out);
+        append_utf8(out, table_[static_cast<std::size_t>(position)]);
       } else {
         run.insert(run.end(), {*lead_, b});
       }
