@@ -4,7 +4,6 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 #include <malloc.h>
-#include <openssl/rand.h>
 
 #include <cstdint>
 #include <string>
@@ -12,6 +11,7 @@
 
 #include "js_options.hpp"
 #include "js_values.hpp"
+#include "platform_random.hpp"
 #include "pop3/auth/base64.hpp"
 #include "pop3/auth/login_negotiation.hpp"
 #include "pop3/auth/mechanisms.hpp"
@@ -103,11 +103,11 @@ std::optional<std::string> js_nfkc(std::string_view utf8) {
   return normalized.as<std::string>();
 }
 
-// SCRAM's client nonce: 18 bytes from the platform RNG (OpenSSL's getentropy, i.e.
-// crypto.getRandomValues), base64 so that it is printable and has no comma.
+// SCRAM's client nonce: 18 bytes from the platform RNG (crypto.getRandomValues), base64 so
+// that it is printable and has no comma.
 std::optional<std::string> scram_nonce() {
-  unsigned char bytes[18];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) return std::nullopt;
+  std::uint8_t bytes[18];
+  platform_random(bytes);
   return auth::base64_encode(std::string_view(reinterpret_cast<char*>(bytes), sizeof bytes));
 }
 

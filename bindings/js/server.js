@@ -24,7 +24,7 @@ export async function deriveScramKeys(mechanism, password, options = {}) {
   if (mechanism !== 'SCRAM-SHA-1' && mechanism !== 'SCRAM-SHA-256') {
     throw new Pop3Error('INVALID_ARGUMENT', `deriveScramKeys: mechanism is 'SCRAM-SHA-1' or 'SCRAM-SHA-256', not '${mechanism}'`);
   }
-  const core = await loadCore(options);
+  const core = await loadCore(options, { server: true });
   const salt = options.salt ?? crypto.getRandomValues(new Uint8Array(16));
   let binary = '';
   for (const b of salt) binary += String.fromCharCode(b);
