@@ -111,7 +111,7 @@ export class Pop3Client {
       throw new Pop3Error('INVALID_ARGUMENT', "tlsEngine 'node' needs a direct TCP connection; through a bridge or a custom transport TLS runs in the WASM engine");
     }
     if (options.signal?.aborted) throw new Pop3Error('ABORTED', 'connect aborted', { cause: options.signal.reason });
-    // Module flavour (flavour helper): the lite protocol module unless TLS runs in WASM.
+    // The lite protocol module unless TLS runs in WASM (docs/architecture.md, "Module flavours").
     const core = await loadCore(options, { wasmTls: tls !== 'none' && tlsEngine === 'wasm' });
     const transport = options.transport ?? (await defaultTransport(options));
     await transport.open({ signal: options.signal });

@@ -251,15 +251,14 @@ const loadLite = loadOncePerSource('coreLite', (source) =>
  */
 export async function loadCore(options, need = {}) {
   const named = options?.wasm ?? {};
-  const liteNamed = named.coreLite !== undefined || (named.core === undefined && configured.coreLite !== undefined);
-  const fullOnly = !liteNamed && (named.core !== undefined || configured.core !== undefined);
-  const reuse = !liteNamed && named.core === undefined;
   let lite;
   if (need.wasmTls === true || need.server === true) lite = false;
-  else if (liteNamed) lite = true;
-  else if (fullOnly || (reuse && loadFull.started())) lite = false;
-  else if (need.wasmTls === false) lite = true;
-  else lite = reuse && loadLite.started();
+  else if (named.coreLite !== undefined) lite = true;
+  else if (named.core !== undefined) lite = false;  // a full module named for this call serves it
+  else if (loadFull.started()) lite = false;  // already here: no second download
+  else if (loadLite.started()) lite = true;
+  else if (need.wasmTls === false) lite = configured.coreLite !== undefined || configured.core === undefined;
+  else lite = false;
   const core = await (lite ? loadLite(options) : loadFull(options));
   if ((need.wasmTls || need.server) && !core.hasTlsEngine) {
     throw new Pop3Error(
