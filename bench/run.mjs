@@ -80,9 +80,7 @@ row('TLS handshake, implicit, median (ms)', tls.handshakeMs.wasm, 'node tls', tl
 row(tlsLabel, tls.retrieve.wasm.mbPerS, 'node tls', tls.retrieve.node.mbPerS, 'MB/s', true);
 row(tlsLabel, tls.retrieve.wasm.mbPerS, 'curl', tls.retrieve.curl.mbPerS, 'MB/s', true);
 row('WASM AEAD: ChaCha20 vs AES-128-GCM (MB/s)', tls.wasmAead.chacha20.mbPerS, 'aes-gcm', tls.wasmAead.aes128gcm.mbPerS, 'MB/s', true);
-const size = tls.moduleSize;
-console.log(`\nprotocol module (OpenSSL + core + glue): ${(size.raw / 1024).toFixed(0)} KB raw, ${(size.gzip / 1024).toFixed(0)} KB gzip`);
-console.log(`WASM TLS cipher: ${tls.retrieve.wasm.cipher}; Node: ${tls.retrieve.node.cipher}`);
+console.log(`\nWASM TLS cipher: ${tls.retrieve.wasm.cipher}; Node: ${tls.retrieve.node.cipher}`);
 
 const bridge = await bridgeBenchmark(sizes.bridge);
 console.log('');
