@@ -41,7 +41,14 @@ test("Node's TLS and tls: 'none' load only the lite module, and SCRAM logs in th
   const loaded = await loadCore();  // whichever module the connections used
   expect(loaded.hasTlsEngine).toBe(false);
   expect(loaded.ServerConnection).toBeUndefined();
-});
+  // The lite module's bindings leak nothing either (tests/js/wasm-leak.test.mjs checks the full one).
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
+  await settle();
+  const before = loaded.heapInUse();
+  for (let i = 0; i < 30; i++) await fetchAll({ port: dovecot.port, tls: 'none', allowInsecureAuth: true }, 'SCRAM-SHA-256');
+  await settle();
+  expect(loaded.heapInUse() - before).toBeLessThanOrEqual(0);
+}, 120_000);
 
 test('TLS in the WASM engine loads the full module; a plain connection then uses it too', async () => {
   expect(await fetchAll({ port: dovecot.pop3sPort, tls: 'implicit', tlsEngine: 'wasm' }, 'SCRAM-SHA-256')).toEqual({ engine: 'wasm', mechanism: 'SCRAM-SHA-256', bodies: wire });
