@@ -31,7 +31,7 @@ const row = (name, ours, peerName, peer, unit, higherIsBetter, oursLabel = 'pop3
   console.log(
     `${name.padEnd(38)} ours ${ours.toFixed(2).padStart(9)} ${unit.padEnd(4)} ${peerName.padEnd(10)} ${peer
       .toFixed(2)
-      .padStart(9)} ${unit.padEnd(4)} ratio ${ratio.toFixed(2)}x ${higherIsBetter ? '(ours/peer)' : '(peer time / ours)'}`,
+      .padStart(9)} ${unit.padEnd(4)} ratio ${ratio.toFixed(2)}x ${higherIsBetter ? '(ours/peer)' : '(peer/ours: lower is better)'}`,
   );
 };
 
