@@ -19,11 +19,12 @@ using pop3::auth::ShaKind;
 namespace {
 
 std::string hex(const std::string& bytes) {
-  return pop3::auth::to_hex(
-      {reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
+  return pop3::auth::to_hex({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
 }
 
-const EVP_MD* md(ShaKind kind) { return kind == ShaKind::kSha1 ? EVP_sha1() : EVP_sha256(); }
+const EVP_MD* md(ShaKind kind) {
+  return kind == ShaKind::kSha1 ? EVP_sha1() : EVP_sha256();
+}
 
 std::string bytes_of(std::size_t n, int seed) {
   std::string s(n, '\0');

@@ -18,8 +18,12 @@ constexpr std::uint32_t kSha256Round[64] = {
     0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
     0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
 
-constexpr std::uint32_t rotl(std::uint32_t x, int n) { return (x << n) | (x >> (32 - n)); }
-constexpr std::uint32_t rotr(std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
+constexpr std::uint32_t rotl(std::uint32_t x, int n) {
+  return (x << n) | (x >> (32 - n));
+}
+constexpr std::uint32_t rotr(std::uint32_t x, int n) {
+  return (x >> n) | (x << (32 - n));
+}
 
 std::uint32_t load_be(const std::uint8_t* p) {
   return (static_cast<std::uint32_t>(p[0]) << 24) | (static_cast<std::uint32_t>(p[1]) << 16) |
@@ -71,7 +75,9 @@ constexpr std::size_t kBlock = 64;
 
 }  // namespace
 
-std::size_t sha_size(ShaKind kind) { return kind == ShaKind::kSha1 ? 20 : 32; }
+std::size_t sha_size(ShaKind kind) {
+  return kind == ShaKind::kSha1 ? 20 : 32;
+}
 
 Sha::Sha(ShaKind kind) : kind_(kind) {
   if (kind == ShaKind::kSha1) {
@@ -134,7 +140,8 @@ namespace {
 class Hmac {
  public:
   Hmac(ShaKind kind, std::string_view key) : inner_(kind), outer_(kind) {
-    // RFC 2104: a key longer than a block is hashed first; then H((K ^ opad) || H((K ^ ipad) || m)).
+    // RFC 2104: a key longer than a block is hashed first; then H((K ^ opad) || H((K ^ ipad) ||
+    // m)).
     std::string block = key.size() > kBlock ? Sha::digest(kind, key) : std::string(key);
     block.resize(kBlock, '\0');
     std::string pad(block);

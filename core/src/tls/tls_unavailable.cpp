@@ -25,11 +25,19 @@ TlsClient::~TlsClient() = default;
 std::optional<Error> TlsClient::receive(std::span<const std::uint8_t>, std::string&) {
   return unavailable();
 }
-std::optional<Error> TlsClient::send(std::string_view) { return unavailable(); }
+std::optional<Error> TlsClient::send(std::string_view) {
+  return unavailable();
+}
 void TlsClient::close() {}
-std::string_view TlsClient::output() { return {}; }
+std::string_view TlsClient::output() {
+  return {};
+}
 void TlsClient::consume_output(std::size_t) {}
-std::string TlsClient::protocol() const { return {}; }
-std::string TlsClient::cipher() const { return {}; }
+std::string TlsClient::protocol() const {
+  return {};
+}
+std::string TlsClient::cipher() const {
+  return {};
+}
 
 }  // namespace pop3::tls
