@@ -3,10 +3,10 @@
 // Ratios compare ours with peers measured in the same run; sizes are absolute.
 
 /**
- * @param {{ retr: object, tls: object, bridge: object, mime: object, wasmCodec: object, sync: object }} run
+ * @param {{ retr: object, tls: object, bridge: object, mime: object, wasmCodec: object, startup: object, sync: object }} run
  * @returns {{ goal: string, measured: string, met: boolean }[]}
  */
-export function judgeGoals({ retr, tls, bridge, mime, wasmCodec, sync }) {
+export function judgeGoals({ retr, tls, bridge, mime, wasmCodec, startup, sync }) {
   const goals = [];
   const goal = (text, measured, met) => goals.push({ goal: text, measured, met });
   const peers = ['node-pop3', 'poplib'].map((p) => retr.results[p].seconds);
@@ -27,7 +27,9 @@ export function judgeGoals({ retr, tls, bridge, mime, wasmCodec, sync }) {
   const curlRatio = tls.retrieve.curl.mbPerS / tls.retrieve.wasm.mbPerS;
   goal('RETR over TLS, WASM engine: within 1.3x of curl', `${curlRatio.toFixed(2)}x curl's time`, curlRatio <= 1.3);
   goal('codec in WASM: >= 1 GB/s', `${(wasmCodec.mbPerS / 1000).toFixed(2)} GB/s`, wasmCodec.mbPerS >= 1000);
-  goal('protocol module (with TLS): <= 500 KB gzip', `${(tls.moduleSize.gzip / 1024).toFixed(0)} KB`, tls.moduleSize.gzip <= 500 * 1024);
+  const { lite, full } = startup.sizes;
+  goal('protocol module without TLS (pop3-core-lite): <= 80 KB gzip', `${(lite.gzip / 1024).toFixed(1)} KB`, lite.gzip <= 80 * 1024);
+  goal('protocol module with TLS (pop3-core): <= 500 KB gzip', `${(full.gzip / 1024).toFixed(0)} KB`, full.gzip <= 500 * 1024);
   if (mime.sizes.wasm) goal('MIME module: <= 300 KB gzip', `${(mime.sizes.total.gzip / 1024).toFixed(0)} KB`, mime.sizes.total.gzip <= 300 * 1024);
   for (const [set, t] of Object.entries(mime.throughput)) {
     if (!t.wasm) continue;

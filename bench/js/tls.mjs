@@ -3,11 +3,9 @@
 //  - RETR of 20 x 5 MB: the WASM engine vs Node's tls vs curl (pop3s://, one connection)
 //  - AEAD speed in WASM: ChaCha20-Poly1305 vs AES-128-GCM (the server forces the suite), which
 //    decides the client's preference order (core/src/tls/ssl_context.cpp)
-//  - the size of the protocol module (raw and gzip, glue included)
+// (The modules' sizes are measured by wasm-startup.mjs.)
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { gzipSync } from 'node:zlib';
 
 import { Pop3Client } from '../../bindings/js/node.js';
 import { startDovecot } from '../../tests/harness/dovecot.mjs';
@@ -53,17 +51,6 @@ async function curlAll(port, caFile, count) {
   return { seconds: (performance.now() - start) / 1000, bytes };
 }
 
-export function moduleSize() {
-  const wasm = readFileSync(new URL('../../bindings/js/wasm/pop3-core.wasm', import.meta.url));
-  const glue = readFileSync(new URL('../../bindings/js/wasm/pop3-core.mjs', import.meta.url));
-  return {
-    wasmRaw: wasm.length,
-    glueRaw: glue.length,
-    raw: wasm.length + glue.length,
-    gzip: gzipSync(wasm, { level: 9 }).length + gzipSync(glue, { level: 9 }).length,
-  };
-}
-
 export async function tlsBenchmark({ count = 20, size = 5 * 1024 * 1024, handshakes = 40, aeadCount = 4 } = {}) {
   const pki = testPki();
   const messages = Array.from({ length: count }, (_, i) => largeMessage(size, 100 + i));
@@ -93,7 +80,6 @@ export async function tlsBenchmark({ count = 20, size = 5 * 1024 * 1024, handsha
         chacha20: await retrieveAll(chacha.pop3sPort, 'wasm', ca, aeadCount),
         aes128gcm: await retrieveAll(aes.pop3sPort, 'wasm', ca, aeadCount),
       },
-      moduleSize: moduleSize(),
     };
     for (const [name, r] of Object.entries({ ...result.retrieve, ...result.wasmAead })) {
       r.mbPerS = r.bytes / r.seconds / 1e6;

@@ -4,7 +4,6 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 #include <malloc.h>
-#include <openssl/rand.h>
 
 #include <cstdint>
 #include <string>
@@ -12,6 +11,7 @@
 
 #include "js_options.hpp"
 #include "js_values.hpp"
+#include "platform_random.hpp"
 #include "pop3/auth/login_negotiation.hpp"
 #include "pop3/auth/mechanisms.hpp"
 #include "pop3/auth/saslprep.hpp"
@@ -105,12 +105,6 @@ std::optional<std::string> js_nfkc(std::string_view utf8) {
   return normalized.as<std::string>();
 }
 
-// The platform RNG: OpenSSL's RAND_bytes, which reads getentropy, i.e. crypto.getRandomValues.
-void platform_random(std::span<std::uint8_t> out) {
-  // submit_auth checked RAND_status() first; a failure after that leaves no safe way on.
-  if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1) abort();
-}
-
 // A Uint8Array's bytes (small ones: channel-binding data, a certificate).
 std::string byte_string(const val& array) {
   const auto bytes = emscripten::convertJSArrayToNumberVector<std::uint8_t>(array);
@@ -202,10 +196,6 @@ class JsClientConnection {
     context.host = string_or_empty(credentials["host"]);
     if (!credentials["port"].isUndefined()) context.port = credentials["port"].as<std::uint16_t>();
     // The platform's NFKC and randomness; SASLprep and the nonce are the mechanism's business.
-    if (RAND_status() != 1) {
-      return result_to_js(
-          make_error(ErrorCode::kInvalidState, "no randomness for the SCRAM nonce"));
-    }
     context.normalize = js_nfkc;
     context.random = platform_random;
     context.channel_binding = channel_binding(credentials);

@@ -3,7 +3,6 @@
 // every decision stays in core/, this file only converts.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
-#include <openssl/rand.h>
 
 #include <cstdint>
 #include <cstdlib>
@@ -12,6 +11,7 @@
 
 #include "js_options.hpp"
 #include "js_values.hpp"
+#include "platform_random.hpp"
 #include "pop3/auth/base64.hpp"
 #include "pop3/auth/scram_keys.hpp"
 #include "pop3/server/server_connection.hpp"
@@ -24,13 +24,6 @@ using emscripten::val;
 bool flag(const val& js, const char* name, bool fallback) {
   const val v = js[name];
   return v.isUndefined() || v.isNull() ? fallback : v.as<bool>();
-}
-
-// The server's randomness (greeting timestamp, challenges, nonces, salts): OpenSSL's RAND_bytes,
-// which in WASM draws on crypto.getRandomValues. Predictable challenges would be worse than
-// none, so a failure stops the module.
-void platform_random(std::span<std::uint8_t> out) {
-  if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1) std::abort();
 }
 
 // { tls: { mode: 'none'|'implicit'|'starttls', certificateChain, privateKey, minVersion,

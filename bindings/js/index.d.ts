@@ -146,8 +146,13 @@ export interface ConnectOptions {
   limits?: Limits;
   /** Receives protocol lines from the start of the session (passwords redacted). */
   onTranscript?: (entry: TranscriptEntry) => void;
-  /** Where the protocol module's .wasm comes from, if not from configureWasm() or the package. */
-  wasm?: { core?: WasmSource };
+  /**
+   * Where the protocol module's .wasm comes from, if not from configureWasm() or the package:
+   * `core` is the full module (pop3-core.wasm, with the TLS engine and the server), `coreLite`
+   * the client without a TLS engine (pop3-core-lite.wasm), used when TLS does not run in WASM. Naming `core` alone makes it serve
+   * every connection.
+   */
+  wasm?: { core?: WasmSource; coreLite?: WasmSource };
 }
 
 export interface CommandOptions {
@@ -380,20 +385,28 @@ export type WasmSourceValue = string | URL | ArrayBuffer | ArrayBufferView | Web
  * Sets where the WASM modules are loaded from when a call does not say (a CDN, a folder your
  * build copies them to, a replacement MIME module). Takes effect for modules not yet loaded.
  */
-export declare function configureWasm(sources: { core?: WasmSource; mime?: WasmSource }): void;
+export declare function configureWasm(sources: { core?: WasmSource; coreLite?: WasmSource; mime?: WasmSource }): void;
 
 /** The protocol module (Emscripten) as loadCore() returns it; its classes are internal. */
 export interface Pop3CoreModule {
   /** Bytes of the module's heap in use (for leak checks). */
   heapInUse(): number;
   readonly HEAPU8: Uint8Array;
+  /** true for the full module (pop3-core.wasm), false for the lite one (pop3-core-lite.wasm). */
+  readonly hasTlsEngine: boolean;
 }
 
 /**
  * Loads (once) and returns the protocol WASM module, e.g. to load it before the user connects.
- * Rejects with WASM_LOAD_FAILED, naming the URL and the likely fix.
+ * `need.wasmTls` (TLS in WASM) or `need.server` loads the full module; `wasmTls: false` the lite
+ * one unless the full one is already loaded; neither, whichever is loaded, else the full one.
+ * Rejects with WASM_LOAD_FAILED, naming the URL and the likely fix, and with TLS_UNAVAILABLE if
+ * TLS in WASM is asked of a lite module given as `core`.
  */
-export declare function loadCore(options?: { wasm?: { core?: WasmSource } }): Promise<Pop3CoreModule>;
+export declare function loadCore(
+  options?: { wasm?: { core?: WasmSource; coreLite?: WasmSource } },
+  need?: { wasmTls?: boolean; server?: boolean },
+): Promise<Pop3CoreModule>;
 
 export type {
   MessageStore, StoreRecord, StoreState, PutRecord, MessageContent, StoredMessage,

@@ -59,7 +59,8 @@ export class Pop3Client {
   static async connect(options) {
     const resolved = resolveConnectOptions(options);
     if (options.signal?.aborted) throw new Pop3Error('ABORTED', 'connect aborted', { cause: options.signal.reason });
-    const core = await loadCore(options);
+    // The lite protocol module unless TLS runs in WASM (docs/architecture.md, "Module flavours").
+    const core = await loadCore(options, { wasmTls: tls !== 'none' && tlsEngine === 'wasm' });
     const transport = options.transport ?? (await defaultTransport(options));
     await transport.open({ signal: options.signal });
     if (resolved.tls === 'implicit' && resolved.tlsEngine === 'node') {

@@ -122,6 +122,7 @@ export interface EmbeddedServerOptions {
   /** For tests: the idle timer in milliseconds, below RFC 1939's 10 minutes. */
   idleTimeoutMs?: number;
   limits?: { maxCommandLine?: number; maxSaslLine?: number; maxInputBuffered?: number; maxOutputBuffered?: number; maxBadCommands?: number; maxFailedLogins?: number };
+  /** Where the protocol module comes from (the server always uses the full one, `core`); see configureWasm(). */
   wasm?: { core?: WasmSource };
 }
 

@@ -26,7 +26,7 @@ export async function deriveScramKeys(mechanism, password, options = {}) {
   if (!['SCRAM-SHA-1', 'SCRAM-SHA-256', 'SCRAM-SHA-512'].includes(mechanism)) {
     throw new Pop3Error('INVALID_ARGUMENT', `deriveScramKeys: mechanism is 'SCRAM-SHA-1', 'SCRAM-SHA-256' or 'SCRAM-SHA-512', not '${mechanism}'`);
   }
-  const core = await loadCore(options);
+  const core = await loadCore(options, { server: true });
   const salt = options.salt ?? crypto.getRandomValues(new Uint8Array(16));
   let binary = '';
   for (const b of salt) binary += String.fromCharCode(b);

@@ -1,5 +1,9 @@
 /**
- * Loads the two WASM modules: the protocol module (pop3-core) and the MIME module (pop3-mime).
+ * Loads the WASM modules: the protocol module in two flavours, pop3-core (client, server and the
+ * OpenSSL TLS engine) and pop3-core-lite (the client without a TLS engine), and the MIME module
+ * (pop3-mime). Which protocol flavour a connection gets is decided up front
+ * (docs/architecture.md, "Module flavours"): the full one when TLS must run in WASM or for the
+ * server, the lite one otherwise (Node's TLS, `tls: 'none'`, a TLS-terminating bridge).
  *
  * Where a module's .wasm comes from, in order: the `wasm` option of the call that loads it, then
  * configureWasm(), then the file next to this package. The default is written as
@@ -15,30 +19,33 @@
 import { Pop3Error } from './errors.js';
 import { platform } from './platform.js';
 import createPop3Core from './wasm/pop3-core.mjs';
+import createPop3CoreLite from './wasm/pop3-core-lite.mjs';
 
 /** @typedef {import('./index.js').WasmSource} WasmSource */
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
-const MODULES = ['core', 'mime'];
+const MODULES = ['core', 'coreLite', 'mime'];
 const BUNDLER_GUIDE = 'see docs/bundlers.md in the pop3-wasm package';
 const DEFAULT_SOURCE = Symbol('the file next to the package');
 
 /** What configureWasm() set, per module. */
-const configured = { core: undefined, mime: undefined };
+const configured = { core: undefined, coreLite: undefined, mime: undefined };
 
 /**
  * Sets where the WASM modules are loaded from when a call does not say: a URL (e.g. a CDN, or
  * where your build copied the files), the bytes, a compiled `WebAssembly.Module`, or a function
- * `(defaultUrl) => any of these`. Takes effect for modules not yet loaded.
- * @param {{ core?: WasmSource, mime?: WasmSource }} sources
+ * `(defaultUrl) => any of these`. Takes effect for modules not yet loaded. `core` is the full
+ * protocol module (pop3-core.wasm), `coreLite` the one without a TLS engine
+ * (pop3-core-lite.wasm); naming `core` alone makes it serve every connection.
+ * @param {{ core?: WasmSource, coreLite?: WasmSource, mime?: WasmSource }} sources
  */
 export function configureWasm(sources) {
   if (sources === null || typeof sources !== 'object') {
-    throw new Pop3Error('INVALID_ARGUMENT', 'configureWasm takes { core, mime }');
+    throw new Pop3Error('INVALID_ARGUMENT', 'configureWasm takes { core, coreLite, mime }');
   }
   for (const [which, source] of Object.entries(sources)) {
     if (!MODULES.includes(which)) {
-      throw new Pop3Error('INVALID_ARGUMENT', `configureWasm: unknown module '${which}' (expected 'core' or 'mime')`);
+      throw new Pop3Error('INVALID_ARGUMENT', `configureWasm: unknown module '${which}' (expected 'core', 'coreLite' or 'mime')`);
     }
     checkSource(source, `configureWasm: ${which}`);
     configured[which] = source;
@@ -67,13 +74,13 @@ function checkSource(source, what) {
  * realm, a call without a source reuses whichever module is loaded, and a failed load is
  * forgotten so that a later call retries (a network error).
  * @template T
- * @param {'core' | 'mime'} which
+ * @param {'core' | 'coreLite' | 'mime'} which
  * @param {(source: WasmSource | undefined) => Promise<T>} load
- * @returns {(options?: { wasm?: { core?: WasmSource, mime?: WasmSource } }) => Promise<T>}
+ * @returns {((options?: { wasm?: { core?: WasmSource, coreLite?: WasmSource, mime?: WasmSource } }) => Promise<T>) & { started: () => boolean }}
  */
 export function loadOncePerSource(which, load) {
   const loads = new Map();
-  return (options) => {
+  const loadOnce = (options) => {
     const wanted = options?.wasm?.[which];
     checkSource(wanted, `wasm.${which}`);
     // A call that names no source takes the module already loaded, whatever its source: sync()
@@ -89,6 +96,8 @@ export function loadOncePerSource(which, load) {
     }
     return promise;
   };
+  loadOnce.started = () => loads.size > 0;
+  return loadOnce;
 }
 
 /**
@@ -221,7 +230,41 @@ function loadFailed(url, what, hint, cause) {
   return new Pop3Error('WASM_LOAD_FAILED', message, { url, cause });
 }
 
-/** Loads (once per source) the protocol module. `options.wasm.core` overrides where it comes from. */
-export const loadCore = loadOncePerSource('core', (source) =>
+const loadFull = loadOncePerSource('core', (source) =>
   instantiate(createPop3Core, new URL('./wasm/pop3-core.wasm', import.meta.url), source),
 );
+const loadLite = loadOncePerSource('coreLite', (source) =>
+  instantiate(createPop3CoreLite, new URL('./wasm/pop3-core-lite.wasm', import.meta.url), source),
+);
+
+/**
+ * Loads (once per source) the protocol module. `options.wasm.core` / `options.wasm.coreLite`
+ * override where each flavour comes from.
+ *
+ * `need.wasmTls`: true when TLS will run in WASM, `need.server`: true for the server; either
+ * takes the full module (pop3-core.wasm). `wasmTls: false`: a client whose TLS does not run in
+ * WASM, which gets the lite module (pop3-core-lite.wasm) unless the full one is loaded or is the
+ * only one named (it does everything the lite one does). Neither: work without a connection
+ * (sync planning): whichever is loaded, else the full one.
+ * @param {{ wasm?: { core?: WasmSource, coreLite?: WasmSource } }} [options]
+ * @param {{ wasmTls?: boolean, server?: boolean }} [need]
+ */
+export async function loadCore(options, need = {}) {
+  const named = options?.wasm ?? {};
+  let lite;
+  if (need.wasmTls === true || need.server === true) lite = false;
+  else if (named.coreLite !== undefined) lite = true;
+  else if (named.core !== undefined) lite = false;  // a full module named for this call serves it
+  else if (loadFull.started()) lite = false;  // already here: no second download
+  else if (loadLite.started()) lite = true;
+  else if (need.wasmTls === false) lite = configured.coreLite !== undefined || configured.core === undefined;
+  else lite = false;
+  const core = await (lite ? loadLite(options) : loadFull(options));
+  if ((need.wasmTls || need.server) && !core.hasTlsEngine) {
+    throw new Pop3Error(
+      need.server ? 'INVALID_ARGUMENT' : 'TLS_UNAVAILABLE',
+      `the protocol module given as \`core\` is the lite flavour, which has no ${need.server ? 'server' : 'TLS engine'}; ${need.server ? 'the server' : 'TLS in WebAssembly'} needs pop3-core.wasm (docs/bundlers.md)`,
+    );
+  }
+  return core;
+}

@@ -3,7 +3,7 @@
 // bytes) fails the suite instead of rotting until someone runs the full bench. The figures of a
 // quick run mean nothing and are not checked; that each row was measured is.
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -25,7 +25,13 @@ test('npm run bench -- --quick runs every benchmark to the end and records every
   // One row or more from each benchmark, against the peers it names.
   const peersOf = (pattern) => record.rows.filter((row) => pattern.test(row.name)).map((row) => row.peer);
   expect(peersOf(/^codec/)).toEqual(['native']);
-  expect(peersOf(/^RETR-all/)).toEqual(['node-pop3', 'poplib', expect.stringMatching(/^(node-pop3|poplib)$/)]);
+  const retrPeers = ['node-pop3', 'poplib', expect.stringMatching(/^(node-pop3|poplib)$/)];
+  expect(peersOf(/^RETR-all/)).toEqual([...retrPeers, ...retrPeers, ...retrPeers]);  // at three RTTs
+  expect(record.rows.filter((row) => /^RETR-all/.test(row.name)).map((row) => /@ (\d+) ms RTT/.exec(row.name)[1])).toEqual(['0', '0', '0', '4', '4', '4', '10', '10', '10']);
+  expect(peersOf(/^connect\+login\+STAT\+QUIT/)).toEqual(['node-pop3', 'poplib']);
+  expect(peersOf(/^one \d+ MB message/)).toEqual(['curl', 'curl']);
+  expect(peersOf(/^protocol module download|^WASM compile\+instantiate/)).toEqual(['pop3-core', 'pop3-core', 'pop3-core']);
+  expect(record.bigMessage.ours.wasmHeapMb).toBeGreaterThan(0);
   expect(peersOf(/over TLS/)).toEqual(['node tls', 'curl']);
   expect(peersOf(/^sync/)).toEqual(['python', 'raw fetch', 'python', 'raw fetch']);
   expect(peersOf(/^bridge/)).toEqual(['direct', 'direct', 'direct', 'direct']);
@@ -34,4 +40,15 @@ test('npm run bench -- --quick runs every benchmark to the end and records every
   expect(record.goals.length).toBeGreaterThanOrEqual(10);
   expect(record.goals.filter((g) => typeof g.met !== 'boolean' || /NaN|Infinity/.test(g.measured))).toEqual([]);
   expect(stdout).toMatch(/saved bench\/results\/quick\.json/);
+  // One SVG chart per row name, each with a bar for us and one per peer of that name.
+  const names = [...new Set(record.rows.map((row) => row.name))];
+  const charts = (await readdir(path.join(ROOT, 'bench', 'results', 'quick'))).filter((f) => f.endsWith('.svg'));
+  expect(charts).toHaveLength(names.length);
+  for (const file of charts) {
+    const svg = await readFile(path.join(ROOT, 'bench', 'results', 'quick', file), 'utf8');
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]*>[\s\S]*<\/svg>\n$/);
+    const title = /aria-label="([^"]*)"/.exec(svg)[1].replace(/&amp;/g, '&');
+    const bars = record.rows.filter((row) => row.name === title).length + 1;
+    expect(svg.match(/<rect x=/g)).toHaveLength(bars);
+  }
 }, 300_000);

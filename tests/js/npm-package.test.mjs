@@ -40,6 +40,7 @@ test('npm pack ships the WASM, both entries and the licences, and no sources or 
     'bindings/js/mime.js', 'bindings/js/mime-node.js', 'bindings/js/mime.d.ts', 'bindings/js/require.cjs',
     'bindings/js/server.js', 'bindings/js/server-node.js', 'bindings/js/server.d.ts', 'bindings/js/server/session-driver.js',
     'bindings/js/wasm/pop3-core.mjs', 'bindings/js/wasm/pop3-core.wasm',
+    'bindings/js/wasm/pop3-core-lite.mjs', 'bindings/js/wasm/pop3-core-lite.wasm',
     'bindings/js/wasm/pop3-mime.mjs', 'bindings/js/wasm/pop3-mime.wasm',
     // Licences travel with the binaries that need them (Apache-2.0 s.4, LGPL-2.1 s.6, MPL-2.0 s.3.2).
     'LICENSE', 'THIRD-PARTY-NOTICES.md',
@@ -50,7 +51,7 @@ test('npm pack ships the WASM, both entries and the licences, and no sources or 
   ]));
   expect(app.files.some((f) => f.startsWith('core/') || f.startsWith('tests/'))).toBe(false);
   expect(await readdir(path.join(app.dir, 'node_modules', 'pop3-wasm', 'bindings', 'js', 'wasm'))).toEqual(
-    expect.arrayContaining(['pop3-core.wasm', 'pop3-mime.wasm']),
+    expect.arrayContaining(['pop3-core.wasm', 'pop3-core-lite.wasm', 'pop3-mime.wasm']),
   );
 });
 

@@ -53,7 +53,7 @@ export class EmbeddedServer extends Emitter {
 
   /** Loads the WASM protocol module (once); accept() needs it loaded. */
   async ready() {
-    this.#core ??= await loadCore(this.#options);
+    this.#core ??= await loadCore(this.#options, { server: true });
     return this;
   }
 

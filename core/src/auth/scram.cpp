@@ -4,14 +4,13 @@
 // same in its final message: a server that cannot (an impostor, or a tampering proxy) is refused
 // even if it then says +OK. With -PLUS, both proofs also cover the TLS connection's binding data,
 // so a proxy that terminates TLS (even with a certificate the client trusts) cannot relay them.
-#include <openssl/crypto.h>
-
 #include <limits>
 #include <utility>
 
 #include "ascii.hpp"
 #include "auth/gs2_saslname.hpp"
 #include "auth/scram_math.hpp"
+#include "auth/secret_memory.hpp"
 #include "pop3/auth/base64.hpp"
 #include "pop3/auth/mechanisms.hpp"
 
@@ -41,8 +40,8 @@ class Scram final : public SaslMechanism {
     client_first_bare_ = "n=" + gs2_saslname(c.user) + ",r=" + nonce_;
   }
   ~Scram() override {
-    OPENSSL_cleanse(password_.data(), password_.size());
-    OPENSSL_cleanse(expected_server_signature_.data(), expected_server_signature_.size());
+    wipe(password_);
+    wipe(expected_server_signature_);
   }
 
   std::string_view name() const override { return name_; }
@@ -111,7 +110,7 @@ class Scram final : public SaslMechanism {
     const std::string proof = scram::xor_bytes(client_key, client_signature);
     expected_server_signature_ =
         scram::hmac(hash_, scram::hmac(hash_, salted, "Server Key"), auth_message);
-    OPENSSL_cleanse(salted.data(), salted.size());
+    wipe(salted);
     return without_proof + ",p=" + base64_encode(proof);
   }
 
@@ -124,9 +123,7 @@ class Scram final : public SaslMechanism {
     }
     if ((*attrs)[0].first != 'v') return scram_error("server-final-message lacks v=");
     auto signature = base64_decode((*attrs)[0].second);
-    if (!signature || signature->size() != expected_server_signature_.size() ||
-        CRYPTO_memcmp(signature->data(), expected_server_signature_.data(), signature->size()) !=
-            0) {
+    if (!signature || !constant_time_equal(*signature, expected_server_signature_)) {
       return make_error(ErrorCode::kAuthFailed,
                         std::string(name()) +
                             ": the server's signature is wrong: it does not know the password "

@@ -1,51 +1,43 @@
 #include "auth/scram_math.hpp"
 
-#include <openssl/crypto.h>
-#include <openssl/hmac.h>
-
+#include "auth/secret_memory.hpp"
 #include "pop3/auth/scram_keys.hpp"
+#include "pop3/auth/sha.hpp"
 
 namespace pop3::auth {
 namespace scram {
+namespace {
 
-const EVP_MD* digest(ScramHash hash) {
+ShaKind sha_kind(ScramHash hash) {
   switch (hash) {
     case ScramHash::kSha1:
-      return EVP_sha1();
+      return ShaKind::kSha1;
     case ScramHash::kSha256:
-      return EVP_sha256();
+      return ShaKind::kSha256;
     case ScramHash::kSha512:
-      return EVP_sha512();
+      return ShaKind::kSha512;
   }
-  return EVP_sha256();
+  return ShaKind::kSha256;
+}
+
+}  // namespace
+
+std::size_t digest_size(ScramHash hash) {
+  return sha_size(sha_kind(hash));
 }
 
 std::string hmac(ScramHash hash, std::string_view key, std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(digest(hash), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &length);
-  return std::string(reinterpret_cast<char*>(out), length);
+  return hmac_sha(sha_kind(hash), key, data);
 }
 
 std::string hash(ScramHash hash, std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), out, &length, digest(hash), nullptr);
-  return std::string(reinterpret_cast<char*>(out), length);
+  return Sha::digest(sha_kind(hash), data);
 }
 
 std::optional<std::string> salted_password(ScramHash hash, std::string_view password,
                                            std::string_view salt, std::uint32_t iterations) {
-  std::string salted(static_cast<std::size_t>(EVP_MD_get_size(digest(hash))), '\0');
-  if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
-                        reinterpret_cast<const unsigned char*>(salt.data()),
-                        static_cast<int>(salt.size()), static_cast<int>(iterations), digest(hash),
-                        static_cast<int>(salted.size()),
-                        reinterpret_cast<unsigned char*>(salted.data())) != 1) {
-    return std::nullopt;
-  }
-  return salted;
+  if (iterations == 0) return std::nullopt;
+  return pbkdf2_sha(sha_kind(hash), password, salt, iterations);
 }
 
 std::string xor_bytes(std::string_view a, std::string_view b) {
@@ -104,7 +96,7 @@ Result<ScramKeys> derive_scram_keys(ScramHash hash, std::string_view prepared_pa
   keys.iterations = iterations;
   keys.stored_key = scram::hash(hash, scram::hmac(hash, *salted, "Client Key"));
   keys.server_key = scram::hmac(hash, *salted, "Server Key");
-  OPENSSL_cleanse(salted->data(), salted->size());
+  wipe(*salted);
   return keys;
 }
 

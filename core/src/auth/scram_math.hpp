@@ -2,8 +2,8 @@
 // SHA, PBKDF2 ("Hi"), and the attribute syntax of its messages.
 #pragma once
 
-#include <openssl/evp.h>
-
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,7 +14,8 @@
 
 namespace pop3::auth::scram {
 
-const EVP_MD* digest(ScramHash hash);
+// The digest size of the chosen SHA in bytes.
+std::size_t digest_size(ScramHash hash);
 std::string hmac(ScramHash hash, std::string_view key, std::string_view data);
 std::string hash(ScramHash hash, std::string_view data);
 // Hi(password, salt, iterations); nothing if PBKDF2 fails.

@@ -3,10 +3,9 @@
 // final message (sent as a last challenge, RFC 5034) that it holds them too. With -PLUS, the
 // client's c= must carry this TLS connection's binding data: a login relayed by a proxy that
 // terminates TLS carries the proxy's connection's data instead, and is refused.
-#include <openssl/crypto.h>
-
 #include "auth/gs2_saslname.hpp"
 #include "auth/scram_math.hpp"
+#include "auth/secret_memory.hpp"
 #include "pop3/auth/base64.hpp"
 #include "pop3/auth/sasl_server.hpp"
 
@@ -28,8 +27,8 @@ class ScramServer final : public SaslServerMechanism {
   ScramServer(ScramVariant variant, const ServerMechanismContext& context)
       : hash_(variant.hash), plus_(variant.plus), name_(scram_name(variant)), context_(context) {}
   ~ScramServer() override {
-    OPENSSL_cleanse(keys_.stored_key.data(), keys_.stored_key.size());
-    OPENSSL_cleanse(keys_.server_key.data(), keys_.server_key.size());
+    wipe(keys_.stored_key);
+    wipe(keys_.server_key);
   }
 
   std::string_view name() const override { return name_; }
@@ -72,7 +71,7 @@ class ScramServer final : public SaslServerMechanism {
     } else {
       // Unknown account: the exchange goes on with keys nobody can match (RFC 5802 section 9).
       impostor_ = true;
-      const std::size_t size = static_cast<std::size_t>(EVP_MD_get_size(scram::digest(hash_)));
+      const std::size_t size = scram::digest_size(hash_);
       keys_.salt = random_bytes(context_.random, 16);
       keys_.iterations = context_.scram_iterations;
       keys_.stored_key = random_bytes(context_.random, size);

@@ -1,6 +1,5 @@
 // The server's PLAIN (RFC 4616), LOGIN (draft-murchison-sasl-login) and CRAM-MD5 (RFC 2195).
-#include <openssl/crypto.h>
-
+#include "auth/secret_memory.hpp"
 #include "pop3/auth/md5.hpp"
 #include "pop3/auth/mechanisms.hpp"
 #include "pop3/auth/sasl_server.hpp"
@@ -56,7 +55,7 @@ class PlainServer final : public SaslServerMechanism {
   ServerStep account(const AccountSecrets* secrets) override {
     return check_password(secrets, password_);
   }
-  ~PlainServer() override { OPENSSL_cleanse(password_.data(), password_.size()); }
+  ~PlainServer() override { wipe(password_); }
 
  private:
   bool answered_ = false;
@@ -87,7 +86,7 @@ class LoginServer final : public SaslServerMechanism {
   ServerStep account(const AccountSecrets* secrets) override {
     return check_password(secrets, password_);
   }
-  ~LoginServer() override { OPENSSL_cleanse(password_.data(), password_.size()); }
+  ~LoginServer() override { wipe(password_); }
 
  private:
   int step_ = 0;
@@ -135,7 +134,7 @@ class CramMd5Server final : public SaslServerMechanism {
 }  // namespace
 
 bool secrets_equal(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+  return constant_time_equal(a, b);
 }
 
 std::string random_hex(const RandomSource& random, std::size_t count) {
