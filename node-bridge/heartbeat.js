@@ -1,25 +1,7 @@
 /**
- * Is the client still there? A client whose network vanished (a phone that lost its signal, a
- * laptop put to sleep, a NAT that forgot the connection) sends no FIN and no RST: without a
- * check, the bridge would hold its WebSocket, its target connection and its per-address slot
- * until the idle time-out (10 minutes by default), and a client that reconnects from the same
- * address would find its own ghosts using up its limit. TCP keep-alive would not do: behind a
- * reverse proxy the bridge's TCP peer is the proxy, which is always there.
- *
- * So every `pingIntervalMs` the bridge pings the client (browsers and ws answer pings by
- * themselves). Any frame from the client (data, ping, pong) is a sign of life. A client that
- * has not answered the last ping by the next tick is dropped - between one and two intervals
- * after it was last heard from - unless the bridge has sent it data that it may still be busy
- * reading: a pong waits behind every byte sent before its ping (in the bridge's buffers and the
- * kernel's, which can hold megabytes), so a client is given one more second per MIN_READ_RATE
- * bytes it has not yet confirmed reading. Pings carry a sequence number; the pong that answers
- * one confirms everything sent before it. While the bridge itself is not reading the client
- * (backpressure toward a slow target) the client cannot be heard, and the clock stops.
- *
- * The heartbeat also answers the client's pings (ws's automatic pongs are off): a client that
- * sends pings but never reads would otherwise make the bridge queue pongs without end. When
- * MAX_UNSENT_PONGS pongs are waiting for the kernel to take them, the session ends as a ping
- * flood (no client needs to send that many pings at once: browsers cannot send pings at all).
+ * Is the client still there? Pings the client every `pingIntervalMs`, drops one that has not
+ * answered, allowing for data it may still be reading, and answers the client's own pings with a
+ * bound on unsent pongs. Why and how: docs/bridge.md, "Liveness: the heartbeat".
  */
 export const MAX_UNSENT_PONGS = 64;
 /** The slowest reading speed assumed of a live client, in bytes per second (128 kbit/s). */

@@ -1,38 +1,9 @@
 /**
  * The byte pump of one session: binary WebSocket messages to the target's TCP socket and TCP
- * data back as binary messages, with backpressure both ways so memory stays bounded whatever the
- * speed of either side:
- *
- *   target -> client: after each send, if the WebSocket holds more than `highWaterMark` bytes
- *     not yet taken by the kernel (ws.bufferedAmount), the TCP socket is paused; it resumes
- *     when a send completes and the level is at or below half of that. At most one TCP read
- *     (up to 64 KiB, see connector.js) more than the mark is held.
- *     Backpressure also counts frames, not only bytes: each send the kernel has not taken
- *     costs a hundred bytes or more of bookkeeping whatever its size, so a target sending in
- *     tiny pieces to a client that does not read would otherwise make the bridge hold many
- *     times the mark. Past MAX_UNSENT_FRAMES unsent frames the TCP socket is paused too.
- *   client -> target: when socket.write() returns false (the TCP write buffer is full), the
- *     WebSocket is paused (ws.pause(): it stops reading its socket) until 'drain'. Messages
- *     smaller than SMALL_MESSAGE are gathered and written together: ws hands over every message
- *     of one socket read in one go, and a queued write, like an unsent frame, costs its
- *     bookkeeping whatever its size - a client sending 1-byte messages to a slow target would
- *     otherwise make the bridge hold megabytes while its byte count says kilobytes.
- *   before the target is connected: the client's first bytes (a TLS ClientHello is sent at once)
- *     are held as copies, up to `highWaterMark` counted at their true size, small messages
- *     copied together into STAGING_BYTES buffers; past that the WebSocket is paused.
- *
- *   rate limits (rate-limit.js): past its session's or its address's messages or bytes per
- *     second, the WebSocket is not read until the buckets have refilled; TCP backpressure then
- *     slows the client, and nothing is buffered for it. Pings and pongs count as messages too:
- *     the bridge parses each whatever its size, so a flood of small pongs (which relay nothing
- *     and hold nothing) would otherwise cost the CPU of a flood of 1-byte messages, unlimited.
- *
- * Everything held counts in `bufferedBytes` (pop3_bridge_buffered_bytes); a session holding more
- * than `maxSessionBytes` at once is ended (its memory budget).
- *
- * The relay also keeps the idle timer (no byte in either direction for `idleTimeoutMs`) and
- * counts bytes. It never looks inside the bytes; `onRelay` lets tests see exactly what crossed.
- * Ending the WebSocket side and logging are the session's business (session.js).
+ * data back, with backpressure both ways, small messages gathered, early bytes held as counted
+ * copies, rate limits applied by not reading, a per-session memory budget, the idle timer and the
+ * byte counts. It never looks inside the bytes. How each part bounds memory: docs/bridge.md,
+ * "The relay: backpressure and memory".
  */
 
 /** Messages below this size are gathered into one write. */
