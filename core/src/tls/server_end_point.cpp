@@ -26,7 +26,8 @@ std::optional<Tlv> read_tlv(std::string_view in) {
     const std::size_t octets = length & 0x7f;
     if (octets == 0 || octets > 4 || in.size() < 2 + octets) return std::nullopt;
     length = 0;
-    for (std::size_t i = 0; i < octets; ++i) length = (length << 8) | static_cast<std::uint8_t>(in[2 + i]);
+    for (std::size_t i = 0; i < octets; ++i)
+      length = (length << 8) | static_cast<std::uint8_t>(in[2 + i]);
     header += octets;
   }
   if (in.size() - header < length) return std::nullopt;
@@ -56,10 +57,10 @@ const Known kSignatures[] = {
 };
 constexpr std::string_view kRsaPss = "\x2a\x86\x48\x86\xf7\x0d\x01\x01\x0a";
 const Known kHashes[] = {
-    {"\x2b\x0e\x03\x02\x1a", ShaKind::kSha256},                      // sha1 (-> SHA-256)
-    {"\x60\x86\x48\x01\x65\x03\x04\x02\x01", ShaKind::kSha256},      // sha256
-    {"\x60\x86\x48\x01\x65\x03\x04\x02\x02", ShaKind::kSha384},      // sha384
-    {"\x60\x86\x48\x01\x65\x03\x04\x02\x03", ShaKind::kSha512},      // sha512
+    {"\x2b\x0e\x03\x02\x1a", ShaKind::kSha256},                  // sha1 (-> SHA-256)
+    {"\x60\x86\x48\x01\x65\x03\x04\x02\x01", ShaKind::kSha256},  // sha256
+    {"\x60\x86\x48\x01\x65\x03\x04\x02\x02", ShaKind::kSha384},  // sha384
+    {"\x60\x86\x48\x01\x65\x03\x04\x02\x03", ShaKind::kSha512},  // sha512
 };
 
 std::optional<ShaKind> lookup(const Known* table, std::size_t n, std::string_view oid) {
