@@ -60,7 +60,7 @@ export class Pop3Client {
     const resolved = resolveConnectOptions(options);
     if (options.signal?.aborted) throw new Pop3Error('ABORTED', 'connect aborted', { cause: options.signal.reason });
     // The lite protocol module unless TLS runs in WASM (docs/architecture.md, "Module flavours").
-    const core = await loadCore(options, { wasmTls: tls !== 'none' && tlsEngine === 'wasm' });
+    const core = await loadCore(options, { wasmTls: resolved.tls !== 'none' && resolved.tlsEngine === 'wasm' });
     const transport = options.transport ?? (await defaultTransport(options));
     await transport.open({ signal: options.signal });
     if (resolved.tls === 'implicit' && resolved.tlsEngine === 'node') {
@@ -169,8 +169,9 @@ export class Pop3Client {
   }
 
   /**
-   * Logs in with the strongest method both sides support: SASL (SCRAM-SHA-256, SCRAM-SHA-1,
-   * CRAM-MD5, PLAIN, LOGIN; OAUTHBEARER or XOAUTH2 with an access token), APOP, or USER/PASS.
+   * Logs in with the strongest method both sides support: SASL (GSSAPI with a Kerberos ticket in
+   * Node; SCRAM-SHA-512/256/1, with channel binding (-PLUS) inside TLS; CRAM-MD5, PLAIN, LOGIN;
+   * OAUTHBEARER or XOAUTH2 with an access token), APOP, or USER/PASS.
    * The choice is the core's (see docs/authentication.md); `mechanisms` restricts and orders it,
    * `forbid` excludes methods. A secret is never sent over a clear connection unless
    * `allowInsecureAuth` was set at connect.
