@@ -92,12 +92,15 @@ export function nodeTlsOptions({ servername, ca = [], defaultRoots = true, pins 
  * Undefined when Node can give neither.
  */
 export function channelBindingOf(socket) {
-  if (socket.getProtocol() === 'TLSv1.3') {
+  // Node's TLS sockets have both calls; Deno's and Bun's emulations may lack them, and then the
+  // login simply goes without channel binding.
+  if (socket.getProtocol?.() === 'TLSv1.3' && typeof socket.exportKeyingMaterial === 'function') {
     return { type: 'tls-exporter', data: new Uint8Array(socket.exportKeyingMaterial(32, 'EXPORTER-Channel-Binding')) };
   }
+  if (socket.getProtocol?.() === 'TLSv1.3') return undefined;  // the exporter is what RFC 9266 asks for
   // getPeerCertificate(), not getPeerX509Certificate(): in Node 20 the latter answered only its
   // first call on a TLS 1.2 socket (undefined afterwards).
-  const raw = socket.getPeerCertificate()?.raw;
+  const raw = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate()?.raw : undefined;
   return raw ? { type: 'tls-server-end-point', certificate: new Uint8Array(raw) } : undefined;
 }
 
