@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { stopChild } from './child-process.mjs';
 
 /** The system user that owns test maildirs when the tests run as root (created by bootstrap). */
 export const MAIL_USER = 'pop3wasm-mail';
@@ -232,14 +233,7 @@ export async function startDovecot({ users, tls, mechanisms = 'plain login apop'
     },
     log: () => readFile(logFile, 'utf8').catch(() => ''),
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        let timer;
-        await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 5000)))]);
-        clearTimeout(timer);
-        if (child.exitCode === null) child.kill('SIGKILL');
-      }
+      await stopChild(child);
       await rm(dir, { recursive: true, force: true });
     },
   };

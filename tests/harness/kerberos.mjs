@@ -17,6 +17,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 
 import { freePort } from './dovecot.mjs';
+import { stopChild } from './child-process.mjs';
 
 const run = promisify(execFile);
 const SBIN = '/usr/sbin';
@@ -149,14 +150,7 @@ export async function startKdc({ realm = REALM } = {}) {
     },
     log: () => readFile(logFile, 'utf8').catch(() => ''),
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        let timer;
-        await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 5000)))]);
-        clearTimeout(timer);
-        if (child.exitCode === null) child.kill('SIGKILL');
-      }
+      await stopChild(child);
       await rm(dir, { recursive: true, force: true });
     },
   };
