@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "client_session_access.hpp"
 #include "js_options.hpp"
 #include "js_values.hpp"
 #include "platform_random.hpp"
@@ -240,6 +241,7 @@ class JsClientConnection {
   bool want_write() { return connection_->want_write(); }
   std::string startup_step() const { return connection_->startup_step(); }
   bool authenticated() const { return connection_->session().authenticated(); }
+  const protocol::ClientSession& session() const { return connection_->session(); }
   // { text, apopTimestamp } once the greeting arrived, else null.
   val greeting() const {
     const auto& session = connection_->session();
@@ -320,6 +322,11 @@ class JsClientConnection {
   std::optional<Error> creation_error_;
   std::vector<std::uint8_t> input_;
 };
+
+const protocol::ClientSession* session_of(const val& connection) {
+  if (!connection.instanceof (val::module_property("ClientConnection"))) return nullptr;
+  return &connection.as<const JsClientConnection&>().session();
+}
 
 // Bytes currently allocated on the WASM heap: tests use it to prove that sessions leak nothing.
 double heap_in_use() {

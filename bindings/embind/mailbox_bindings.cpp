@@ -2,6 +2,7 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include "client_session_access.hpp"
 #include "js_values.hpp"
 #include "pop3/mailbox/sync_planner.hpp"
 
@@ -86,7 +87,7 @@ val assign_keys_js(val js_server) {
 // spec: { server: (as above), local: [{key, storedAt, partial, deletedLocally}],
 //         policy: { retention: 'keep'|'delete'|'keep-days', keepDays, deleteWhenDeletedLocally,
 //                   maxMessageSize, oversize: 'headers'|'skip' },
-//         now: unix seconds, capabilities?: (as reported by the session) }
+//         now: unix seconds, connection?: the client's ClientConnection (its capabilities) }
 val plan_sync_js(val spec) {
   val out = val::object();
   auto server = server_from(spec["server"]);
@@ -105,21 +106,11 @@ val plan_sync_js(val spec) {
     record.deleted_locally = flag(r, "deletedLocally");
     local.push_back(std::move(record));
   }
-  protocol::Capabilities caps;
-  const val js_caps = spec["capabilities"];
-  const bool have_caps = !js_caps.isUndefined() && !js_caps.isNull();
-  if (have_caps) {
-    const val expire = js_caps["expire"];
-    if (expire.isNumber()) {
-      caps.expire = protocol::Capabilities::Expire::kDays;
-      caps.expire_days = expire.as<std::uint32_t>();
-    } else if (expire.isString()) {
-      caps.expire = protocol::Capabilities::Expire::kNever;
-    }
-  }
-  auto plan =
-      plan_sync(*server, local, policy_from(spec["policy"]),
-                static_cast<std::int64_t>(number(spec, "now")), have_caps ? &caps : nullptr);
+  // EXPIRE and the rest come from the client's own session (the core keeps them).
+  const protocol::ClientSession* session = session_of(spec["connection"]);
+  const auto& caps = session ? session->capabilities() : std::nullopt;
+  auto plan = plan_sync(*server, local, policy_from(spec["policy"]),
+                        static_cast<std::int64_t>(number(spec, "now")), caps ? &*caps : nullptr);
   if (!plan) {
     out.set("error", to_js(plan.error()));
     return out;

@@ -13,6 +13,7 @@ import { pipelinedMessages } from './message-iterator.js';
 import { loadCore } from './wasm-module.js';
 import { CommandTracker } from './client/command-tracker.js';
 import { EventKind } from './generated/contract.js';
+import { coreOf } from './client/internal.js';
 import { coreConnectionOptions, resolveConnectOptions } from './client/connect-options.js';
 import { allMethodsFailed, isAscii, publicAttempt, refusedMethods, worthAnotherMethod } from './client/login-attempts.js';
 import { callGssapiProvider, checkGssapiAvailable, openGssapiProvider, wantsGssapi } from './auth/gssapi.js';
@@ -282,6 +283,13 @@ export class Pop3Client {
   /** LANG tag (RFC 6856): the server's texts in this language from now on ('*': its default). */
   setLanguage(tag, options) {
     return this.#command({ command: 'LANG', arg: String(tag) }, options);
+  }
+
+  /** Package-internal (client/internal.js): the WASM module and connection this client runs on. */
+  [coreOf]() {
+    if (this.#failure) throw this.#failure;
+    if (!this.#session) throw new Pop3Error('SESSION_CLOSED', 'the connection is closed');
+    return { core: this.#core, connection: this.#session };
   }
 
   /** "user@host:port" once logged in: the account's identity in a message store. */
