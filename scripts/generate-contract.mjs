@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Emits the cross-language contract (error codes, session states, event kinds) from
+// Emits the cross-language contract (error codes, session states, event kinds, MIME fields) from
 // scripts/contract/contract.json into C++, JS, TypeScript and the docs, as llhttp generates its
 // C from one source. `--check` writes nothing and exits 1 when a generated file is stale.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -27,6 +27,13 @@ function cppSessionStates() {
 function cppEventKinds() {
   const lines = contract.eventKinds.map((e) => `inline constexpr const char* kEvent${e.id[0].toUpperCase()}${e.id.slice(1)} = "${e.id}";  // ${e.doc}`);
   return `${banner('//')}// The \`type\` of each event object the Embind glue hands to JavaScript.\n#pragma once\n\nnamespace pop3::bindings {\n\n${lines.join('\n')}\n\n}  // namespace pop3::bindings\n`;
+}
+
+function cppMimeFields() {
+  const { $comment: comment, ...objects } = contract.mimeFields;
+  const names = [...new Set(Object.values(objects).flat())].sort();
+  const lines = names.map((n) => `inline constexpr const char* k${n[0].toUpperCase()}${n.slice(1)} = "${n}";`);
+  return `${banner('//')}// ${comment}\n#pragma once\n\nnamespace pop3::mime::field {\n\n${lines.join('\n')}\n\n}  // namespace pop3::mime::field\n`;
 }
 
 function jsContract() {
@@ -83,6 +90,7 @@ const outputs = {
   'core/include/pop3/generated/error_codes.inc': cppErrorCodes(),
   'core/include/pop3/generated/session_states.inc': cppSessionStates(),
   'bindings/embind/generated/event_kinds.hpp': cppEventKinds(),
+  'core/include/pop3/generated/mime_fields.hpp': cppMimeFields(),
   'bindings/js/generated/contract.js': jsContract(),
   'bindings/js/generated/contract.d.ts': dtsContract(),
   'docs/error-codes.md': docsErrorCodes(),

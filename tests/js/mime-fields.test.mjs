@@ -1,8 +1,9 @@
-// The MIME summary's field names are written once, by the C++ JSON writer
-// (core/src/mime/summary_json.cpp); bindings/js/mime.js passes them through unnamed. They are
-// also spelled in the TypeScript types (bindings/js/mime.d.ts) and in the docs (docs/mime.md):
-// this test holds the three to the same names in the same order, for every object of the summary,
-// as the WASM module and the native build (the oracle's mime-dump) write them.
+// The MIME summary's field names come from the contract (scripts/contract/contract.json), which
+// the C++ JSON writer (core/src/mime/summary_json.cpp) uses through generated constants;
+// bindings/js/mime.js passes them through unnamed. They are also spelled in the TypeScript types
+// (bindings/js/mime.d.ts) and in the docs (docs/mime.md): this test holds all four to the same
+// names in the same order, for every object of the summary, as the WASM module and the native
+// build (the oracle's mime-dump) write them.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -80,11 +81,13 @@ function shapeInDocs() {
   };
 }
 
-test('the summary written by the WASM module has the fields of mime.d.ts and docs/mime.md, in order', async () => {
+test('the summary written by the WASM module has the fields of the contract, mime.d.ts and docs/mime.md, in order', async () => {
   const message = await parseMessage(Buffer.from(sample, 'latin1'));
   const json = shapeOf(message.toJSON());
   message.close();
   expect(json.Attachment).toContain('sha256');
+  const { $comment: _comment, ...contract } = JSON.parse(readFileSync(path.join(root, 'scripts/contract/contract.json'), 'utf8')).mimeFields;
+  expect(json).toEqual(contract);
   expect(shapeInTypes()).toEqual(json);
   expect(shapeInDocs()).toEqual(json);
 });

@@ -1,7 +1,9 @@
-// The MessageSummary as JSON: the one place where its field names are spelled for JavaScript
-// (bindings/js/mime.js takes them as they come; tests/js/mime-fields.test.mjs compares them with
-// mime.d.ts and docs/mime.md).
+// The MessageSummary as JSON. Field names come from the contract (scripts/contract/contract.json,
+// generated into pop3/generated/mime_fields.hpp); bindings/js/mime.js takes them as they come, and
+// tests/js/mime-fields.test.mjs holds this output, the contract, mime.d.ts and docs/mime.md to
+// the same names in the same order.
 #include "json_writer.hpp"
+#include "pop3/generated/mime_fields.hpp"
 #include "pop3/mime/message_summary.hpp"
 
 namespace pop3::mime {
@@ -27,9 +29,9 @@ void write(JsonWriter& json, const std::vector<MailAddress>& addresses) {
   json.begin_array();
   for (const auto& address : addresses) {
     json.begin_object();
-    json.key("name");
+    json.key(field::kName);
     write(json, address.name);
-    json.key("address");
+    json.key(field::kAddress);
     write(json, address.address);
     json.end_object();
   }
@@ -38,23 +40,23 @@ void write(JsonWriter& json, const std::vector<MailAddress>& addresses) {
 
 void write(JsonWriter& json, const PartNode& node) {
   json.begin_object();
-  json.key("partId");
+  json.key(field::kPartId);
   json.string(node.part_id);
-  json.key("contentType");
+  json.key(field::kContentType);
   json.string(node.content_type);
-  json.key("charset");
+  json.key(field::kCharset);
   write(json, node.charset);
-  json.key("transferEncoding");
+  json.key(field::kTransferEncoding);
   write(json, node.transfer_encoding);
-  json.key("disposition");
+  json.key(field::kDisposition);
   write(json, node.disposition);
-  json.key("filename");
+  json.key(field::kFilename);
   write(json, node.filename);
-  json.key("contentId");
+  json.key(field::kContentId);
   write(json, node.content_id);
-  json.key("size");
+  json.key(field::kSize);
   write(json, node.size);
-  json.key("children");
+  json.key(field::kChildren);
   json.begin_array();
   for (const auto& child : node.children) write(json, child);
   json.end_array();
@@ -63,34 +65,34 @@ void write(JsonWriter& json, const PartNode& node) {
 
 void write(JsonWriter& json, const AttachmentInfo& attachment) {
   json.begin_object();
-  json.key("partId");
+  json.key(field::kPartId);
   json.string(attachment.part_id);
-  json.key("filename");
+  json.key(field::kFilename);
   write(json, attachment.filename);
-  json.key("contentType");
+  json.key(field::kContentType);
   json.string(attachment.content_type);
-  json.key("size");
+  json.key(field::kSize);
   write(json, attachment.size);
-  json.key("contentId");
+  json.key(field::kContentId);
   write(json, attachment.content_id);
-  json.key("disposition");
+  json.key(field::kDisposition);
   write(json, attachment.disposition);
-  json.key("related");
+  json.key(field::kRelated);
   json.boolean(attachment.related);
-  json.key("sha256");
+  json.key(field::kSha256);
   write(json, attachment.sha256);
   json.end_object();
 }
 
 void write(JsonWriter& json, const Damage& damage) {
   json.begin_object();
-  json.key("partId");
+  json.key(field::kPartId);
   write(json, damage.part_id);
-  json.key("kind");
+  json.key(field::kKind);
   json.string(damage.kind);
-  json.key("message");
+  json.key(field::kMessage);
   json.string(damage.message);
-  json.key("offset");
+  json.key(field::kOffset);
   write(json, damage.offset);
   json.end_object();
 }
@@ -107,54 +109,54 @@ void write_array(JsonWriter& json, const std::vector<T>& items) {
 std::string summary_json(const MessageSummary& summary) {
   JsonWriter json;
   json.begin_object();
-  json.key("headers");
+  json.key(field::kHeaders);
   json.begin_array();
   for (const auto& header : summary.headers) {
     json.begin_object();
-    json.key("name");
+    json.key(field::kName);
     json.string(header.name);
-    json.key("value");
+    json.key(field::kValue);
     json.string(header.value);
     json.end_object();
   }
   json.end_array();
-  json.key("subject");
+  json.key(field::kSubject);
   write(json, summary.subject);
-  json.key("from");
+  json.key(field::kFrom);
   write(json, summary.from);
-  json.key("sender");
+  json.key(field::kSender);
   write(json, summary.sender);
-  json.key("replyTo");
+  json.key(field::kReplyTo);
   write(json, summary.reply_to);
-  json.key("to");
+  json.key(field::kTo);
   write(json, summary.to);
-  json.key("cc");
+  json.key(field::kCc);
   write(json, summary.cc);
-  json.key("bcc");
+  json.key(field::kBcc);
   write(json, summary.bcc);
-  json.key("date");
+  json.key(field::kDate);
   write(json, summary.date);
-  json.key("messageId");
+  json.key(field::kMessageId);
   write(json, summary.message_id);
-  json.key("inReplyTo");
+  json.key(field::kInReplyTo);
   write(json, summary.in_reply_to);
-  json.key("references");
+  json.key(field::kReferences);
   json.begin_array();
   for (const auto& id : summary.references) json.string(id);
   json.end_array();
-  json.key("text");
+  json.key(field::kText);
   write(json, summary.text);
-  json.key("html");
+  json.key(field::kHtml);
   write(json, summary.html);
-  json.key("attachments");
+  json.key(field::kAttachments);
   write_array(json, summary.attachments);
-  json.key("parts");
+  json.key(field::kParts);
   if (summary.parts) {
     write(json, *summary.parts);
   } else {
     json.null();
   }
-  json.key("damage");
+  json.key(field::kDamage);
   write_array(json, summary.damage);
   json.end_object();
   return json.take();
