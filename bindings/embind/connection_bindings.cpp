@@ -271,7 +271,6 @@ class JsClientConnection {
   void close_tls() { connection_->close_tls(); }
   void set_transcript(bool enabled) { connection_->session().set_transcript(enabled); }
   std::string state() const { return protocol::session_state_name(connection_->session().state()); }
-  bool pipelining() const { return connection_->session().pipelining(); }
   val capabilities() const {
     return connection_->session().capabilities() ? to_js(*connection_->session().capabilities())
                                                  : val::undefined();
@@ -354,7 +353,6 @@ EMSCRIPTEN_BINDINGS(pop3_core) {
       .function("secure", &JsClientConnection::secure)
       .function("closeTls", &JsClientConnection::close_tls)
       .function("state", &JsClientConnection::state)
-      .function("pipelining", &JsClientConnection::pipelining)
       .function("capabilities", &JsClientConnection::capabilities)
       .function("wantRead", &JsClientConnection::want_read)
       .function("wantWrite", &JsClientConnection::want_write)
