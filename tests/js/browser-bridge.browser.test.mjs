@@ -3,8 +3,7 @@
 import { createHash } from 'node:crypto';
 
 import { startDovecot, toWire } from '../harness/dovecot.mjs';
-import { openBrowserPage } from '../harness/browser.mjs';
-import { startBridge } from '../harness/bridge.mjs';
+import { openBridgePage } from '../harness/bridge-page.mjs';
 import { testPki } from '../harness/test-pki.mjs';
 import { fixtureMessages, largeMessage } from '../fixtures/messages.mjs';
 
@@ -16,12 +15,7 @@ let browser;
 
 beforeAll(async () => {
   dovecot = await startDovecot({ users: { alice: { password: 'browser-pw', messages } }, tls: pki.server, mechanisms: 'plain login scram-sha-256 apop' });
-  browser = await openBrowserPage({ path: 'tests/e2e/bridge-page.html' });
-  await browser.page.waitForFunction(() => window.ready === true);
-  bridge = await startBridge({
-    allow: [{ host: 'localhost', ports: [dovecot.pop3sPort, dovecot.port], allowPrivate: true }],
-    origins: [new URL(browser.url).origin],
-  });
+  ({ browser, bridge } = await openBridgePage([dovecot.pop3sPort, dovecot.port]));
 }, 60_000);
 
 afterAll(async () => {

@@ -2,8 +2,7 @@
 // GSSAPI, backed by a real KDC) through the bridge. Asking for Kerberos fails at once with
 // UNSUPPORTED_IN_BROWSER, before anything is sent, and negotiation never picks GSSAPI there.
 import { startDovecot } from '../harness/dovecot.mjs';
-import { openBrowserPage } from '../harness/browser.mjs';
-import { startBridge } from '../harness/bridge.mjs';
+import { openBridgePage } from '../harness/bridge-page.mjs';
 import { startKdc } from '../harness/kerberos.mjs';
 
 let realm;
@@ -19,12 +18,7 @@ beforeAll(async () => {
     mechanisms: 'gssapi plain',
     gssapi: { keytab, hostname: 'localhost', krb5Conf: realm.krb5Conf },
   });
-  browser = await openBrowserPage({ path: 'tests/e2e/bridge-page.html' });
-  await browser.page.waitForFunction(() => window.ready === true);
-  bridge = await startBridge({
-    allow: [{ host: 'localhost', ports: [dovecot.port], allowPrivate: true }],
-    origins: [new URL(browser.url).origin],
-  });
+  ({ browser, bridge } = await openBridgePage([dovecot.port]));
 }, 60_000);
 
 afterAll(async () => {

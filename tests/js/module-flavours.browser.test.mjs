@@ -5,8 +5,7 @@
 import { createHash } from 'node:crypto';
 
 import { startDovecot, toWire } from '../harness/dovecot.mjs';
-import { openBrowserPage } from '../harness/browser.mjs';
-import { startBridge } from '../harness/bridge.mjs';
+import { openBridgePage } from '../harness/bridge-page.mjs';
 import { testPki } from '../harness/test-pki.mjs';
 import { fixtureMessages } from '../fixtures/messages.mjs';
 
@@ -18,11 +17,7 @@ let browser;
 
 beforeAll(async () => {
   dovecot = await startDovecot({ users: { alice: { password: 'flavour-pw', messages } }, tls: pki.server, mechanisms: 'plain login scram-sha-256' });
-  browser = await openBrowserPage({ path: 'tests/e2e/bridge-page.html' });
-  bridge = await startBridge({
-    allow: [{ host: 'localhost', ports: [dovecot.pop3sPort, dovecot.port], allowPrivate: true }],
-    origins: [new URL(browser.url).origin],
-  });
+  ({ browser, bridge } = await openBridgePage([dovecot.pop3sPort, dovecot.port]));
 }, 60_000);
 
 afterAll(async () => {

@@ -122,6 +122,10 @@ void sha512_block(std::array<std::uint64_t, 8>& h, const std::uint8_t block[128]
 
 }  // namespace
 
+std::size_t sha_block_size(ShaKind kind) {
+  return kind == ShaKind::kSha384 || kind == ShaKind::kSha512 ? 128 : 64;
+}
+
 std::size_t sha_size(ShaKind kind) {
   switch (kind) {
     case ShaKind::kSha1:
@@ -215,7 +219,7 @@ class Hmac {
   Hmac(ShaKind kind, std::string_view key) : inner_(kind), outer_(kind) {
     // RFC 2104: a key longer than a block is hashed first; then H((K ^ opad) || H((K ^ ipad) ||
     // m)).
-    const std::size_t block_bytes = kind == ShaKind::kSha384 || kind == ShaKind::kSha512 ? 128 : 64;
+    const std::size_t block_bytes = sha_block_size(kind);
     std::string block = key.size() > block_bytes ? Sha::digest(kind, key) : std::string(key);
     block.resize(block_bytes, '\0');
     std::string pad(block);

@@ -198,12 +198,10 @@ void ClientConnection::startup_failed(Error error) {
 
 void ClientConnection::startup_after_greeting() {
   if (startup_ != Startup::kGreeting) return;
-  if (options_.tls_mode != TlsMode::kNone && !session_.tls_active()) {
-    // Implicit TLS: the greeting can only have come through the handshake.
-    if (options_.tls_mode == TlsMode::kImplicit) {
-      return startup_failed(
-          make_error(ErrorCode::kTlsHandshakeFailed, "the greeting arrived without TLS"));
-    }
+  // Implicit TLS: the greeting can only have come through the handshake.
+  if (options_.tls_mode == TlsMode::kImplicit && !session_.tls_active()) {
+    return startup_failed(
+        make_error(ErrorCode::kTlsHandshakeFailed, "the greeting arrived without TLS"));
   }
   if (options_.ask_capabilities || options_.tls_mode == TlsMode::kStartTls) {
     return submit_startup(protocol::Command::capa(), Startup::kCapa);

@@ -17,6 +17,9 @@ enum class ShaKind { kSha1, kSha256, kSha384, kSha512 };
 // The digest size in bytes: 20 for SHA-1, 32 for SHA-256, 48 for SHA-384, 64 for SHA-512.
 std::size_t sha_size(ShaKind kind);
 
+// The block size in bytes: 64, or 128 for SHA-384 and SHA-512 (HMAC pads keys to it).
+std::size_t sha_block_size(ShaKind kind);
+
 // An incremental SHA-1, SHA-256, SHA-384 or SHA-512.
 class Sha {
  public:
@@ -29,8 +32,8 @@ class Sha {
 
  private:
   void transform(const std::uint8_t* block);
-  bool wide() const { return kind_ == ShaKind::kSha384 || kind_ == ShaKind::kSha512; }
-  std::size_t block_size() const { return wide() ? 128 : 64; }
+  bool wide() const { return sha_block_size(kind_) == 128; }  // 64-bit words (SHA-384/512)
+  std::size_t block_size() const { return sha_block_size(kind_); }
 
   ShaKind kind_;
   std::array<std::uint32_t, 8> state_{};    // SHA-1, SHA-256
