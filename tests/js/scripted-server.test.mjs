@@ -164,6 +164,30 @@ test('with PIPELINING the commands arrive as one batch', async () => {
   client.close();
 });
 
+test('with PIPELINING, PASS still waits for the reply to USER', async () => {
+  // A server that answers USER late: PASS must not arrive before that reply was written, or a
+  // server with Nagle's algorithm on would hold PASS's reply for our delayed ACK.
+  const events = [];
+  const s = await server(async (socket, { lines }) => {
+    socket.write('+OK ready\r\n');
+    for await (const line of lines) {
+      events.push(line.split(' ')[0]);
+      if (line === 'CAPA') socket.write('+OK\r\nUSER\r\nPIPELINING\r\n.\r\n');
+      else if (line.startsWith('USER')) {
+        setTimeout(() => {
+          events.push('+OK to USER');
+          socket.write('+OK\r\n');
+        }, 100);
+      } else if (line.startsWith('PASS')) socket.write('+OK logged in\r\n');
+      else if (line === 'QUIT') socket.end('+OK bye\r\n');
+    }
+  });
+  const client = await connect(s);
+  await client.login({ user: 'u', password: 'p', method: 'user' });
+  await client.quit();
+  expect(events).toEqual(['CAPA', 'USER', '+OK to USER', 'PASS', 'QUIT']);
+});
+
 test('pipelining: false keeps one command at a time even when offered', async () => {
   const { script, observed } = countingScript({ pipelining: true });
   const s = await server(script);

@@ -174,9 +174,11 @@ TEST(ClientSession, StopsABatchAtABarrierCommand) {
   d.submit(Command::user("alice"));
   d.submit(Command::pass("secret"));
   d.submit(Command::stat());
-  // USER and PASS travel together; STAT waits for the outcome of PASS.
-  EXPECT_EQ(d.sent(), "USER alice\r\nPASS secret\r\n");
-  d.server("+OK\r\n+OK logged in\r\n");
+  // PASS waits for USER's reply (see kCommandTraits); STAT waits for the outcome of PASS.
+  EXPECT_EQ(d.sent(), "USER alice\r\n");
+  d.server("+OK\r\n");
+  EXPECT_EQ(d.sent(), "PASS secret\r\n");
+  d.server("+OK logged in\r\n");
   EXPECT_EQ(d.sent(), "STAT\r\n");
 }
 

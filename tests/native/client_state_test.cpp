@@ -79,8 +79,8 @@ TEST(ClientStateTable, MovesAsTheRfcsSayAfterEveryAllowedCommand) {
   }
 }
 
-TEST(ClientStateTable, BarriersAreTheCommandsThatChangeWhatMayFollow) {
-  const std::set<std::string> barriers = {"PASS", "APOP", "AUTH", "STLS", "UTF8", "QUIT"};
+TEST(ClientStateTable, BarriersAreTheCommandsThatChangeWhatMayFollowAndUser) {
+  const std::set<std::string> barriers = {"USER", "PASS", "APOP", "AUTH", "STLS", "UTF8", "QUIT"};
   for (CommandKind kind : all_kinds()) {
     EXPECT_EQ(is_barrier(kind), barriers.count(command_keyword(kind)) == 1)
         << command_keyword(kind);

@@ -40,7 +40,11 @@ struct CommandTraits {
   ReplyShape reply;
   bool argument_gives_single_line;
   // The last command of a pipelined batch: its outcome changes what may follow (authentication,
-  // TLS, UTF-8, QUIT), so nothing is sent after it until its reply arrives.
+  // TLS, UTF-8, QUIT), so nothing is sent after it until its reply arrives. USER is one too:
+  // servers answer it at once but PASS only after checking the password, and one that leaves
+  // Nagle's algorithm on holds that second small reply until our delayed ACK of the first (about
+  // 40 ms on Linux; Dovecot does this). Sending PASS on USER's reply carries that ACK, and never
+  // sends a password after a refused USER.
   bool barrier;
   // A -ERR reply refuses the credentials (AUTH_FAILED rather than SERVER_ERROR).
   bool login;
@@ -63,7 +67,7 @@ constexpr StateSet kTransaction = states({S::kTransaction});
 inline constexpr std::array<CommandTraits, kCommandKindCount> kCommandTraits = {{
     // clang-format off
     // kind            keyword  reply           arg->1  barrier login  redaction         states
-    {detail::K::kUser, "USER", detail::R::kSingleLine, false, false, true,  detail::X::kNone,         detail::kAuthorization},
+    {detail::K::kUser, "USER", detail::R::kSingleLine, false, true,  true,  detail::X::kNone,         detail::kAuthorization},
     {detail::K::kPass, "PASS", detail::R::kSingleLine, false, true,  true,  detail::X::kArgument,     detail::kAfterUser},
     {detail::K::kApop, "APOP", detail::R::kSingleLine, false, true,  true,  detail::X::kNone,         detail::kAuthorization},
     {detail::K::kAuth, "AUTH", detail::R::kSingleLine, false, true,  true,  detail::X::kLastArgument, detail::kAuthorization},
