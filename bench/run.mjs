@@ -12,6 +12,7 @@ import { wasmCodecThroughput } from './js/codec-throughput.mjs';
 import { bridgeBenchmark, formatBridgeTable } from './js/bridge.mjs';
 import { formatRows as formatMimeRows, mimeParseBenchmark } from './js/mime-parse.mjs';
 import { bigMessageBenchmark } from './js/big-message.mjs';
+import { browserFetchBenchmark } from './js/browser-fetch.mjs';
 import { loginLatencyBenchmark } from './js/login-latency.mjs';
 import { retrAllBenchmark } from './js/retr-all.mjs';
 import { syncMaildirBenchmark } from './js/sync-maildir.mjs';
@@ -21,10 +22,10 @@ import { wasmStartupBenchmark } from './js/wasm-startup.mjs';
 
 const quick = process.argv.includes('--quick');
 const sizes = quick
-  ? { codecMb: 2, retr: { count: 40, delaysMs: [0, 2, 5] }, login: { rounds: 3 }, bigMb: 2, startup: { samples: 1 }, tls: { count: 2, size: 256 * 1024, handshakes: 3, aeadCount: 1 },
+  ? { codecMb: 2, retr: { count: 40, delaysMs: [0, 2, 5] }, login: { rounds: 3 }, browser: { count: 40, delayMs: 1 }, bigMb: 2, startup: { samples: 1 }, tls: { count: 2, size: 256 * 1024, handshakes: 3, aeadCount: 1 },
       bridge: { rounds: 1, bigCount: 2, bigSize: 256 * 1024, smallCount: 40 }, mime: { rounds: 1, huge: false },
       sync: { counts: [30, 60] } }
-  : { codecMb: 50, retr: { count: 2000, delaysMs: [0, 10, 50] }, login: { rounds: 50 }, bigMb: 100, startup: { samples: 5 }, tls: { count: 20 }, bridge: { rounds: 3 }, mime: { rounds: 3 },
+  : { codecMb: 50, retr: { count: 2000, delaysMs: [0, 10, 50] }, login: { rounds: 50 }, browser: { count: 2000, delayMs: 10 }, bigMb: 100, startup: { samples: 5 }, tls: { count: 20 }, bridge: { rounds: 3 }, mime: { rounds: 3 },
       sync: { counts: [2000, 10000, 100000] } };
 const rows = [];
 // `oursLabel`: what the chart calls our bar when it is not simply pop3-wasm (a flavour, a route).
@@ -55,6 +56,15 @@ for (const delayMs of sizes.retr.delaysMs) {
   row(`${label}, messages() loop (s)`, retr.results['ours-messages'].seconds, bestPeer, retr.results[bestPeer].seconds, 's', false);
 }
 const retr = retrRuns[1];
+
+const browserFetch = await browserFetchBenchmark(sizes.browser);
+{
+  const label = `Chromium via the bridge: ${browserFetch.count.toLocaleString('en')} msgs @ ${browserFetch.rttMs} ms RTT`;
+  const r = browserFetch.results;
+  row(`${label}, Promise.all (s)`, r['chromium-all'].seconds, 'Node direct', r['node-all'].seconds, 's', false);
+  row(`${label}, messages() loop (s)`, r['chromium-loop'].seconds, 'Node direct', r['node-loop'].seconds, 's', false);
+  row(`${label}, messages() + parse each (s)`, r['chromium-parse'].seconds, 'fetch alone', r['chromium-loop'].seconds, 's', false);
+}
 
 const login = await loginLatencyBenchmark(sizes.login);
 for (const peer of ['node-pop3', 'poplib']) {
@@ -106,7 +116,7 @@ const goals = judgeGoals({ retr, tls, bridge, mime, wasmCodec: wasm, startup, sy
 console.log(`\n${formatGoals(goals, { quick })}`);
 
 mkdirSync('bench/results', { recursive: true });
-const record = { date: new Date().toISOString(), quick, node: process.version, cpu: os.cpus()[0].model, rows, goals, codec: { native, wasm }, retrAll: retrRuns, syncMaildir: syncRun, login, bigMessage: big, startup, tls, bridge, mime };
+const record = { date: new Date().toISOString(), quick, node: process.version, cpu: os.cpus()[0].model, rows, goals, codec: { native, wasm }, retrAll: retrRuns, browserFetch, syncMaildir: syncRun, login, bigMessage: big, startup, tls, bridge, mime };
 const file = `bench/results/${quick ? 'quick' : 'latest'}.json`;
 writeFileSync(file, JSON.stringify(record, null, 2));
 console.log(`\nsaved ${file}`);
