@@ -16,6 +16,7 @@ if [ ! -x "$dest/usr/lib/cyrus/bin/pop3d" ]; then
     apt-get update -q >&2
     (cd "$work" && apt-get download -q "cyrus-pop3d=$version" >&2)
   fi
+  mkdir -p "$POP3_WASM_CACHE"  # a fresh machine has no cache yet, and dpkg -x makes one level only
   rm -rf "$dest.tmp"
   dpkg -x "$work"/cyrus-pop3d_*.deb "$dest.tmp"
   mv "$dest.tmp" "$dest"
