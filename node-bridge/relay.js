@@ -6,15 +6,23 @@
  * "The relay: backpressure and memory".
  */
 
+import { heldByWs } from './ws-held.js';
+
 /** Messages below this size are gathered into one write. */
 export const SMALL_MESSAGE = 4096;
 /** Size of the buffers that gather small messages held before the target is connected. */
 const STAGING_BYTES = 16 * 1024;
 /** Frames to the client the kernel has not taken yet, before the target is paused. */
 export const MAX_UNSENT_FRAMES = 1024;
+/**
+ * While the client is not read, how often an empty ping checks that its connection still exists:
+ * a FIN or RST behind unread bytes is not seen, but a write to a peer that has gone fails.
+ */
+export const PROBE_INTERVAL_MS = 1000;
 
 export class Relay {
   #ws;
+  #clientSocket;
   #socket = null;
   #highWaterMark;
   #maxSessionBytes;
@@ -28,6 +36,7 @@ export class Relay {
   #smallBytes = 0;
   #unsentFrames = 0;
   #holds = new Set();  // why the WebSocket is not read: 'early', 'drain', 'rate'
+  #probeTimer = null;
   #rate;
   #rateTimer = null;
   #awaitingDrain = false;
@@ -43,6 +52,7 @@ export class Relay {
   /**
    * @param {import('ws').WebSocket} ws an open WebSocket
    * @param {object} options
+   * @param {import('node:net').Socket} [options.clientSocket] the WebSocket's socket (its unread bytes count)
    * @param {number} options.highWaterMark
    * @param {number} [options.maxSessionBytes] the session's memory budget (bytes held at once)
    * @param {number} options.idleTimeoutMs
@@ -52,8 +62,9 @@ export class Relay {
    * @param {import('./rate-limit.js').RateLimit | null} [options.rate] limits on what the client sends
    * @param {{overBudget?(bytes: number): void, textFrame(): void, idle(): void, targetEnded(reason: string): void, targetClosed(): void}} events
    */
-  constructor(ws, { highWaterMark, maxSessionBytes = Infinity, idleTimeoutMs, closeTimeoutMs, onRelay, metrics, rate = null }, events) {
+  constructor(ws, { clientSocket, highWaterMark, maxSessionBytes = Infinity, idleTimeoutMs, closeTimeoutMs, onRelay, metrics, rate = null }, events) {
     this.#ws = ws;
+    this.#clientSocket = clientSocket;
     this.#rate = rate;
     this.#highWaterMark = highWaterMark;
     this.#maxSessionBytes = maxSessionBytes;
@@ -67,9 +78,9 @@ export class Relay {
     ws.on('pong', this.#control);
   }
 
-  /** Bytes the bridge holds for this session now. */
+  /** Bytes the bridge holds for this session now, ws's unparsed reads included (ws-held.js). */
   get bufferedBytes() {
-    return this.#ws.bufferedAmount + (this.#socket?.writableLength ?? 0) + this.#earlyBytes;
+    return this.#ws.bufferedAmount + (this.#socket?.writableLength ?? 0) + this.#earlyBytes + heldByWs(this.#ws, this.#clientSocket);
   }
 
   /** When a byte last crossed either way (or the relay was made). */
@@ -131,6 +142,7 @@ export class Relay {
   }
 
   #dropHeld() {
+    this.#stopProbe();
     clearTimeout(this.#rateTimer);
     this.#rateTimer = null;
     this.#early = [];
@@ -232,13 +244,40 @@ export class Relay {
   }
 
   #hold(reason) {
-    if (this.#holds.size === 0) this.#ws.pause();
+    if (this.#holds.size === 0) {
+      this.#ws.pause();
+      this.#startProbe();
+    }
     this.#holds.add(reason);
   }
 
   #release(reason) {
     if (!this.#holds.delete(reason)) return;
-    if (this.#holds.size === 0) this.#ws.resume();
+    if (this.#holds.size === 0) {
+      this.#stopProbe();
+      // What ws read ahead while the WebSocket was not read (the most it holds) counts too.
+      this.#noteBuffered(this.bufferedBytes);
+      this.#ws.resume();
+    }
+  }
+
+  // A client that disconnects while it is not read would keep its session (and its slot) until
+  // the bridge read its bytes again, which for a throttled flooder can take minutes: its FIN
+  // waits behind the unread bytes. A ping is a write, and writing to a peer that has closed
+  // brings its RST, after which the next write fails and ws closes the WebSocket.
+  #startProbe() {
+    if (this.#probeTimer || this.#stopped) return;
+    this.#probeTimer = setInterval(() => {
+      if (this.#ws.readyState !== this.#ws.OPEN) return;
+      this.#ws.ping();
+      this.#noteBuffered(this.bufferedBytes);  // what ws has read ahead meanwhile
+    }, PROBE_INTERVAL_MS);
+    this.#probeTimer.unref?.();
+  }
+
+  #stopProbe() {
+    clearInterval(this.#probeTimer);
+    this.#probeTimer = null;
   }
 
   // Over a rate limit: the WebSocket is not read until the buckets are out of debt (the

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 
 import { DEFAULTS } from '../../node-bridge/index.js';
-import { MAX_UNSENT_FRAMES, Relay } from '../../node-bridge/relay.js';
+import { MAX_UNSENT_FRAMES, PROBE_INTERVAL_MS, Relay } from '../../node-bridge/relay.js';
 import { openWs, startBridge, startTcpServer } from '../harness/bridge.mjs';
 import { startBridgeProcess } from '../harness/bridge-process.mjs';
 import { recordDials } from '../harness/dial-recorder.mjs';
@@ -378,6 +378,41 @@ describe('clients that vanish', () => {
     } finally {
       await link.stop();
       await bridge.stop();
+    }
+  });
+
+  test('a throttled flooder that disconnects while the bridge is not reading it: its session, target connection and slot are freed within seconds, not when the rate limit would let its unread bytes in', async () => {
+    let relayed = 0;
+    const sink = await startTcpServer((socket) => socket.on('data', (d) => (relayed += d.length)));
+    const bridge = await startBridge({
+      allowPrivate: [`127.0.0.1:${sink.port}`, `127.0.0.1:${echo.port}`], maxMessagesPerSecond: 100, maxMessagesPerSecondPerIp: 100, maxSessionsPerIp: 1,
+    });
+    try {
+      const { socket } = await rawWebSocket(bridge.port, { target: `127.0.0.1:${sink.port}` });
+      await waitFor(() => sink.sockets.size === 1, 5000, 'flood session connected');
+      // 1-byte messages until the kernel's buffers on both sides are full: the bridge stopped
+      // reading (the rate limit), and what is unread would take it minutes to read at 100/s.
+      const burst = Buffer.concat(Array.from({ length: 4096 }, () => frame(2, Buffer.from('m'))));
+      while (socket.write(burst)) await new Promise((r) => setImmediate(r));
+      await waitFor(() => bridge.bridge.metrics().throttled > 0, 5000, 'throttled');
+      await sleep(300);
+      expect(socket.writableLength).toBeGreaterThan(0);  // the kernel took no more
+      const left = Date.now();
+      socket.destroy();
+      const [record] = await bridge.sessionsEnded(1, 4 * PROBE_INTERVAL_MS);
+      const freedAfter = Date.now() - left;
+      await waitFor(() => sink.sockets.size === 0, 1000, 'target connection closed');
+      expect(record).toMatchObject({ closeCode: 1006, closedBy: 'client' });
+      expect(record.bytesClientToTarget).toBeLessThan(100 * 1024);
+      // Its per-address slot (limit 1) is free again.
+      const next = await openWs(bridge.url, { target: `127.0.0.1:${echo.port}` });
+      await roundTrip(next, 'back');
+      next.ws.close(1000);
+      await next.closed;
+      console.log(`a throttled flooder that left was freed after ${freedAfter} ms (${relayed} bytes of its messages relayed; probes every ${PROBE_INTERVAL_MS} ms)`);
+    } finally {
+      await bridge.stop();
+      await sink.stop();
     }
   });
 
