@@ -1,6 +1,7 @@
 /**
  * The byte pump of one session: binary WebSocket messages to the target's TCP socket and TCP
- * data back, with backpressure both ways, small messages gathered, early bytes held as counted
+ * data back, with backpressure both ways, small messages gathered (and a streaming target's small
+ * reads), a ping now and then while the client is not read, early bytes held as counted
  * copies, rate limits applied by not reading, a per-session memory budget, the idle timer and the
  * byte counts. It never looks inside the bytes. How each part bounds memory: docs/bridge.md,
  * "The relay: backpressure and memory".
@@ -12,6 +13,10 @@ import { heldByWs } from './ws-held.js';
 export const SMALL_MESSAGE = 4096;
 /** Size of the buffers that gather small messages held before the target is connected. */
 const STAGING_BYTES = 16 * 1024;
+/** A full TCP read (Node reads up to this much at once). */
+const FULL_READ = 64 * 1024;
+/** How long target reads that arrive while data streams in are gathered into one message. */
+export const GATHER_MS = 1;
 /** Frames to the client the kernel has not taken yet, before the target is paused. */
 export const MAX_UNSENT_FRAMES = 1024;
 /**
@@ -41,6 +46,10 @@ export class Relay {
   #rateTimer = null;
   #awaitingDrain = false;
   #tcpPaused = false;
+  #gathered = [];  // target reads gathered into the next message to the client
+  #gatheredBytes = 0;
+  #gatherTimer = null;
+  #lastTargetRead = -Infinity;
   #lastActivity = Date.now();
   #idleTimer = null;
   #targetEnded = false;
@@ -80,7 +89,7 @@ export class Relay {
 
   /** Bytes the bridge holds for this session now, ws's unparsed reads included (ws-held.js). */
   get bufferedBytes() {
-    return this.#ws.bufferedAmount + (this.#socket?.writableLength ?? 0) + this.#earlyBytes + heldByWs(this.#ws, this.#clientSocket);
+    return this.#ws.bufferedAmount + (this.#socket?.writableLength ?? 0) + this.#earlyBytes + this.#gatheredBytes + heldByWs(this.#ws, this.#clientSocket);
   }
 
   /** When a byte last crossed either way (or the relay was made). */
@@ -149,6 +158,10 @@ export class Relay {
     this.#earlyBytes = 0;
     this.#small = [];
     this.#smallBytes = 0;
+    clearTimeout(this.#gatherTimer);
+    this.#gatherTimer = null;
+    this.#gathered = [];
+    this.#gatheredBytes = 0;
   }
 
   // ---- client -> target ---------------------------------------------------------------------
@@ -302,11 +315,46 @@ export class Relay {
 
   // ---- target -> client ---------------------------------------------------------------------
 
+  // A target that streams faster than the bridge reads comes in reads of up to 64 KiB; one that
+  // writes in small pieces (Dovecot's TLS: 8 KiB records) comes in small reads, as fast as they
+  // arrive, and each would be a message: a frame and a writev here, a message for the client to
+  // parse and feed to its engine. So a read smaller than a full one that comes within GATHER_MS of
+  // the previous read (data is streaming) starts a gathering: the reads of the next GATHER_MS go
+  // out as one message (sooner when they fill a full read). A lone reply goes out at once.
   #fromTarget(chunk) {
     this.#touch();
     this.bytesTargetToClient += chunk.length;
     this.#metrics.bytesTargetToClient += chunk.length;
     this.#onRelay?.('target-to-client', chunk);
+    const now = performance.now();
+    const streaming = now - this.#lastTargetRead <= GATHER_MS;
+    this.#lastTargetRead = now;
+    // Messages stay at most a full read: larger buffers cost more to allocate than they save.
+    if (this.#gatherTimer && this.#gatheredBytes + chunk.length > FULL_READ) this.#sendGathered();
+    if (this.#gatherTimer) {
+      this.#gathered.push(chunk);
+      this.#gatheredBytes += chunk.length;
+      if (this.#gatheredBytes >= FULL_READ) this.#sendGathered();
+    } else if (streaming && chunk.length < FULL_READ) {
+      this.#gathered.push(chunk);
+      this.#gatheredBytes = chunk.length;
+      this.#gatherTimer = setTimeout(this.#sendGathered, GATHER_MS);
+    } else {
+      this.#toClient(chunk);
+    }
+  }
+
+  #sendGathered = () => {
+    clearTimeout(this.#gatherTimer);
+    this.#gatherTimer = null;
+    if (this.#gathered.length === 0) return;
+    const chunk = this.#gathered.length === 1 ? this.#gathered[0] : Buffer.concat(this.#gathered, this.#gatheredBytes);
+    this.#gathered = [];
+    this.#gatheredBytes = 0;
+    this.#toClient(chunk);
+  };
+
+  #toClient(chunk) {
     this.#unsentFrames++;
     this.#ws.send(chunk, { binary: true }, this.#afterSend);
     const buffered = this.#ws.bufferedAmount;
@@ -330,6 +378,7 @@ export class Relay {
 
   #targetEnd(reason) {
     if (this.#targetEnded) return;
+    this.#sendGathered();  // the target's last bytes go before the close
     this.#targetEnded = true;
     this.#stopIdle();
     this.#events.targetEnded(reason);
