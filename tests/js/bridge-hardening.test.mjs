@@ -1,7 +1,8 @@
 // The attacks of the bridge's hardening, replayed at a scale this machine runs in seconds: each
 // test fails on a bridge without the defence it names (docs/bridge.md, "Abuse handling").
 //
-//   - early bytes held as views into large socket reads pinned memory the metrics did not count;
+//   - early bytes held as views into large socket reads pinned memory the metrics did not count,
+//     and so did what ws read ahead of a throttled (paused) WebSocket;
 //   - floods of 1-byte frames kept the bridge's thread busy for everyone;
 //   - a few dozen addresses could fill the global pending and session limits;
 //   - /metrics and /healthz answered anyone on the public listener;
@@ -112,7 +113,8 @@ describe('early bytes: held memory is counted at its true size', () => {
       const messages = Buffer.concat(Array.from({ length: 8 }, () => frame(2, Buffer.alloc(100 * KiB, 0x61))));
       for (const { socket } of clients) socket.write(messages);
       await waitFor(async () => (await child.measure()).metrics.throttled >= sessions, 10_000, 'every session throttled');
-      // The counts are refreshed while a session is not read (relay.js: every PROBE_INTERVAL_MS).
+      // The gauge is summed when measured; the peak is recorded when a hold ends and every
+      // PROBE_INTERVAL_MS during one.
       await sleep(PROBE_INTERVAL_MS + 300);
       const held = await child.measure();
       const retained = held.memory.arrayBuffers - baseline.memory.arrayBuffers;
