@@ -1,20 +1,33 @@
 /**
  * The byte pump of one session: binary WebSocket messages to the target's TCP socket and TCP
- * data back, with backpressure both ways, small messages gathered, early bytes held as counted
+ * data back, with backpressure both ways, small messages gathered (and a streaming target's small
+ * reads), a ping now and then while the client is not read, early bytes held as counted
  * copies, rate limits applied by not reading, a per-session memory budget, the idle timer and the
  * byte counts. It never looks inside the bytes. How each part bounds memory: docs/bridge.md,
  * "The relay: backpressure and memory".
  */
 
+import { heldByWs } from './ws-held.js';
+
 /** Messages below this size are gathered into one write. */
 export const SMALL_MESSAGE = 4096;
 /** Size of the buffers that gather small messages held before the target is connected. */
 const STAGING_BYTES = 16 * 1024;
+/** A full TCP read (Node reads up to this much at once). */
+const FULL_READ = 64 * 1024;
+/** How long target reads that arrive while data streams in are gathered into one message. */
+export const GATHER_MS = 1;
 /** Frames to the client the kernel has not taken yet, before the target is paused. */
 export const MAX_UNSENT_FRAMES = 1024;
+/**
+ * While the client is not read, how often an empty ping checks that its connection still exists:
+ * a FIN or RST behind unread bytes is not seen, but a write to a peer that has gone fails.
+ */
+export const PROBE_INTERVAL_MS = 1000;
 
 export class Relay {
   #ws;
+  #clientSocket;
   #socket = null;
   #highWaterMark;
   #maxSessionBytes;
@@ -28,10 +41,15 @@ export class Relay {
   #smallBytes = 0;
   #unsentFrames = 0;
   #holds = new Set();  // why the WebSocket is not read: 'early', 'drain', 'rate'
+  #probeTimer = null;
   #rate;
   #rateTimer = null;
   #awaitingDrain = false;
   #tcpPaused = false;
+  #gathered = [];  // target reads gathered into the next message to the client
+  #gatheredBytes = 0;
+  #gatherTimer = null;
+  #lastTargetRead = -Infinity;
   #lastActivity = Date.now();
   #idleTimer = null;
   #targetEnded = false;
@@ -43,6 +61,7 @@ export class Relay {
   /**
    * @param {import('ws').WebSocket} ws an open WebSocket
    * @param {object} options
+   * @param {import('node:net').Socket} [options.clientSocket] the WebSocket's socket (its unread bytes count)
    * @param {number} options.highWaterMark
    * @param {number} [options.maxSessionBytes] the session's memory budget (bytes held at once)
    * @param {number} options.idleTimeoutMs
@@ -52,8 +71,9 @@ export class Relay {
    * @param {import('./rate-limit.js').RateLimit | null} [options.rate] limits on what the client sends
    * @param {{overBudget?(bytes: number): void, textFrame(): void, idle(): void, targetEnded(reason: string): void, targetClosed(): void}} events
    */
-  constructor(ws, { highWaterMark, maxSessionBytes = Infinity, idleTimeoutMs, closeTimeoutMs, onRelay, metrics, rate = null }, events) {
+  constructor(ws, { clientSocket, highWaterMark, maxSessionBytes = Infinity, idleTimeoutMs, closeTimeoutMs, onRelay, metrics, rate = null }, events) {
     this.#ws = ws;
+    this.#clientSocket = clientSocket;
     this.#rate = rate;
     this.#highWaterMark = highWaterMark;
     this.#maxSessionBytes = maxSessionBytes;
@@ -67,9 +87,9 @@ export class Relay {
     ws.on('pong', this.#control);
   }
 
-  /** Bytes the bridge holds for this session now. */
+  /** Bytes the bridge holds for this session now, ws's unparsed reads included (ws-held.js). */
   get bufferedBytes() {
-    return this.#ws.bufferedAmount + (this.#socket?.writableLength ?? 0) + this.#earlyBytes;
+    return this.#ws.bufferedAmount + (this.#socket?.writableLength ?? 0) + this.#earlyBytes + this.#gatheredBytes + heldByWs(this.#ws, this.#clientSocket);
   }
 
   /** When a byte last crossed either way (or the relay was made). */
@@ -131,12 +151,17 @@ export class Relay {
   }
 
   #dropHeld() {
+    this.#stopProbe();
     clearTimeout(this.#rateTimer);
     this.#rateTimer = null;
     this.#early = [];
     this.#earlyBytes = 0;
     this.#small = [];
     this.#smallBytes = 0;
+    clearTimeout(this.#gatherTimer);
+    this.#gatherTimer = null;
+    this.#gathered = [];
+    this.#gatheredBytes = 0;
   }
 
   // ---- client -> target ---------------------------------------------------------------------
@@ -232,13 +257,40 @@ export class Relay {
   }
 
   #hold(reason) {
-    if (this.#holds.size === 0) this.#ws.pause();
+    if (this.#holds.size === 0) {
+      this.#ws.pause();
+      this.#startProbe();
+    }
     this.#holds.add(reason);
   }
 
   #release(reason) {
     if (!this.#holds.delete(reason)) return;
-    if (this.#holds.size === 0) this.#ws.resume();
+    if (this.#holds.size === 0) {
+      this.#stopProbe();
+      // What ws read ahead while the WebSocket was not read (the most it holds) counts too.
+      this.#noteBuffered(this.bufferedBytes);
+      this.#ws.resume();
+    }
+  }
+
+  // A client that disconnects while it is not read would keep its session (and its slot) until
+  // the bridge read its bytes again, which for a throttled flooder can take minutes: its FIN
+  // waits behind the unread bytes. A ping is a write, and writing to a peer that has closed
+  // brings its RST, after which the next write fails and ws closes the WebSocket.
+  #startProbe() {
+    if (this.#probeTimer || this.#stopped) return;
+    this.#probeTimer = setInterval(() => {
+      if (this.#ws.readyState !== this.#ws.OPEN) return;
+      this.#ws.ping();
+      this.#noteBuffered(this.bufferedBytes);  // what ws has read ahead meanwhile
+    }, PROBE_INTERVAL_MS);
+    this.#probeTimer.unref?.();
+  }
+
+  #stopProbe() {
+    clearInterval(this.#probeTimer);
+    this.#probeTimer = null;
   }
 
   // Over a rate limit: the WebSocket is not read until the buckets are out of debt (the
@@ -263,11 +315,46 @@ export class Relay {
 
   // ---- target -> client ---------------------------------------------------------------------
 
+  // A target that streams faster than the bridge reads comes in reads of up to 64 KiB; one that
+  // writes in small pieces (Dovecot's TLS: 8 KiB records) comes in small reads, as fast as they
+  // arrive, and each would be a message: a frame and a writev here, a message for the client to
+  // parse and feed to its engine. So a read smaller than a full one that comes within GATHER_MS of
+  // the previous read (data is streaming) starts a gathering: the reads of the next GATHER_MS go
+  // out as one message (sooner when they fill a full read). A lone reply goes out at once.
   #fromTarget(chunk) {
     this.#touch();
     this.bytesTargetToClient += chunk.length;
     this.#metrics.bytesTargetToClient += chunk.length;
     this.#onRelay?.('target-to-client', chunk);
+    const now = performance.now();
+    const streaming = now - this.#lastTargetRead <= GATHER_MS;
+    this.#lastTargetRead = now;
+    // Messages stay at most a full read: larger buffers cost more to allocate than they save.
+    if (this.#gatherTimer && this.#gatheredBytes + chunk.length > FULL_READ) this.#sendGathered();
+    if (this.#gatherTimer) {
+      this.#gathered.push(chunk);
+      this.#gatheredBytes += chunk.length;
+      if (this.#gatheredBytes >= FULL_READ) this.#sendGathered();
+    } else if (streaming && chunk.length < FULL_READ) {
+      this.#gathered.push(chunk);
+      this.#gatheredBytes = chunk.length;
+      this.#gatherTimer = setTimeout(this.#sendGathered, GATHER_MS);
+    } else {
+      this.#toClient(chunk);
+    }
+  }
+
+  #sendGathered = () => {
+    clearTimeout(this.#gatherTimer);
+    this.#gatherTimer = null;
+    if (this.#gathered.length === 0) return;
+    const chunk = this.#gathered.length === 1 ? this.#gathered[0] : Buffer.concat(this.#gathered, this.#gatheredBytes);
+    this.#gathered = [];
+    this.#gatheredBytes = 0;
+    this.#toClient(chunk);
+  };
+
+  #toClient(chunk) {
     this.#unsentFrames++;
     this.#ws.send(chunk, { binary: true }, this.#afterSend);
     const buffered = this.#ws.bufferedAmount;
@@ -291,6 +378,7 @@ export class Relay {
 
   #targetEnd(reason) {
     if (this.#targetEnded) return;
+    this.#sendGathered();  // the target's last bytes go before the close
     this.#targetEnded = true;
     this.#stopIdle();
     this.#events.targetEnded(reason);

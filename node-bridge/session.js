@@ -79,7 +79,7 @@ export class Session {
     this.#url = url;
     this.#ctx = ctx;
     const { settings } = ctx;
-    this.#relay = new Relay(ws, { ...settings, metrics: ctx.metrics, rate: ctx.rateLimits.acquire(limitKey) }, {
+    this.#relay = new Relay(ws, { ...settings, clientSocket: request.socket, metrics: ctx.metrics, rate: ctx.rateLimits.acquire(limitKey) }, {
       overBudget: (bytes) => this.#close(1008, `memory budget exceeded (${bytes} bytes held, limit ${settings.maxSessionBytes})`, 'bridge'),
       textFrame: () => this.#close(CloseCode.UNSUPPORTED_DATA, 'binary frames only', 'bridge'),
       idle: () => this.#close(CloseCode.IDLE_TIMEOUT, `no data either way for ${duration(settings.idleTimeoutMs)}`, 'bridge'),

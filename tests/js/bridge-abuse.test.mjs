@@ -11,8 +11,10 @@ import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 
+import { jest } from '@jest/globals';
+
 import { DEFAULTS } from '../../node-bridge/index.js';
-import { MAX_UNSENT_FRAMES, Relay } from '../../node-bridge/relay.js';
+import { GATHER_MS, MAX_UNSENT_FRAMES, PROBE_INTERVAL_MS, Relay } from '../../node-bridge/relay.js';
 import { openWs, startBridge, startTcpServer } from '../harness/bridge.mjs';
 import { startBridgeProcess } from '../harness/bridge-process.mjs';
 import { recordDials } from '../harness/dial-recorder.mjs';
@@ -381,6 +383,41 @@ describe('clients that vanish', () => {
     }
   });
 
+  test('a throttled flooder that disconnects while the bridge is not reading it: its session, target connection and slot are freed within seconds, not when the rate limit would let its unread bytes in', async () => {
+    let relayed = 0;
+    const sink = await startTcpServer((socket) => socket.on('data', (d) => (relayed += d.length)));
+    const bridge = await startBridge({
+      allowPrivate: [`127.0.0.1:${sink.port}`, `127.0.0.1:${echo.port}`], maxMessagesPerSecond: 100, maxMessagesPerSecondPerIp: 100, maxSessionsPerIp: 1,
+    });
+    try {
+      const { socket } = await rawWebSocket(bridge.port, { target: `127.0.0.1:${sink.port}` });
+      await waitFor(() => sink.sockets.size === 1, 5000, 'flood session connected');
+      // 1-byte messages until the kernel's buffers on both sides are full: the bridge stopped
+      // reading (the rate limit), and what is unread would take it minutes to read at 100/s.
+      const burst = Buffer.concat(Array.from({ length: 4096 }, () => frame(2, Buffer.from('m'))));
+      while (socket.write(burst)) await new Promise((r) => setImmediate(r));
+      await waitFor(() => bridge.bridge.metrics().throttled > 0, 5000, 'throttled');
+      await sleep(300);
+      expect(socket.writableLength).toBeGreaterThan(0);  // the kernel took no more
+      const left = Date.now();
+      socket.destroy();
+      const [record] = await bridge.sessionsEnded(1, 4 * PROBE_INTERVAL_MS);
+      const freedAfter = Date.now() - left;
+      await waitFor(() => sink.sockets.size === 0, 1000, 'target connection closed');
+      expect(record).toMatchObject({ closeCode: 1006, closedBy: 'client' });
+      expect(record.bytesClientToTarget).toBeLessThan(100 * 1024);
+      // Its per-address slot (limit 1) is free again.
+      const next = await openWs(bridge.url, { target: `127.0.0.1:${echo.port}` });
+      await roundTrip(next, 'back');
+      next.ws.close(1000);
+      await next.closed;
+      console.log(`a throttled flooder that left was freed after ${freedAfter} ms (${relayed} bytes of its messages relayed; probes every ${PROBE_INTERVAL_MS} ms)`);
+    } finally {
+      await bridge.stop();
+      await sink.stop();
+    }
+  });
+
   test('clients that are idle but answer pings, and slow readers, are not dropped', async () => {
     const PING = 150;
     let burst;
@@ -697,36 +734,83 @@ describe('frames', () => {
   });
 
   test('a target sending in tiny pieces to a client that does not read is paused after 1,024 unsent frames, whatever their bytes', () => {
-    // On the relay alone, with a WebSocket whose sends never complete: through real sockets the
-    // kernel's buffers would first take millions of tiny frames.
-    const sends = [];
-    const ws = Object.assign(new EventEmitter(), {
-      bufferedAmount: 0,
-      send: (chunk, options, done) => sends.push(done),
-      pause() {},
-      resume() {},
-    });
-    const socket = Object.assign(new EventEmitter(), {
-      paused: false, writableLength: 0, destroyed: false,
-      pause() { this.paused = true; },
-      resume() { this.paused = false; },
-      destroy() {},
-    });
-    let deliver;
-    const metrics = { buffered() {}, bytesTargetToClient: 0, bytesClientToTarget: 0 };
-    const relay = new Relay(ws, { highWaterMark: 512 * 1024, idleTimeoutMs: 60_000, closeTimeoutMs: 1000, metrics }, {
-      textFrame() {}, idle() {}, targetEnded() {}, targetClosed() {},
-    });
-    relay.attach({ socket, onData: (handler) => (deliver = handler) });
-    for (let i = 0; i < MAX_UNSENT_FRAMES; i++) deliver(Buffer.from('x'));
-    expect(socket.paused).toBe(false);
-    deliver(Buffer.from('x'));
-    expect(socket.paused).toBe(true);  // 1,025 frames, 1,025 bytes: paused on the count
-    for (const done of sends.splice(0, MAX_UNSENT_FRAMES / 2)) done();
-    expect(socket.paused).toBe(true);
-    sends.shift()();
-    expect(socket.paused).toBe(false);  // resumed at half the count
-    relay.destroy();
+    jest.useFakeTimers();
+    try {
+      // On the relay alone, with a WebSocket whose sends never complete: through real sockets the
+      // kernel's buffers would first take millions of tiny frames.
+      const sends = [];
+      const ws = Object.assign(new EventEmitter(), {
+        bufferedAmount: 0,
+        send: (chunk, options, done) => sends.push(done),
+        pause() {},
+        resume() {},
+      });
+      const socket = Object.assign(new EventEmitter(), {
+        paused: false, writableLength: 0, destroyed: false,
+        pause() { this.paused = true; },
+        resume() { this.paused = false; },
+        destroy() {},
+      });
+      let deliver;
+      const metrics = { buffered() {}, bytesTargetToClient: 0, bytesClientToTarget: 0 };
+      const relay = new Relay(ws, { highWaterMark: 512 * 1024, idleTimeoutMs: 60_000, closeTimeoutMs: 1000, metrics }, {
+        textFrame() {}, idle() {}, targetEnded() {}, targetClosed() {},
+      });
+      relay.attach({ socket, onData: (handler) => (deliver = handler) });
+      // Pieces further apart than GATHER_MS: each is a frame of its own (the relay gathers the
+      // pieces of a stream; see the next test).
+      const piece = () => {
+        jest.advanceTimersByTime(GATHER_MS + 1);
+        deliver(Buffer.from('x'));
+      };
+      for (let i = 0; i < MAX_UNSENT_FRAMES; i++) piece();
+      expect(socket.paused).toBe(false);
+      piece();
+      expect(socket.paused).toBe(true);  // 1,025 frames, 1,025 bytes: paused on the count
+      for (const done of sends.splice(0, MAX_UNSENT_FRAMES / 2)) done();
+      expect(socket.paused).toBe(true);
+      sends.shift()();
+      expect(socket.paused).toBe(false);  // resumed at half the count
+      relay.destroy();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  test('a target streaming in pieces: the reads of each GATHER_MS go to the client as one message of at most 64 KiB, in order; a lone reply goes at once', () => {
+    jest.useFakeTimers();
+    try {
+      const sent = [];
+      const ws = Object.assign(new EventEmitter(), { bufferedAmount: 0, send: (chunk) => sent.push(Buffer.from(chunk)), pause() {}, resume() {} });
+      const socket = Object.assign(new EventEmitter(), { writableLength: 0, pause() {}, resume() {}, destroy() {} });
+      const metrics = { buffered() {}, bytesTargetToClient: 0, bytesClientToTarget: 0 };
+      const relay = new Relay(ws, { highWaterMark: 512 * 1024, idleTimeoutMs: 60_000, closeTimeoutMs: 1000, metrics }, {
+        textFrame() {}, idle() {}, targetEnded() {}, targetClosed() {},
+      });
+      let deliver;
+      relay.attach({ socket, onData: (handler) => (deliver = handler) });
+      const piece = (i, size = 8192) => Buffer.alloc(size, i);
+      deliver(Buffer.from('+OK\r\n'));
+      expect(sent.map((m) => m.toString())).toEqual(['+OK\r\n']);  // a lone reply: at once
+      // Ten 8 KiB pieces in a row (a stream of TLS records): the first goes at once, the next
+      // eight fill a 64 KiB message, the last waits for the end of GATHER_MS.
+      jest.advanceTimersByTime(GATHER_MS + 1);
+      for (let i = 0; i < 10; i++) deliver(piece(i));
+      expect(sent.map((m) => m.length)).toEqual([5, 8192, 65536]);
+      jest.advanceTimersByTime(GATHER_MS);
+      expect(sent.map((m) => m.length)).toEqual([5, 8192, 65536, 8192]);
+      expect(Buffer.concat(sent.slice(1))).toEqual(Buffer.concat(Array.from({ length: 10 }, (_, i) => piece(i))));
+      // A full read goes as it is; pieces gathered before the target ends go before its end.
+      jest.advanceTimersByTime(GATHER_MS + 1);
+      deliver(piece(20, 65536));
+      deliver(piece(21, 100));
+      expect(sent.at(-1).length).toBe(65536);
+      socket.emit('end');
+      expect(sent.at(-1)).toEqual(piece(21, 100));
+      relay.destroy();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   test('a client sending 1-byte messages as fast as it can to a target that does not read: the bridge holds about what its byte count says, not megabytes of bookkeeping', async () => {
