@@ -55,7 +55,10 @@ export interface Pop3ErrorDetails {
 
 /** Moves bytes; the protocol lives in the WASM core. */
 export interface Transport {
-  /** Called with each chunk received. */
+  /**
+   * Called with each chunk received. The chunk belongs to the client from then on: message
+   * bytes are handed to the caller as views of it, so a transport must not reuse its memory.
+   */
   ondata: (bytes: Uint8Array) => void;
   /** Called once when the connection ends; `error` is set if it ended abnormally. */
   onclose: (error?: Error) => void;
@@ -325,6 +328,11 @@ export declare class Pop3Client {
   uidl(options?: CommandOptions): Promise<UidListing[]>;
   uidl(number: number, options?: CommandOptions): Promise<UidListing>;
   retrieve(number: number, options?: CommandOptions): Promise<Uint8Array>;
+  /**
+   * RETR as chunks, in bounded memory: reading pauses while more than `highWaterMark` bytes wait
+   * unread. Each chunk is the caller's to keep; it may be a view of a larger network buffer
+   * (check `byteOffset`/`byteLength` before using `chunk.buffer`).
+   */
   retrieveStream(number: number, options?: StreamOptions): AsyncIterable<Uint8Array>;
   /**
    * Every message (or those of `numbers`), in listing order, with RETRs pipelined ahead of the

@@ -12,6 +12,7 @@ import { tlsSettings } from './tls-settings.js';
 import { pipelinedMessages } from './message-iterator.js';
 import { loadCore } from './wasm-module.js';
 import { CommandTracker } from './client/command-tracker.js';
+import { bodyPieces } from './client/body-spans.js';
 import { EventKind } from './generated/contract.js';
 import { coreOf } from './client/internal.js';
 import { coreConnectionOptions, resolveConnectOptions } from './client/connect-options.js';
@@ -44,6 +45,8 @@ export class Pop3Client {
     },
   };
   #flushQueued = false;
+  // The chunk being fed to the core: body events point into it until the next one.
+  #input = null;
   // What the core knew when its connection was freed, for the getters after the end.
   #final = null;
   #loginMechanism = null;
@@ -472,11 +475,18 @@ export class Pop3Client {
     if (!this.#session || this.#failure || (this.#closed && this.#commands.size === 0)) return;
     if (!this.#session.wantRead()) return;  // closed or failed: nothing more is read
     this.#commands.received(bytes.length);
-    // One copy into WASM memory per chunk (HEAPU8 is re-read: memory may have grown).
+    // One copy into WASM memory per chunk (HEAPU8 is re-read: memory may have grown), where the
+    // core finds the terminator and the stuffed dots; the message bytes themselves are handed on
+    // as views of `bytes` (client/body-spans.js).
     const ptr = this.#session.inputBuffer(bytes.length);
     this.#core.HEAPU8.set(bytes, ptr);
     this.#session.receive(bytes.length);
-    this.#afterCoreInput();
+    this.#input = bytes;
+    try {
+      this.#afterCoreInput();
+    } finally {
+      this.#input = null;
+    }
   }
 
   #afterCoreInput() {
@@ -517,7 +527,7 @@ export class Pop3Client {
     for (let event = this.#session?.nextEvent(); event; event = this.#session?.nextEvent()) {
       switch (event.type) {
         case EventKind.BODY:
-          this.#commands.body(event.id, event.data);
+          for (const piece of bodyPieces(event, this.#input, this.#core.HEAPU8)) this.#commands.body(event.id, piece);
           break;
         case EventKind.REPLY:
           this.#commands.reply(event, event.error ? fromCoreError(event.error, event.command) : null);

@@ -9,8 +9,11 @@ import { Pop3Error } from '../errors.js';
 // window: a server that drips one byte a second must not hold a client forever.
 const DEFAULT_MIN_BYTES_PER_SECOND = 16;
 
+// The message as one Uint8Array of its own. Chunks are views of the transport's buffers, which
+// may hold other replies too: one chunk that is its whole buffer is kept as it is; anything else
+// is copied, so that a small message does not keep a whole network read alive.
 function concat(chunks, total) {
-  if (chunks.length === 1) return chunks[0];
+  if (chunks.length === 1 && chunks[0].byteOffset === 0 && chunks[0].byteLength === chunks[0].buffer.byteLength) return chunks[0];
   const out = new Uint8Array(total);
   let offset = 0;
   for (const chunk of chunks) {
