@@ -27,6 +27,7 @@ export function judgeGoals({ retr, tls, bridge, mime, wasmCodec, startup, sync, 
   // Memory of large messages: what a session adds to its own baseline (log in, STAT), per process.
   const added = (r) => r.peakRssMb - big.baseline.peakRssMb;
   goal(`one ${big.megabytes} MB message, retrieveStream: peak RSS <= 16 MB above one session`, `${added(big.ours).toFixed(1)} MB above`, added(big.ours) <= 16);
+  goal(`one ${big.megabytes} MB message, retrieveStream with borrowChunks: peak RSS <= 16 MB above one session`, `${added(big.borrowed).toFixed(1)} MB above`, added(big.borrowed) <= 16);
   const many = big.many;
   const manyName = `${many.count} x ${(many.size / 1024 / 1024).toFixed(2).replace(/\.?0+$/, '')} MB plain, messages() loop`;
   goal(`${manyName}: within 1.05x of curl's time`, `${(many.ours.seconds / many.curl.seconds).toFixed(2)}x curl's time`, many.ours.seconds <= 1.05 * many.curl.seconds);

@@ -65,10 +65,12 @@ const big = await bigMessageBenchmark(sizes.big);
 const manyLabel = `${big.many.count} x ${(big.many.size / 1024 / 1024).toFixed(2).replace(/\.?0+$/, '')} MB, messages() loop`;
 row(`one ${big.megabytes} MB message, retrieveStream (s)`, big.ours.seconds, 'curl', big.curl.seconds, 's', false);
 row(`one ${big.megabytes} MB message, peak RSS (MB)`, big.ours.peakRssMb, 'curl', big.curl.peakRssMb, 'MB', false);
+row(`one ${big.megabytes} MB message, borrowChunks (s)`, big.borrowed.seconds, 'curl', big.curl.seconds, 's', false);
+row(`one ${big.megabytes} MB message, borrowChunks, peak RSS (MB)`, big.borrowed.peakRssMb, 'curl', big.curl.peakRssMb, 'MB', false);
 row(`${manyLabel} (s)`, big.many.ours.seconds, 'curl', big.many.curl.seconds, 's', false);
 row(`${manyLabel}, peak RSS (MB)`, big.many.ours.peakRssMb, 'curl', big.many.curl.peakRssMb, 'MB', false);
 console.log(
-  `  one-session baseline (log in, STAT): peak RSS ${big.baseline.peakRssMb.toFixed(1)} MB; streaming the ${big.megabytes} MB message added ${(big.ours.peakRssMb - big.baseline.peakRssMb).toFixed(1)} MB, the messages() loop ${(big.many.ours.peakRssMb - big.baseline.peakRssMb).toFixed(1)} MB; WASM heap ${big.baseline.wasmHeapMb.toFixed(1)} MB before, ${big.ours.wasmHeapMb.toFixed(1)} and ${big.many.ours.wasmHeapMb.toFixed(1)} MB after`,
+  `  one-session baseline (log in, STAT): peak RSS ${big.baseline.peakRssMb.toFixed(1)} MB; streaming the ${big.megabytes} MB message added ${(big.ours.peakRssMb - big.baseline.peakRssMb).toFixed(1)} MB (borrowed chunks ${(big.borrowed.peakRssMb - big.baseline.peakRssMb).toFixed(1)} MB), the messages() loop ${(big.many.ours.peakRssMb - big.baseline.peakRssMb).toFixed(1)} MB; WASM heap ${big.baseline.wasmHeapMb.toFixed(1)} MB before, ${big.ours.wasmHeapMb.toFixed(1)} and ${big.many.ours.wasmHeapMb.toFixed(1)} MB after`,
 );
 
 const startup = await wasmStartupBenchmark(sizes.startup);

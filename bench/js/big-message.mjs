@@ -1,6 +1,6 @@
 // Large messages from Dovecot, each client a whole process so that its peak RSS is its own
 // (Node direct, no TLS: the lite module): one huge message (100 MB by default) with
-// retrieveStream(), and 20 x 5 MB with the messages() loop, against curl fetching the same, and
+// retrieveStream() (chunks of the caller's, and borrowed ones), and 20 x 5 MB with the messages() loop, against curl fetching the same, and
 // against the same process that only logs in and asks STAT (the one-session baseline the
 // others are measured against). For ours also the WASM heap at the end: bodies that stream
 // through must not grow it.
@@ -25,8 +25,8 @@ const start = performance.now();
 const client = await Pop3Client.connect({ host, port: Number(port), tls: 'none', allowInsecureAuth: true, timeoutMs: 600000 });
 await client.login({ user, password, method: 'user' });
 let bytes = 0;
-if (mode === 'stream') {
-  for await (const chunk of client.retrieveStream(1)) bytes += chunk.length;
+if (mode === 'stream' || mode === 'borrowed') {
+  for await (const chunk of client.retrieveStream(1, { borrowChunks: mode === 'borrowed' })) bytes += chunk.length;
 } else if (mode === 'messages') {
   for await (const message of client.messages()) bytes += message.bytes.length;
 } else {
@@ -96,14 +96,15 @@ export async function bigMessageBenchmark({ megabytes = 100, count = 20, size = 
   try {
     const baseline = await ours(target, 'bench', 'baseline');
     const stream = await ours(target, 'bench', 'stream');
+    const borrowed = await ours(target, 'bench', 'borrowed');
     const peer = await curl(target, 'bench', 1);
-    if (stream.bytes !== expected) throw new Error(`ours fetched ${stream.bytes} bytes, expected ${expected}`);
+    for (const r of [stream, borrowed]) if (r.bytes !== expected) throw new Error(`ours fetched ${r.bytes} bytes, expected ${expected}`);
     checkCurl(peer, expected);
     const loop = await ours(target, 'many', 'messages');
     const loopPeer = await curl(target, 'many', count);
     if (loop.bytes !== expectedMany) throw new Error(`ours fetched ${loop.bytes} bytes, expected ${expectedMany}`);
     checkCurl(loopPeer, expectedMany);
-    return { megabytes, bytes: expected, baseline, ours: stream, curl: peer, many: { count, size, bytes: expectedMany, ours: loop, curl: loopPeer } };
+    return { megabytes, bytes: expected, baseline, ours: stream, borrowed, curl: peer, many: { count, size, bytes: expectedMany, ours: loop, curl: loopPeer } };
   } finally {
     await dovecot.stop();
   }

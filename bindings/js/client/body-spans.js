@@ -32,3 +32,40 @@ export function bodyPieces(event, input, heap) {
   }
   return pieces;
 }
+
+/**
+ * One network read while views of it may be out: the transport may read into its memory again
+ * (release) only when none is left. A view that leaves for good (a chunk the caller keeps, the
+ * views retrieve() joins at the end) escapes and the read is never given back; a view lent to a
+ * stream of borrowed chunks is held until the stream moves past it.
+ */
+export class ReadLease {
+  #refs = 1;  // the client's own, until it has handled the read's events
+  #escaped = false;
+  #giveBack;
+
+  /** @param {() => void} giveBack hands the read back to its transport */
+  constructor(giveBack) {
+    this.#giveBack = giveBack;
+  }
+
+  escape() {
+    this.#escaped = true;
+  }
+
+  /** A view is lent out: returns the function that ends the loan (once). */
+  hold() {
+    this.#refs++;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      this.end();
+    };
+  }
+
+  /** Drops one reference (the client's own when it is done with the read). */
+  end() {
+    if (--this.#refs === 0 && !this.#escaped) this.#giveBack();
+  }
+}

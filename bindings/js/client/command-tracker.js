@@ -94,12 +94,19 @@ export class CommandTracker {
     });
   }
 
-  /** Message bytes of a RETR or TOP. */
-  body(id, data) {
+  /**
+   * Message bytes of a RETR or TOP; `lease`, when `data` is a view of a network read
+   * (client/body-spans.js): a stream of borrowed chunks holds it, anything else keeps the view.
+   */
+  body(id, data, lease) {
     const entry = this.#pending.get(id);
     if (!entry || entry.settled) return;
-    if (entry.stream) entry.stream.push(data);
-    else entry.chunks.push(data);
+    if (entry.stream?.borrowed) entry.stream.push(data, lease?.hold());
+    else {
+      lease?.escape();
+      if (entry.stream) entry.stream.push(data);
+      else entry.chunks.push(data);
+    }
     entry.size += data.length;
   }
 
