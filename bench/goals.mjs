@@ -3,10 +3,10 @@
 // Ratios compare ours with peers measured in the same run; sizes are absolute.
 
 /**
- * @param {{ retr: object, tls: object, bridge: object, mime: object, wasmCodec: object, startup: object, sync: object }} run
+ * @param {{ retr: object, tls: object, bridge: object, mime: object, wasmCodec: object, startup: object, sync: object, big: object }} run
  * @returns {{ goal: string, measured: string, met: boolean }[]}
  */
-export function judgeGoals({ retr, tls, bridge, mime, wasmCodec, startup, sync }) {
+export function judgeGoals({ retr, tls, bridge, mime, wasmCodec, startup, sync, big }) {
   const goals = [];
   const goal = (text, measured, met) => goals.push({ goal: text, measured, met });
   const peers = ['node-pop3', 'poplib'].map((p) => retr.results[p].seconds);
@@ -24,6 +24,14 @@ export function judgeGoals({ retr, tls, bridge, mime, wasmCodec, startup, sync }
   const growth = larger.count / smaller.count;
   const timeRatio = larger.ours.seconds / smaller.ours.seconds;
   goal(`sync time linear: ${larger.count.toLocaleString('en')} msgs within ${(1.2 * growth).toFixed(0)}x of ${smaller.count.toLocaleString('en')}`, `${timeRatio.toFixed(2)}x`, timeRatio <= 1.2 * growth);
+  // Memory of large messages: what a session adds to its own baseline (log in, STAT), per process.
+  const added = (r) => r.peakRssMb - big.baseline.peakRssMb;
+  goal(`one ${big.megabytes} MB message, retrieveStream: peak RSS <= 16 MB above one session`, `${added(big.ours).toFixed(1)} MB above`, added(big.ours) <= 16);
+  goal(`one ${big.megabytes} MB message, retrieveStream with borrowChunks: peak RSS <= 16 MB above one session`, `${added(big.borrowed).toFixed(1)} MB above`, added(big.borrowed) <= 16);
+  const many = big.many;
+  const manyName = `${many.count} x ${(many.size / 1024 / 1024).toFixed(2).replace(/\.?0+$/, '')} MB plain, messages() loop`;
+  goal(`${manyName}: within 1.05x of curl's time`, `${(many.ours.seconds / many.curl.seconds).toFixed(2)}x curl's time`, many.ours.seconds <= 1.05 * many.curl.seconds);
+  goal(`${manyName}: peak RSS <= 16 MB above one session`, `${added(many.ours).toFixed(1)} MB above`, added(many.ours) <= 16);
   const curlRatio = tls.retrieve.curl.mbPerS / tls.retrieve.wasm.mbPerS;
   goal('RETR over TLS, WASM engine: within 1.3x of curl', `${curlRatio.toFixed(2)}x curl's time`, curlRatio <= 1.3);
   goal('codec in WASM: >= 1 GB/s', `${(wasmCodec.mbPerS / 1000).toFixed(2)} GB/s`, wasmCodec.mbPerS >= 1000);

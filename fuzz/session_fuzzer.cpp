@@ -65,16 +65,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   std::size_t fed = 0;
   std::size_t body = 0;
+  std::size_t fed_now = 0;  // size of the last input: every body span lies inside it
   std::vector<CommandId> replied;
   auto drain = [&] {
     while (auto event = session.next_event()) {
-      if (auto* chunk = std::get_if<BodyChunkEvent>(&*event)) body += chunk->data.size();
+      if (auto* chunk = std::get_if<BodyChunkEvent>(&*event)) {
+        body += chunk->size();
+        for (const auto& span : chunk->spans) {
+          if (span.offset + span.length > fed_now) std::abort();  // outside the input
+        }
+      }
       if (auto* reply = std::get_if<ReplyEvent>(&*event)) replied.push_back(reply->id);
     }
   };
   while (!in.empty()) {
     const std::string chunk = in.string(1 + in.byte() * 8);
     fed += chunk.size();
+    fed_now = chunk.size();
     session.receive(chunk);
     session.consume_output(session.output().size());
     if (session.state() == SessionState::kTlsHandshake) session.tls_started();

@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
     for (std::size_t pos = 0; pos < wire.size(); pos += chunk) {
       s.receive(std::string_view(wire).substr(pos, chunk));
       while (auto event = s.next_event()) {
-        if (auto* body = std::get_if<BodyChunkEvent>(&*event)) body_bytes += body->data.size();
+        if (auto* body = std::get_if<BodyChunkEvent>(&*event)) body_bytes += body->size();
       }
     }
     const double seconds = static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC;

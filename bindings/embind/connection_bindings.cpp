@@ -230,9 +230,19 @@ class JsClientConnection {
     return bytes;
   }
 
+  // Body events point into the last receive()'s input: the caller's own bytes on a plain link,
+  // which it slices without a copy; with TLS in the core, the plaintext in WASM memory, whose
+  // address `inputPointer` gives (one copy out, the only one).
   val next_event() {
     auto event = connection_->next_event();
-    return event ? to_js(*event) : val::null();
+    if (!event) return val::null();
+    val out = to_js(*event);
+    if (std::holds_alternative<protocol::BodyChunkEvent>(*event) &&
+        connection_->session_input_decrypted()) {
+      out.set("inputPointer",
+              reinterpret_cast<std::uintptr_t>(connection_->session_input().data()));
+    }
+    return out;
   }
 
   // For TLS run outside the core (Node's tls): the caller finished the handshake.

@@ -3,6 +3,7 @@
 #include <emscripten/val.h>
 
 #include <string>
+#include <vector>
 
 #include "generated/event_kinds.hpp"
 #include "pop3/utf8.hpp"
@@ -150,11 +151,21 @@ val to_js(const Event& event) {
       out.set("apopTimestamp", e.apop_timestamp ? text(*e.apop_timestamp) : val::undefined());
       return out;
     }
+    // The bytes stay where they are: `spans` holds [offset, length] pairs into the input of
+    // the last receive(), a CR comes first when `leadingCr` (see BodyChunkEvent).
     val operator()(const BodyChunkEvent& e) const {
       val out = val::object();
       out.set("type", val(kEventBody));
       out.set("id", e.id);
-      out.set("data", bytes_copy(e.data));
+      out.set("leadingCr", e.leading_cr);
+      std::vector<std::uint32_t> pairs;
+      pairs.reserve(2 * e.spans.size());
+      for (const auto& span : e.spans) {
+        pairs.push_back(static_cast<std::uint32_t>(span.offset));
+        pairs.push_back(static_cast<std::uint32_t>(span.length));
+      }
+      out.set("spans", val::global("Uint32Array")
+                           .new_(emscripten::typed_memory_view(pairs.size(), pairs.data())));
       return out;
     }
     val operator()(const ReplyEvent& e) const {

@@ -55,7 +55,11 @@ export interface Pop3ErrorDetails {
 
 /** Moves bytes; the protocol lives in the WASM core. */
 export interface Transport {
-  /** Called with each chunk received. */
+  /**
+   * Called with each chunk received. The chunk belongs to the client from then on: message
+   * bytes are handed to the caller as views of it, so a transport must not reuse its memory
+   * unless the client gives it back (`release`).
+   */
   ondata: (bytes: Uint8Array) => void;
   /** Called once when the connection ends; `error` is set if it ended abnormally. */
   onclose: (error?: Error) => void;
@@ -70,6 +74,11 @@ export interface Transport {
   destroy(): void;
   /** For tlsEngine 'node' only: upgrade the open connection to TLS. */
   startTls?(options: object): Promise<void>;
+  /**
+   * Optional: the client gives back a chunk of which it keeps no view; a transport that reads
+   * into reused buffers may read into its memory again.
+   */
+  release?(bytes: Uint8Array): void;
 }
 
 export interface TlsInfo {
@@ -165,6 +174,13 @@ export interface CommandOptions {
 export interface StreamOptions extends CommandOptions {
   /** Bytes buffered unread before the connection is paused (default 1 MiB). */
   highWaterMark?: number;
+  /**
+   * Each chunk is valid only until the next one is asked for (or the loop ends): its memory is
+   * then read into again. Copy what you keep. Spares an allocation per network read, so a large
+   * message streams through a few reused buffers (direct TCP without Node's TLS; elsewhere the
+   * chunks are simply the caller's, as without this option).
+   */
+  borrowChunks?: boolean;
 }
 
 export interface MessagesOptions extends CommandOptions {
@@ -325,6 +341,11 @@ export declare class Pop3Client {
   uidl(options?: CommandOptions): Promise<UidListing[]>;
   uidl(number: number, options?: CommandOptions): Promise<UidListing>;
   retrieve(number: number, options?: CommandOptions): Promise<Uint8Array>;
+  /**
+   * RETR as chunks, in bounded memory: reading pauses while more than `highWaterMark` bytes wait
+   * unread. Each chunk is the caller's to keep (unless `borrowChunks`); it may be a view of a
+   * larger network buffer (check `byteOffset`/`byteLength` before using `chunk.buffer`).
+   */
   retrieveStream(number: number, options?: StreamOptions): AsyncIterable<Uint8Array>;
   /**
    * Every message (or those of `numbers`), in listing order, with RETRs pipelined ahead of the

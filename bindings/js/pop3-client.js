@@ -12,6 +12,7 @@ import { tlsSettings } from './tls-settings.js';
 import { pipelinedMessages } from './message-iterator.js';
 import { loadCore } from './wasm-module.js';
 import { CommandTracker } from './client/command-tracker.js';
+import { ReadLease, bodyPieces } from './client/body-spans.js';
 import { EventKind } from './generated/contract.js';
 import { coreOf } from './client/internal.js';
 import { coreConnectionOptions, resolveConnectOptions } from './client/connect-options.js';
@@ -44,6 +45,10 @@ export class Pop3Client {
     },
   };
   #flushQueued = false;
+  // The chunk being fed to the core: body events point into it until the next one. Its lease
+  // gives it back to the transport once no view of it is out.
+  #input = null;
+  #inputLease = null;
   // What the core knew when its connection was freed, for the getters after the end.
   #final = null;
   #loginMechanism = null;
@@ -62,7 +67,10 @@ export class Pop3Client {
     if (options.signal?.aborted) throw new Pop3Error('ABORTED', 'connect aborted', { cause: options.signal.reason });
     // The lite protocol module unless TLS runs in WASM (docs/architecture.md, "Module flavours").
     const core = await loadCore(options, { wasmTls: resolved.tls !== 'none' && resolved.tlsEngine === 'wasm' });
-    const transport = options.transport ?? (await defaultTransport(options));
+    // Reads that nothing keeps go back to the transport (client/body-spans.js): not with Node's
+    // TLS, which reads the socket itself.
+    const nodeTls = resolved.tls !== 'none' && resolved.tlsEngine === 'node';
+    const transport = options.transport ?? (await defaultTransport(options, { reuseReads: !nodeTls }));
     await transport.open({ signal: options.signal });
     if (resolved.tls === 'implicit' && resolved.tlsEngine === 'node') {
       try {
@@ -343,9 +351,11 @@ export class Pop3Client {
   /**
    * RETR as an async iterable of chunks, with bounded memory: reading pauses while more than
    * `highWaterMark` bytes (default 1 MiB) wait unread. Breaking out of the loop drops the rest.
+   * `borrowChunks`: each chunk is valid only until the next one is asked for (its memory is read
+   * into again), which spares an allocation per network read.
    */
   retrieveStream(number, options = {}) {
-    const stream = new BodyStream(this.#flowControl, options.highWaterMark ?? DEFAULT_STREAM_HIGH_WATER_MARK);
+    const stream = new BodyStream(this.#flowControl, options.highWaterMark ?? DEFAULT_STREAM_HIGH_WATER_MARK, Boolean(options.borrowChunks));
     this.#command({ command: 'RETR', number }, options, stream).then(
       () => stream.end(),
       (err) => stream.fail(err),
@@ -472,11 +482,22 @@ export class Pop3Client {
     if (!this.#session || this.#failure || (this.#closed && this.#commands.size === 0)) return;
     if (!this.#session.wantRead()) return;  // closed or failed: nothing more is read
     this.#commands.received(bytes.length);
-    // One copy into WASM memory per chunk (HEAPU8 is re-read: memory may have grown).
+    // One copy into WASM memory per chunk (HEAPU8 is re-read: memory may have grown), where the
+    // core finds the terminator and the stuffed dots; the message bytes themselves are handed on
+    // as views of `bytes` (client/body-spans.js).
     const ptr = this.#session.inputBuffer(bytes.length);
     this.#core.HEAPU8.set(bytes, ptr);
     this.#session.receive(bytes.length);
-    this.#afterCoreInput();
+    this.#input = bytes;
+    const transport = this.#transport;
+    this.#inputLease = new ReadLease(() => transport.release?.(bytes));
+    try {
+      this.#afterCoreInput();
+    } finally {
+      this.#input = null;
+      this.#inputLease.end();
+      this.#inputLease = null;
+    }
   }
 
   #afterCoreInput() {
@@ -516,9 +537,12 @@ export class Pop3Client {
   #drainEvents() {
     for (let event = this.#session?.nextEvent(); event; event = this.#session?.nextEvent()) {
       switch (event.type) {
-        case EventKind.BODY:
-          this.#commands.body(event.id, event.data);
+        case EventKind.BODY: {
+          // Copies out of WASM memory (TLS in the core) are no views of the read: no lease.
+          const lease = event.inputPointer === undefined ? this.#inputLease : null;
+          for (const piece of bodyPieces(event, this.#input, this.#core.HEAPU8)) this.#commands.body(event.id, piece, lease);
           break;
+        }
         case EventKind.REPLY:
           this.#commands.reply(event, event.error ? fromCoreError(event.error, event.command) : null);
           break;

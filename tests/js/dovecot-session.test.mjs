@@ -126,6 +126,28 @@ test('streams the 5 MB message in bounded chunks', async () => {
   await client.quit();
 });
 
+test('streams the 5 MB message through a few reused buffers with borrowChunks', async () => {
+  const client = await connect();
+  await client.login({ user: 'alice', password: PASSWORD });
+  const copies = [];
+  const buffers = new Set();
+  for await (const chunk of client.retrieveStream(messages.length, { highWaterMark: 256 * 1024, borrowChunks: true })) {
+    copies.push(Buffer.from(chunk));  // a borrowed chunk is valid until the next one: copy it
+    buffers.add(chunk.buffer);
+    await new Promise((r) => setImmediate(r));  // a slow consumer: reads pile up meanwhile
+  }
+  expect(sameBytes(Buffer.concat(copies), toWire(large))).toBe(true);
+  // The reads went into a handful of buffers, each read into again and again.
+  expect(copies.length).toBeGreaterThan(40);
+  expect(buffers.size).toBeLessThan(copies.length / 4);
+  for await (const chunk of client.retrieveStream(messages.length, { borrowChunks: true })) {
+    expect(chunk.length).toBeGreaterThan(0);
+    break;
+  }
+  expect(sameBytes(await client.retrieve(1), toWire(messages[0]))).toBe(true);
+  await client.quit();
+});
+
 test('breaking out of a stream drops the rest and keeps the session usable', async () => {
   const client = await connect();
   await client.login({ user: 'alice', password: PASSWORD });

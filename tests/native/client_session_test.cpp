@@ -432,6 +432,28 @@ TEST(ClientSession, DeliversBodiesAsBoundedChunks) {
   for (auto size : d.chunk_sizes) EXPECT_EQ(size, 1002u);
 }
 
+// Bodies come as spans into the input of each receive(): pipelined replies, stuffed dots, a
+// ".\r" that is content and terminators split at every chunk size rebuild the same messages,
+// with body_size counting what was delivered.
+TEST(ClientSession, DeliversBodySpansThatRebuildTheMessagesAtEveryChunkSize) {
+  const std::string wire =
+      "+OK\r\n..a\r\n.\rb\r\n\r\n..\r\n.\r\n"
+      "+OK 9 octets\r\nline\r\n...\r\n.\r\n"
+      "+OK\r\n.\r\n";
+  for (std::size_t chunk = 1; chunk <= wire.size(); ++chunk) {
+    SessionDriver d;
+    log_in(d, /*pipelining=*/true);
+    for (std::uint32_t n = 1; n <= 3; ++n) d.submit(Command::retr(n));
+    d.sent();
+    for (std::size_t at = 0; at < wire.size(); at += chunk) d.server(wire.substr(at, chunk));
+    ASSERT_EQ(d.replies.size(), 3u) << "chunk " << chunk;
+    EXPECT_EQ(d.replies[0].body, ".a\r\n\rb\r\n\r\n.\r\n") << "chunk " << chunk;
+    EXPECT_EQ(d.replies[1].body, "line\r\n..\r\n") << "chunk " << chunk;
+    EXPECT_EQ(d.replies[2].body, "") << "chunk " << chunk;
+    EXPECT_EQ(d.session.state(), SessionState::kTransaction);
+  }
+}
+
 // A RETR may not run far past the size the server declared for the message: a body that never
 // ends stops at twice the declared size plus 64 KiB, not at the global message limit.
 namespace {

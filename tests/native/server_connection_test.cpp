@@ -63,7 +63,7 @@ void drain(client::ClientConnection& c, Seen& seen) {
       seen.kinds.push_back(std::string("reply:") + command_keyword(r->kind));
       seen.replies.push_back(*r);
     } else if (auto* b = std::get_if<BodyChunkEvent>(&*e)) {
-      seen.bodies[b->id] += b->data;
+      seen.bodies[b->id] += b->bytes(c.session_input());
     } else if (auto* t = std::get_if<TlsEstablishedEvent>(&*e)) {
       seen.kinds.push_back("tls");
       seen.tls = t->protocol;
@@ -96,6 +96,7 @@ void pump(client::ClientConnection& c, TestHost& host, Seen& seen, std::size_t c
     for (std::size_t at = 0; at < down.size();) {
       const std::size_t n = chunk == 0 ? down.size() - at : std::min(chunk, down.size() - at);
       c.receive(bytes(std::string_view(down).substr(at, n)));
+      drain(c, seen);  // body spans point into this input only
       at += n;
     }
     server.consume_output(down.size());

@@ -33,7 +33,9 @@ class SessionDriver {
   void server(std::string_view bytes) {
     std::size_t used = session.receive(bytes);
     consumed += used;
+    input_ = bytes;  // where the body spans point
     drain();
+    input_ = {};
   }
   void eof() {
     session.receive_eof();
@@ -78,8 +80,11 @@ class SessionDriver {
   std::string& body_of(protocol::CommandId id) { return bodies_[id]; }
   void on(protocol::GreetingEvent&) { ++greetings; }
   void on(protocol::BodyChunkEvent& e) {
-    chunk_sizes.push_back(e.data.size());
-    body_of(e.id) += e.data;
+    chunk_sizes.push_back(e.size());
+    for (const auto& span : e.spans) {
+      EXPECT_LE(span.offset + span.length, input_.size()) << "a body span outside its input";
+    }
+    body_of(e.id) += e.bytes(input_);
   }
   void on(protocol::ReplyEvent& e) {
     Reply r;
@@ -109,6 +114,7 @@ class SessionDriver {
     error_offsets.push_back(e.error.stream_offset);
   }
   std::map<protocol::CommandId, std::string> bodies_;
+  std::string_view input_;
 };
 
 }  // namespace pop3::testing

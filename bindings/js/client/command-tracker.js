@@ -9,8 +9,11 @@ import { Pop3Error } from '../errors.js';
 // window: a server that drips one byte a second must not hold a client forever.
 const DEFAULT_MIN_BYTES_PER_SECOND = 16;
 
+// The message as one Uint8Array of its own. Chunks are views of the transport's buffers, which
+// may hold other replies too: one chunk that is its whole buffer is kept as it is; anything else
+// is copied, so that a small message does not keep a whole network read alive.
 function concat(chunks, total) {
-  if (chunks.length === 1) return chunks[0];
+  if (chunks.length === 1 && chunks[0].byteOffset === 0 && chunks[0].byteLength === chunks[0].buffer.byteLength) return chunks[0];
   const out = new Uint8Array(total);
   let offset = 0;
   for (const chunk of chunks) {
@@ -91,12 +94,19 @@ export class CommandTracker {
     });
   }
 
-  /** Message bytes of a RETR or TOP. */
-  body(id, data) {
+  /**
+   * Message bytes of a RETR or TOP; `lease`, when `data` is a view of a network read
+   * (client/body-spans.js): a stream of borrowed chunks holds it, anything else keeps the view.
+   */
+  body(id, data, lease) {
     const entry = this.#pending.get(id);
     if (!entry || entry.settled) return;
-    if (entry.stream) entry.stream.push(data);
-    else entry.chunks.push(data);
+    if (entry.stream?.borrowed) entry.stream.push(data, lease?.hold());
+    else {
+      lease?.escape();
+      if (entry.stream) entry.stream.push(data);
+      else entry.chunks.push(data);
+    }
     entry.size += data.length;
   }
 

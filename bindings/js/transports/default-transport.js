@@ -7,8 +7,12 @@ import { Pop3Error } from '../errors.js';
 import { platform } from '../platform.js';
 import { WebSocketTransport } from './websocket.js';
 
-/** @param {import('../index.js').ConnectOptions} options */
-export async function defaultTransport(options) {
+/**
+ * @param {import('../index.js').ConnectOptions} options
+ * @param {{ reuseReads?: boolean }} [how] `reuseReads`: direct TCP reads into buffers the
+ *   client gives back (only when Node's TLS will not run on the socket)
+ */
+export async function defaultTransport(options, { reuseReads = false } = {}) {
   if (options.bridge) {
     return new WebSocketTransport({
       bridge: options.bridge,
@@ -25,5 +29,5 @@ export async function defaultTransport(options) {
       'browsers reach POP3 servers through a bridge: pass the `bridge` option (direct TCP needs the package\'s Node entry)',
     );
   }
-  return platform.connectTcp({ host: options.host, port: options.port, connectTimeoutMs: options.timeoutMs });
+  return platform.connectTcp({ host: options.host, port: options.port, connectTimeoutMs: options.timeoutMs, reuseReads });
 }

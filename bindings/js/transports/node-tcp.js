@@ -6,19 +6,49 @@ import { Pop3Error } from '../errors.js';
 import { HeldInput } from './held-input.js';
 import { channelBindingOf, nodeTlsOptions, tlsError, verifyPeer } from './node-tls.js';
 
+// Reads go into buffers of this size; at most MAX_SPARE_READS given back wait for reuse.
+const READ_SIZE = 64 * 1024;
+const MAX_SPARE_READS = 32;
+
 export class NodeTcpTransport extends HeldInput {
   #host;
   #port;
   #connectTimeoutMs;
+  #reuseReads;
   #socket = null;
   #secure = false;
   #closeError;
+  #spareReads = [];
+  #ownReads = new WeakSet();
 
-  constructor({ host, port, connectTimeoutMs = 30_000 }) {
+  /**
+   * `reuseReads`: read into buffers that the client may give back (release()) once nothing
+   * points into them, instead of a fresh buffer per read (Node's `onread`). Not with Node's TLS,
+   * which reads the socket itself.
+   */
+  constructor({ host, port, connectTimeoutMs = 30_000, reuseReads = false }) {
     super();
     this.#host = host;
     this.#port = port;
     this.#connectTimeoutMs = connectTimeoutMs;
+    this.#reuseReads = reuseReads;
+  }
+
+  /**
+   * Gives back a chunk this transport delivered: its memory may be read into again. Only for
+   * chunks of which the client keeps no view.
+   */
+  release(bytes) {
+    const buffer = bytes.buffer;
+    if (!this.#ownReads.has(buffer) || this.#spareReads.length >= MAX_SPARE_READS) return;
+    this.#ownReads.delete(buffer);  // once: a second release of the same read is ignored
+    this.#spareReads.push(new Uint8Array(buffer));
+  }
+
+  #nextRead() {
+    const read = this.#spareReads.pop() ?? new Uint8Array(READ_SIZE);
+    this.#ownReads.add(read.buffer);
+    return read;
   }
 
   get secure() {
@@ -38,7 +68,12 @@ export class NodeTcpTransport extends HeldInput {
   /** Connects; rejects with CONNECTION_FAILED or TIMEOUT. */
   open({ signal } = {}) {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: this.#host, port: this.#port });
+      // With `onread`, reads reach the callback instead of 'data' events (a runtime that ignores
+      // the option still emits them, and #attach listens for both).
+      const onread = this.#reuseReads
+        ? { buffer: () => this.#nextRead(), callback: (n, read) => this.deliverInput(read.subarray(0, n)) }
+        : undefined;
+      const socket = net.connect({ host: this.#host, port: this.#port, onread });
       this.#socket = socket;
       socket.setNoDelay(true);
       let settled = false;
@@ -83,6 +118,7 @@ export class NodeTcpTransport extends HeldInput {
    * @param {{servername: string, ca?: string[], defaultRoots?: boolean, pins?: string[], minVersion?: string, maxVersion?: string}} options
    */
   startTls(options) {
+    if (this.#reuseReads) return Promise.reject(new Pop3Error('INVALID_ARGUMENT', "Node's TLS cannot run on a transport opened with reuseReads"));
     const raw = this.#socket;
     raw.removeAllListeners('data');
     raw.removeAllListeners('close');

@@ -31,6 +31,8 @@ std::optional<Error> ClientConnection::start_tls() {
 
 void ClientConnection::receive(std::span<const std::uint8_t> data) {
   if (!tls_) {
+    session_input_ = data;
+    session_input_decrypted_ = false;
     session_.receive(data);  // bytes refused after an STLS +OK fail the session itself
     if (session_.state() == SessionState::kTlsHandshake && options_.tls_in_core) {
       if (auto error = start_tls()) session_.abort(std::move(*error));
@@ -44,6 +46,8 @@ void ClientConnection::receive(std::span<const std::uint8_t> data) {
     before_handshake_.append(reinterpret_cast<const char*>(data.data()), n);
   }
   plaintext_.clear();
+  session_input_ = {};
+  session_input_decrypted_ = true;
   auto error = tls_->receive(data, plaintext_);
   if (error && !tls_->handshake_complete()) error = explain_handshake_failure(std::move(*error));
   if (!was_established && tls_->handshake_complete()) {
@@ -52,7 +56,11 @@ void ClientConnection::receive(std::span<const std::uint8_t> data) {
     session_.tls_started();
     startup_after_tls();
   }
-  if (!plaintext_.empty()) session_.receive(plaintext_);
+  if (!plaintext_.empty()) {
+    session_input_ =
+        std::span(reinterpret_cast<const std::uint8_t*>(plaintext_.data()), plaintext_.size());
+    session_.receive(session_input_);
+  }
   if (error) {
     session_.abort(std::move(*error));
   } else if (tls_->peer_closed()) {

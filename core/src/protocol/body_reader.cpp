@@ -52,15 +52,17 @@ std::size_t find_lf_before_dot(const std::uint8_t* bytes, std::size_t from, std:
 
 }  // namespace
 
-BodyReader::Step BodyReader::read(std::span<const std::uint8_t> data, std::string& out) {
+BodyReader::Step BodyReader::read(std::span<const std::uint8_t> data, std::vector<BodySpan>& spans,
+                                  std::size_t base) {
   const auto* bytes = data.data();
   const std::size_t size = data.size();
   std::size_t i = 0;
-  // Bytes [run, i) are message content not yet copied to `out`; copying whole runs rather than
-  // line by line keeps the common case (no dot at a line start) at one append per call.
+  bool carried_cr = false;
+  // Bytes [run, i) are message content not yet reported; whole runs rather than lines keep the
+  // common case (no dot at a line start) at one span per call.
   std::size_t run = 0;
   auto flush = [&](std::size_t upto) {
-    if (upto > run) out.append(reinterpret_cast<const char*>(bytes + run), upto - run);
+    if (upto > run) spans.push_back({base + run, upto - run});
   };
   while (i < size) {
     switch (state_) {
@@ -105,16 +107,22 @@ BodyReader::Step BodyReader::read(std::span<const std::uint8_t> data, std::strin
       case State::kDotCr:
         if (bytes[i] == '\n') {
           reset();
-          return {true, i + 1};
+          return {true, i + 1, carried_cr};
         }
-        out.push_back('\r');  // ".\r" + something else: the CR was content
+        // ".\r" + something else: the CR was content, here in this input or at the end of the
+        // previous one.
+        if (i > 0) {
+          run = i - 1;
+        } else {
+          carried_cr = true;
+        }
         state_ = State::kInLine;
         previous_was_cr_ = true;
         break;
     }
   }
   flush(size);
-  return {false, size};
+  return {false, size, carried_cr};
 }
 
 }  // namespace pop3::protocol

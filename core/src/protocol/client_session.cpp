@@ -95,9 +95,15 @@ std::size_t ClientSession::receive(std::span<const std::uint8_t> data) {
          state_ != SessionState::kTlsHandshake) {
     const auto rest = data.subspan(pos);
     if (phase_ == Phase::kBody) {
-      const std::size_t before = body_chunk_.size();
-      const auto step = body_reader_.read(rest, body_chunk_);
-      head_body_size_ += body_chunk_.size() - before;
+      const std::size_t before = body_chunk_.spans.size();
+      const auto step = body_reader_.read(rest, body_chunk_.spans, pos);
+      if (step.carried_cr) {
+        body_chunk_.leading_cr = true;
+        head_body_size_ += 1;
+      }
+      for (std::size_t i = before; i < body_chunk_.spans.size(); ++i) {
+        head_body_size_ += body_chunk_.spans[i].length;
+      }
       pos += step.consumed;
       stream_offset_ += step.consumed;
       if (head_body_limit_ != 0 && head_body_size_ > head_body_limit_) {
@@ -380,9 +386,10 @@ void ClientSession::send_auth_line(std::string line, bool cancel) {
 }
 
 void ClientSession::emit_body_chunk() {
-  if (body_chunk_.empty()) return;
-  events_.push_back(BodyChunkEvent{in_flight_.front().id, std::move(body_chunk_)});
-  body_chunk_.clear();
+  if (body_chunk_.spans.empty() && !body_chunk_.leading_cr) return;
+  body_chunk_.id = in_flight_.front().id;
+  events_.push_back(std::move(body_chunk_));
+  body_chunk_ = {};
 }
 
 // ---- replies and state ----------------------------------------------------------------------
@@ -464,7 +471,7 @@ void ClientSession::revalidate_queue() {
 void ClientSession::fail(Error error) {
   if (state_ == SessionState::kFailed) return;
   state_ = SessionState::kFailed;
-  body_chunk_.clear();
+  body_chunk_ = {};
   bool head = true;
   for (auto& p : in_flight_) {
     Error e = head ? error

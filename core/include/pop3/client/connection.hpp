@@ -44,6 +44,13 @@ class ClientConnection {
 
   // Bytes from the network (ciphertext once TLS runs in the core).
   void receive(std::span<const std::uint8_t> data);
+  // What the spans of the BodyChunkEvents of the last receive() point into: that call's `data`
+  // on a plain link (or with TLS outside the core), the plaintext decrypted from it with TLS in
+  // the core. Valid until the next receive().
+  std::span<const std::uint8_t> session_input() const { return session_input_; }
+  // Whether session_input() is the connection's own buffer (decrypted plaintext) rather than
+  // the caller's bytes.
+  bool session_input_decrypted() const { return session_input_decrypted_; }
   void receive_eof();
   // Bytes for the network.
   std::string_view output();
@@ -89,7 +96,9 @@ class ClientConnection {
   ConnectionOptions options_;
   protocol::ClientSession session_;
   std::unique_ptr<tls::TlsClient> tls_;
-  std::string plaintext_;         // decrypted bytes on their way into the session
+  std::string plaintext_;  // decrypted bytes on their way into the session
+  std::span<const std::uint8_t> session_input_;
+  bool session_input_decrypted_ = false;
   std::string before_handshake_;  // the first bytes of the TLS stream, to explain a failure
   std::deque<protocol::Event> events_;
   Startup startup_ = Startup::kOff;

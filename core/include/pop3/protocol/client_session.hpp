@@ -168,7 +168,8 @@ class ClientSession {
   // for it (LIST, or "+OK n octets"), 0 when unknown.
   std::uint64_t head_body_limit_ = 0;
   std::uint64_t head_declared_size_ = 0;
-  std::string body_chunk_;
+  // The message bytes of the reply being read found in the current receive() input.
+  BodyChunkEvent body_chunk_{};
 };
 
 }  // namespace pop3::protocol

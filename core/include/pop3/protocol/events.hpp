@@ -4,11 +4,14 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
 #include "pop3/error.hpp"
+#include "pop3/protocol/body_reader.hpp"
 #include "pop3/protocol/capabilities.hpp"
 #include "pop3/protocol/command.hpp"
 #include "pop3/protocol/listing.hpp"
@@ -24,10 +27,34 @@ struct GreetingEvent {
   std::optional<std::string> apop_timestamp;
 };
 
-// Decoded (dot-unstuffed) message bytes of a RETR or TOP reply, in order.
+// Decoded (dot-unstuffed) message bytes of a RETR or TOP reply, in order, as places in the input
+// of the receive() call that reported them rather than as copies: the session never holds a
+// message, and a host that fed its own buffer hands out views of it (docs/architecture.md, "The
+// life of a RETR"). A CR first when `leading_cr` (kept from the previous input, see
+// BodyReader::Step), then the bytes of each span. Valid until the next receive(): drain the
+// events after each call.
 struct BodyChunkEvent {
   CommandId id;
-  std::string data;
+  bool leading_cr = false;
+  std::vector<BodySpan> spans;
+
+  std::size_t size() const {
+    std::size_t n = leading_cr ? 1 : 0;
+    for (const auto& span : spans) n += span.length;
+    return n;
+  }
+  // The bytes, copied out of `input` (what that receive() call was given).
+  std::string bytes(std::span<const std::uint8_t> input) const {
+    std::string out(leading_cr ? "\r" : "");
+    out.reserve(size());
+    for (const auto& span : spans) {
+      out.append(reinterpret_cast<const char*>(input.data()) + span.offset, span.length);
+    }
+    return out;
+  }
+  std::string bytes(std::string_view input) const {
+    return bytes(std::span(reinterpret_cast<const std::uint8_t*>(input.data()), input.size()));
+  }
 };
 
 // Parsed data of a successful reply, by command: STAT -> DropListing, "LIST n" -> ScanListing,
