@@ -18,6 +18,7 @@
 import { Pop3Error } from './errors.js';
 import { Pop3Client } from './pop3-client.js';
 import { coreOf } from './client/internal.js';
+import { assignKeys, planSync } from './sync-plan.js';
 
 // Messages up to this size are retrieved whole (pipelined, fast for small mail) and committed in
 // batches; larger ones are streamed into the store alone, with bounded memory.
@@ -149,14 +150,11 @@ export async function sync(client, store, policy = {}, options = {}) {
     signal?.throwIfAborted();
     const list = await client.list({ signal });
     const digests = list.every((m) => m.uid) ? null : await headerDigests(client, list, signal);
-    const server = list.map((m, i) => (digests ? { number: m.number, size: m.size, headerDigest: digests[i] } : { number: m.number, size: m.size, uid: m.uid }));
     const { core, connection } = client[coreOf]();
-    const keyed = core.assignKeys(server);
-    if (keyed.error) throw new Pop3Error(keyed.error.code, keyed.error.message);
-    const state = await store.load(account, keyed.keys);
+    const keys = assignKeys(core, connection, digests);
+    const state = await store.load(account, keys);
     const nowSeconds = Math.floor(clock() / 1000);
-    const plan = core.planSync({ server, local: state.records, policy, now: nowSeconds, connection });
-    if (plan.error) throw new Pop3Error(plan.error.code, plan.error.message);
+    const plan = planSync(core, connection, { list, keys, digests, records: state.records, policy, now: nowSeconds });
 
     const progress = progressTracker(plan.fetchCount, plan.fetchBytes, onProgress, clock);
     progress.report();
