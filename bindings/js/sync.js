@@ -28,7 +28,9 @@ const WHOLE_MESSAGE_LIMIT = 1 << 20;
 // follow their messages closely and a failed commit costs little to redo.
 const BATCH_MESSAGES = 256;
 const BATCH_BYTES = 4 << 20;
-// Fetches sent ahead of the store: the pipeline stays full while a batch commits.
+// Fetches sent ahead of the store: the pipeline stays full while a batch commits. It is topped up
+// once half of it has arrived, not after every message: the RETRs then leave in one write
+// instead of one write (and one system call) each.
 const AHEAD_MESSAGES = 512;
 const AHEAD_BYTES = 8 << 20;
 
@@ -100,6 +102,7 @@ async function fetchInBatches(client, actions, commit, nowSeconds, signal) {
       if (streamed(action)) return;
     }
   };
+  const halfArrived = () => ahead.length <= AHEAD_MESSAGES / 2 && aheadBytes <= AHEAD_BYTES / 2;
   let committing = Promise.resolve();
   let batch = [];
   let batchBytes = 0;
@@ -123,7 +126,7 @@ async function fetchInBatches(client, actions, commit, nowSeconds, signal) {
       issue();
     } else {
       const bytes = await content;
-      issue();  // before a commit may make us wait: the pipeline stays full
+      if (halfArrived()) issue();  // before a commit may make us wait: the pipeline stays full
       batch.push({ record, content: bytes });
       batchBytes += bytes.length;
       if (batch.length >= BATCH_MESSAGES || batchBytes >= BATCH_BYTES) await flush();
