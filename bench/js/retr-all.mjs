@@ -1,7 +1,12 @@
 // RETR of every message of a 2,000-message maildrop from Dovecot, through a proxy that adds
 // `delayMs` each way, by pop3-wasm (pipelined: Promise.all over retrieve(), and the for-await
-// loop over messages()), node-pop3 and Python's poplib, in one run.
+// loop over messages()), node-pop3, Python's poplib and curl, in one run. Each peer fetches
+// every message and is checked for the count and the bytes. The npm package `poplib` is not a
+// peer yet: it is not installed here (docs/benchmarks.md).
 import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 
 import Pop3Command from 'node-pop3';
@@ -12,6 +17,9 @@ import { startDovecot, toWire } from '../../tests/harness/dovecot.mjs';
 import { fixtureMessages } from '../../tests/fixtures/messages.mjs';
 
 const run = promisify(execFile);
+
+/** The peers each run measures besides ours, by their key in the results. */
+export const RETR_PEERS = ['node-pop3', 'poplib', 'curl'];
 
 function smallMessages(count) {
   const fixtures = fixtureMessages().map((f) => f.bytes);
@@ -78,6 +86,26 @@ async function poplib({ host, port, user, password }) {
   return { seconds, bytes, count };
 }
 
+// curl, one process over one connection: URL globbing (pop3://host/[1-N]) sends one RETR per
+// message, each answered before the next (curl does not pipeline), and writes each to a file of
+// its own. The files are measured, not curl's %{size_download}, which leaves out part of a POP3
+// body. The time is the whole process's, start-up included (a few ms).
+async function curl({ host, port, user, password, count }) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'pop3-wasm-retr-curl-'));
+  try {
+    const start = performance.now();
+    await run('curl', ['-s', '-S', '--fail-early', '-u', `${user}:${password}`, '-o', path.join(dir, 'm#1'), `pop3://${host}:${port}/[1-${count}]`], {
+      timeout: 600_000,
+    });
+    const seconds = (performance.now() - start) / 1000;
+    const names = await readdir(dir);
+    const sizes = await Promise.all(names.map(async (name) => (await stat(path.join(dir, name))).size));
+    return { seconds, bytes: sizes.reduce((n, s) => n + s, 0), count: names.length };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 export async function retrAllBenchmark({ count = 2000, delayMs = 10 } = {}) {
   const messages = smallMessages(count);
   const expectedBytes = messages.reduce((n, m) => n + toWire(m).length, 0);
@@ -92,10 +120,11 @@ export async function retrAllBenchmark({ count = 2000, delayMs = 10 } = {}) {
       'ours-messages': await oursLoop(target),
       'node-pop3': await nodePop3(target),
       poplib: await poplib(target),
+      curl: await curl(target),
     };
     for (const [name, r] of Object.entries(results)) {
       if (r.count !== count) throw new Error(`${name} fetched ${r.count} of ${count} messages`);
-      // node-pop3 and poplib strip the final CRLF/terminator differently; allow a line end each.
+      // The peers strip the final CRLF/terminator differently; allow a line end each.
       if (Math.abs(r.bytes - expectedBytes) > 2 * count) {
         throw new Error(`${name} fetched ${r.bytes} bytes, expected about ${expectedBytes}`);
       }
