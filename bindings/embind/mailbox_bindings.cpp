@@ -56,7 +56,7 @@ const char* kind_name(SyncAction::Kind kind) {
 
 // Lists cross the boundary packed, not as one JS object per message: each property read or
 // written through Embind is a call between JS and WASM, and objects for 10,000 messages cost
-// about 0.25 s, more than the planning itself (docs/sync.md, "Planning"). Keys are joined by LF,
+// 0.2-0.5 s, more than the planning itself (docs/sync.md, "Planning"). Keys are joined by LF,
 // which no key holds (UIDs are printable ASCII, header keys hex; sync() keeps any other local
 // key away from here), numbers travel in typed arrays.
 
