@@ -34,8 +34,9 @@ export function assignKeys(core, connection, digests) {
 export function planSync(core, connection, { list, keys, digests, records, policy, now }) {
   // Keys are packed LF-separated. A record whose key is empty or holds an LF (a custom store's)
   // matches no server key: it is forgotten, as the planner forgets every unlisted key.
-  const planned = records.filter((r) => r.key !== '' && !r.key.includes('\n'));
-  const unplanned = planned.length === records.length ? [] : records.filter((r) => !planned.includes(r));
+  const planned = [];
+  const unplanned = [];
+  for (const r of records) (r.key !== '' && !r.key.includes('\n') ? planned : unplanned).push(r);
   const storedAt = new Float64Array(planned.length);
   const flags = new Uint8Array(planned.length);
   planned.forEach((r, i) => {
