@@ -14,7 +14,7 @@ import { formatRows as formatMimeRows, mimeParseBenchmark } from './js/mime-pars
 import { bigMessageBenchmark } from './js/big-message.mjs';
 import { browserFetchBenchmark } from './js/browser-fetch.mjs';
 import { loginLatencyBenchmark } from './js/login-latency.mjs';
-import { retrAllBenchmark } from './js/retr-all.mjs';
+import { RETR_PEERS, retrAllBenchmark } from './js/retr-all.mjs';
 import { syncMaildirBenchmark } from './js/sync-maildir.mjs';
 import { renderBarChart } from './js/svg-chart.mjs';
 import { tlsBenchmark } from './js/tls.mjs';
@@ -26,7 +26,7 @@ const sizes = quick
       bridge: { rounds: 1, bigCount: 2, bigSize: 256 * 1024, smallCount: 40 }, mime: { rounds: 1, huge: false },
       sync: { counts: [30, 60] } }
   : { codecMb: 50, retr: { count: 2000, delaysMs: [0, 10, 50] }, login: { rounds: 50 }, browser: { count: 2000, delayMs: 10 }, big: { megabytes: 100, count: 20, size: 5 * 1024 * 1024 }, startup: { samples: 5 }, tls: { count: 20 }, bridge: { rounds: 7 }, mime: { rounds: 3 },
-      sync: { counts: [2000, 10000, 100000] } };
+      sync: { counts: [2000, 10000, 100000], rounds: 3 } };
 const rows = [];
 // `oursLabel`: what the chart calls our bar when it is not simply pop3-wasm (a flavour, a route).
 const row = (name, ours, peerName, peer, unit, higherIsBetter, oursLabel = 'pop3-wasm') => {
@@ -51,8 +51,8 @@ for (const delayMs of sizes.retr.delaysMs) {
   const retr = await retrAllBenchmark({ count: sizes.retr.count, delayMs });
   retrRuns.push(retr);
   const label = `RETR-all ${retr.count.toLocaleString('en')} msgs @ ${retr.rttMs} ms RTT`;
-  for (const peer of ['node-pop3', 'poplib']) row(`${label} (s)`, retr.results.ours.seconds, peer, retr.results[peer].seconds, 's', false);
-  const bestPeer = ['node-pop3', 'poplib'].reduce((a, b) => (retr.results[a].seconds <= retr.results[b].seconds ? a : b));
+  for (const peer of RETR_PEERS) row(`${label} (s)`, retr.results.ours.seconds, peer, retr.results[peer].seconds, 's', false);
+  const bestPeer = RETR_PEERS.reduce((a, b) => (retr.results[a].seconds <= retr.results[b].seconds ? a : b));
   row(`${label}, messages() loop (s)`, retr.results['ours-messages'].seconds, bestPeer, retr.results[bestPeer].seconds, 's', false);
 }
 const retr = retrRuns[1];
@@ -98,6 +98,8 @@ for (const r of syncRun.runs) {
   row(label, r.ours.seconds, 'python', r.python.seconds, 's', false);
   row(label, r.ours.seconds, 'raw fetch', r.raw.seconds, 's', false);
 }
+const range = (r) => `${r.min.toFixed(2)}-${r.max.toFixed(2)} s`;
+console.log(`  sync: medians of ${syncRun.rounds} round(s); ranges: ${syncRun.runs.map((r) => `${r.count}: ours ${range(r.ours)}, python ${range(r.python)}, raw ${range(r.raw)}`).join('; ')}`);
 
 const tls = await tlsBenchmark(sizes.tls);
 const tlsLabel = `RETR ${tls.count} x ${(tls.size / 1024 / 1024).toFixed(2).replace(/\.?0+$/, '')} MB over TLS (MB/s)`;

@@ -1,10 +1,15 @@
 // RETR of every message of a maildrop of 2,000 x 4 KB from Dovecot, through a proxy that adds
 // `delayMs` each way, by pop3-wasm (pipelined: Promise.all over retrieve(), and the for-await
-// loop over messages()), node-pop3 and Python's poplib, in one run.
+// loop over messages()), node-pop3, poplib (npm), Python's poplib and curl, in one run. Each peer
+// fetches every message and is checked for the count and the bytes.
 import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 
 import Pop3Command from 'node-pop3';
+import NpmPoplib from 'poplib';
 
 import { Pop3Client } from '../../bindings/js/node.js';
 import { startDelayProxy } from '../../tests/harness/delay-proxy.mjs';
@@ -12,6 +17,9 @@ import { startDovecot, toWire } from '../../tests/harness/dovecot.mjs';
 import { smallMessages } from './maildrop.mjs';
 
 const run = promisify(execFile);
+
+/** The peers each run measures besides ours, by their key in the results. */
+export const RETR_PEERS = ['node-pop3', 'npm poplib', 'poplib', 'curl'];
 
 async function ours({ host, port, user, password }) {
   const start = performance.now();
@@ -50,6 +58,30 @@ async function nodePop3({ host, port, user, password, count }) {
   return { seconds: (performance.now() - start) / 1000, bytes, count };
 }
 
+// poplib from npm: an event emitter that takes one command at a time, so each RETR is asked for
+// from the previous one's event. It hands the message back still dot-stuffed, without its last
+// CRLF.
+function npmPoplib({ host, port, user, password, count }) {
+  const start = performance.now();
+  let bytes = 0;
+  let fetched = 0;
+  return new Promise((resolve, reject) => {
+    const client = new NpmPoplib(port, host, { enabletls: false });
+    const refused = (what, detail) => reject(new Error(`npm poplib: ${what} refused: ${String(detail).trim()}`));
+    client.on('error', reject);
+    client.on('connect', (ok, data) => (ok ? client.login(user, password) : refused('connect', data)));
+    client.on('login', (ok, data) => (ok ? client.retr(1) : refused('login', data)));
+    client.on('retr', (ok, number, text, raw) => {
+      if (!ok) return refused(`RETR ${number}`, raw);
+      bytes += text.length + 2;
+      fetched += 1;
+      if (number < count) client.retr(number + 1);
+      else client.quit();
+    });
+    client.on('quit', () => resolve({ seconds: (performance.now() - start) / 1000, bytes, count: fetched }));
+  });
+}
+
 const POPLIB = `
 import poplib, sys, time
 host, port, user, password = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
@@ -71,6 +103,26 @@ async function poplib({ host, port, user, password }) {
   return { seconds, bytes, count };
 }
 
+// curl, one process over one connection: URL globbing (pop3://host/[1-N]) sends one RETR per
+// message, each answered before the next (curl does not pipeline), and writes each to a file of
+// its own. The files are measured, not curl's %{size_download}, which leaves out part of a POP3
+// body. The time is the whole process's, start-up included (a few ms).
+async function curl({ host, port, user, password, count }) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'pop3-wasm-retr-curl-'));
+  try {
+    const start = performance.now();
+    await run('curl', ['-s', '-S', '--fail-early', '-u', `${user}:${password}`, '-o', path.join(dir, 'm#1'), `pop3://${host}:${port}/[1-${count}]`], {
+      timeout: 600_000,
+    });
+    const seconds = (performance.now() - start) / 1000;
+    const names = await readdir(dir);
+    const sizes = await Promise.all(names.map(async (name) => (await stat(path.join(dir, name))).size));
+    return { seconds, bytes: sizes.reduce((n, s) => n + s, 0), count: names.length };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 export async function retrAllBenchmark({ count = 2000, delayMs = 10 } = {}) {
   const messages = smallMessages(count);
   const expectedBytes = messages.reduce((n, m) => n + toWire(m).length, 0);
@@ -84,11 +136,13 @@ export async function retrAllBenchmark({ count = 2000, delayMs = 10 } = {}) {
       ours: await ours(target),
       'ours-messages': await oursLoop(target),
       'node-pop3': await nodePop3(target),
+      'npm poplib': await npmPoplib(target),
       poplib: await poplib(target),
+      curl: await curl(target),
     };
     for (const [name, r] of Object.entries(results)) {
       if (r.count !== count) throw new Error(`${name} fetched ${r.count} of ${count} messages`);
-      // node-pop3 and poplib strip the final CRLF/terminator differently; allow a line end each.
+      // The peers strip the final CRLF/terminator differently; allow a line end each.
       if (Math.abs(r.bytes - expectedBytes) > 2 * count) {
         throw new Error(`${name} fetched ${r.bytes} bytes, expected about ${expectedBytes}`);
       }

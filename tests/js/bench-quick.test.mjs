@@ -25,9 +25,9 @@ test('npm run bench -- --quick runs every benchmark to the end and records every
   // One row or more from each benchmark, against the peers it names.
   const peersOf = (pattern) => record.rows.filter((row) => pattern.test(row.name)).map((row) => row.peer);
   expect(peersOf(/^codec/)).toEqual(['native']);
-  const retrPeers = ['node-pop3', 'poplib', expect.stringMatching(/^(node-pop3|poplib)$/)];
+  const retrPeers = ['node-pop3', 'npm poplib', 'poplib', 'curl', expect.stringMatching(/^(node-pop3|npm poplib|poplib|curl)$/)];
   expect(peersOf(/^RETR-all/)).toEqual([...retrPeers, ...retrPeers, ...retrPeers]);  // at three RTTs
-  expect(record.rows.filter((row) => /^RETR-all/.test(row.name)).map((row) => /@ (\d+) ms RTT/.exec(row.name)[1])).toEqual(['0', '0', '0', '4', '4', '4', '10', '10', '10']);
+  expect(record.rows.filter((row) => /^RETR-all/.test(row.name)).map((row) => /@ (\d+) ms RTT/.exec(row.name)[1])).toEqual(['0', '0', '0', '0', '0', '4', '4', '4', '4', '4', '10', '10', '10', '10', '10']);
   expect(peersOf(/^Chromium via the bridge/)).toEqual(['Node direct', 'Node direct', 'fetch alone']);
   expect(peersOf(/^connect\+login\+STAT\+QUIT/)).toEqual(['node-pop3', 'poplib']);
   expect(peersOf(/^one \d+ MB message/)).toEqual(['curl', 'curl', 'curl', 'curl']);  // chunks of ours and borrowed ones

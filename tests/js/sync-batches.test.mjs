@@ -81,3 +81,31 @@ test('a store without putBatch() gets one put() per message', async () => {
   expect(await contents(inner)).toEqual(messages.slice(0, 40).map((m) => toWire(m).toString('latin1')).sort());
   await inner.close();
 });
+
+test("a custom store's records whose keys no server key can equal (empty, or holding a line feed) are forgotten", async () => {
+  // The planner takes local keys packed, separated by LF (sync-plan.js): such keys must neither
+  // split into other keys nor be lost; like any key the server does not list, they are forgotten.
+  const inner = await MaildirStore.open(path.join(work, 'odd-keys'));
+  const odd = [
+    { key: 'not\nlisted', storedAt: 1, partial: false, deletedLocally: false, size: 10 },
+    { key: '', storedAt: 1, partial: false, deletedLocally: false, size: 10 },
+  ];
+  let forgotten;
+  const store = {
+    load: async (...a) => {
+      const state = await inner.load(...a);
+      return { ...state, records: [...state.records, ...odd] };
+    },
+    put: (...a) => inner.put(...a),
+    forget: (account, keys) => {
+      forgotten = keys;
+      return inner.forget(account, keys.filter((key) => !odd.some((r) => r.key === key)));
+    },
+    setLastLogin: (...a) => inner.setLastLogin(...a),
+    list: (...a) => inner.list(...a),
+  };
+  const result = await syncAccount(connect(), login('plain'), store, { retention: 'keep' });
+  expect(result).toMatchObject({ fetched: 40, forgotten: 2 });
+  expect(forgotten.sort()).toEqual(['', 'not\nlisted']);
+  await inner.close();
+});

@@ -130,7 +130,15 @@ export class MaildirStore {
       const { state, queue } = await this.#account(account);
       return queue.run(async () => {
         const index = await this.#scan();
-        const copies = (key) => index.get(keyTag(account, key));
+        // Each key's tag is asked for up to three times below: hashed once. An empty Maildir
+        // (the first sync) holds no copies: nothing to hash.
+        const tags = new Map();
+        const copies = (key) => {
+          if (index.size === 0) return undefined;
+          let tag = tags.get(key);
+          if (tag === undefined) tags.set(key, (tag = keyTag(account, key)));
+          return index.get(tag);
+        };
         const listed = new Set(serverKeys);
         for (const key of serverKeys) {
           const best = bestCopy(copies(key));
@@ -193,48 +201,52 @@ export class MaildirStore {
   async #commitBatch(account, items) {
     const acct = await this.#account(account);
     const { state } = acct;
+    // Names are joined by hand, not with path.join(): per message, the normalisation showed in
+    // profiles, and a unique name holds no separator to normalise.
+    const tmpDir = path.join(this.#dir, 'tmp') + path.sep;
+    const newDir = path.join(this.#dir, 'new');
     const todo = await acct.queue.run(async () => {
       /** @type {Map<string, object>} key -> the item to write (the most complete of twins) */
       const chosen = new Map();
       for (const item of items) {
         const tag = keyTag(account, item.record.key);
         const twin = chosen.get(item.record.key);
-        if ((twin && covers(twin.record, item.record)) || (await this.#alreadyStored(state, item.record, tag))) {
+        if ((twin && covers(twin.record, item.record)) || this.#alreadyStored(state, item.record, tag)) {
           await cancelContent(item.content);
           continue;
         }
         if (twin) await cancelContent(twin.content);
-        chosen.set(item.record.key, { ...item, tag, unique: uniqueName(), bytes: 0, committed: false });
+        const unique = uniqueName();
+        chosen.set(item.record.key, { ...item, tag, unique, temporary: tmpDir + unique, bytes: 0, committed: false });
       }
       await state.commit();  // repairs #alreadyStored made
       return [...chosen.values()];
     });
     if (todo.length === 0) return;
-    const temporary = (t) => path.join(this.#dir, 'tmp', t.unique);
     try {
       // Outside the queue: several batches of one account may be written at once. Messages in
       // memory are written with blocking calls (durable-files.js says why); streams in order.
       for (const t of todo) {
-        if (t.content instanceof Uint8Array) t.bytes = writeNewFileSync(temporary(t), t.content);
-        else t.bytes = await writeNewFile(temporary(t), chunksOf(t.content));
+        if (t.content instanceof Uint8Array) t.bytes = writeNewFileSync(t.temporary, t.content);
+        else t.bytes = await writeNewFile(t.temporary, chunksOf(t.content));
       }
       this.#checkpoint('file-written');
       await acct.queue.run(async () => {
         const fresh = [];
         for (const t of todo) {
-          if (await this.#alreadyStored(state, t.record, t.tag)) await unlink(temporary(t));  // a concurrent put of the same key won
+          if (this.#alreadyStored(state, t.record, t.tag)) await unlink(t.temporary);  // a concurrent put of the same key won
           else fresh.push(t);
         }
         if (fresh.length === 0) return state.commit();
         const rescan = fresh.some((t) => state.messages.get(t.record.key)?.partial || this.#index?.get(t.tag)?.length);
         const index = rescan ? await this.#scan() : this.#index;
         const previous = fresh.map((t) => (index?.get(t.tag) ?? []).filter((f) => f.partial));
-        const newDir = path.join(this.#dir, 'new');
         for (const t of fresh) {
-          const name = path.join(newDir, deliveredName(t.unique, { bytes: t.bytes, tag: t.tag, partial: t.record.partial }));
-          renameSync(temporary(t), name);
+          const file = newDir + path.sep + deliveredName(t.unique, { bytes: t.bytes, tag: t.tag, partial: t.record.partial });
+          renameSync(t.temporary, file);
           t.committed = true;
-          this.#remember(name);
+          // The unique name starts with the delivery's seconds (maildir-names.js).
+          this.#remember({ path: file, tag: t.tag, bytes: t.bytes, partial: t.record.partial, seconds: Number.parseInt(t.unique, 10), trashed: false });
         }
         await syncDirectory(newDir);
         this.#checkpoint('file-committed');
@@ -243,10 +255,10 @@ export class MaildirStore {
         }
         await state.commit();
         this.#checkpoint('state-written');
-        for (const [i, t] of fresh.entries()) if (!t.record.partial) await this.#removeCopies(previous[i]);
+        for (const [i, t] of fresh.entries()) if (!t.record.partial && previous[i].length > 0) await this.#removeCopies(previous[i]);
       });
     } catch (error) {
-      await Promise.all(todo.filter((t) => !t.committed).map((t) => unlink(temporary(t)).catch(() => {})));
+      await Promise.all(todo.filter((t) => !t.committed).map((t) => unlink(t.temporary).catch(() => {})));
       throw error;
     }
   }
@@ -263,10 +275,12 @@ export class MaildirStore {
     return this.#operation(`forgetting messages of "${account}"`, async () => {
       const { state, queue } = await this.#account(account);
       await queue.run(async () => {
+        const known = keys.filter((key) => state.messages.has(key));
+        if (known.length === 0) return;  // nothing to forget: no need to read a large Maildir
         const index = await this.#scan();
-        for (const key of keys) {
+        for (const key of known) {
           const entry = state.messages.get(key);
-          if (!entry) continue;
+          if (!entry) continue;  // listed twice, dropped the first time
           const rule = forgetting(entry, !present(index.get(keyTag(account, key))));
           if (rule === 'mark') state.set(key, { ...entry, forgotten: true });
           else if (rule === 'drop') state.drop(key);
@@ -382,7 +396,7 @@ export class MaildirStore {
 
   // Already stored at least as completely as `record` asks? Repairs the bookkeeping on the way
   // (the caller commits the repair).
-  async #alreadyStored(state, record, tag) {
+  #alreadyStored(state, record, tag) {
     const entry = state.messages.get(record.key);
     if (covers(entry, record)) {
       if (entry.forgotten) state.set(record.key, { ...entry, forgotten: false });
@@ -439,11 +453,12 @@ export class MaildirStore {
     return index;
   }
 
+  /** @param {MaildirFile} file one we just delivered */
   #remember(file) {
-    const parsed = parseName(path.basename(file));
-    if (!this.#index || !parsed) return;
-    const { tag, bytes, partial, seconds } = parsed;
-    this.#index.set(tag, [...(this.#index.get(tag) ?? []), { path: file, tag, bytes, partial, seconds, trashed: false }]);
+    if (!this.#index) return;
+    const list = this.#index.get(file.tag);
+    if (list) list.push(file);
+    else this.#index.set(file.tag, [file]);
   }
 
   #init() {

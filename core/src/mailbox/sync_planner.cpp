@@ -1,8 +1,9 @@
 #include "pop3/mailbox/sync_planner.hpp"
 
-#include <map>
-#include <set>
+#include <algorithm>
+#include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "pop3/protocol/listing.hpp"
 
@@ -38,11 +39,16 @@ Result<std::string> header_key(std::string_view hex_digest) {
   return std::string(kHeaderKeyPrefix) + std::string(hex_digest);
 }
 
+// Hash tables keyed by views into the caller's strings, not ordered trees of copies: a tree of
+// copied strings cost several microseconds per message in WASM, more than the rest of a sync's
+// bookkeeping (docs/sync.md, "Planning").
 Result<std::vector<std::string>> assign_keys(const std::vector<ServerMessage>& server) {
   std::vector<std::string> keys;
   keys.reserve(server.size());
-  std::set<std::uint32_t> numbers;
-  std::unordered_map<std::string, int> seen;
+  std::unordered_set<std::uint32_t> numbers;
+  numbers.reserve(server.size());
+  std::unordered_map<std::string_view, int> seen;
+  seen.reserve(server.size());
   for (const auto& m : server) {
     if (m.number == 0 || !numbers.insert(m.number).second) {
       return make_error(
@@ -66,16 +72,22 @@ Result<SyncPlan> plan_sync(const std::vector<ServerMessage>& server,
   if (!keys) return keys.error();
   SyncPlan plan;
   plan.keys = std::move(*keys);
-  std::unordered_map<std::string, const LocalRecord*> records;
+  std::unordered_map<std::string_view, const LocalRecord*> records;
+  records.reserve(local.size());
   for (const auto& record : local) records[record.key] = &record;
 
-  std::map<std::string, int> uid_count;  // a UID the server repeats
+  std::unordered_map<std::string_view, int> uid_count;  // a UID the server repeats
+  uid_count.reserve(server.size());
   for (const auto& m : server) ++uid_count[m.uid];
+  std::vector<std::pair<std::string_view, int>> repeated;
   for (const auto& [uid, count] : uid_count) {
-    if (count > 1) {
-      plan.warnings.push_back("the server lists UID " + uid + " for " + std::to_string(count) +
-                              " messages: all are kept, none is deleted on the server");
-    }
+    if (count > 1) repeated.emplace_back(uid, count);
+  }
+  std::sort(repeated.begin(), repeated.end());  // warnings in UID order, whatever the hashing
+  for (const auto& [uid, count] : repeated) {
+    plan.warnings.push_back("the server lists UID " + std::string(uid) + " for " +
+                            std::to_string(count) +
+                            " messages: all are kept, none is deleted on the server");
   }
   if (capabilities && policy.retention != Retention::kDeleteAfterDownload) {
     using Expire = protocol::Capabilities::Expire;
@@ -87,11 +99,12 @@ Result<SyncPlan> plan_sync(const std::vector<ServerMessage>& server,
     }
   }
 
-  std::set<std::string> present;
+  std::unordered_set<std::string_view> present;
+  present.reserve(server.size());
   std::vector<SyncAction> deletions;
   for (std::size_t i = 0; i < server.size(); ++i) {
     const ServerMessage& m = server[i];
-    const bool duplicated = uid_count[m.uid] > 1;
+    const bool duplicated = uid_count.find(m.uid)->second > 1;
     const std::string& key = plan.keys[i];
     present.insert(key);
     const auto found = records.find(key);
