@@ -31,6 +31,11 @@ export async function* pipelinedMessages(client, options = {}) {
   let aheadBytes = 0;
   let next = 0;
   const fill = () => {
+    // Topped up once half the window is free (or nothing is ahead), not after every message: the
+    // RETRs then leave a few hundred to a write instead of one write each, and the pipeline
+    // never runs dry.
+    const halfFree = aheadBytes <= windowBytes / 2 && ahead.length <= windowMessages / 2;
+    if (ahead.length > 0 && !halfFree) return;
     while (
       next < list.length &&
       (ahead.length === 0 || (ahead.length < windowMessages && aheadBytes + list[next].size <= windowBytes))
