@@ -262,20 +262,20 @@ class JsClientConnection {
             session.apop_timestamp() ? text(*session.apop_timestamp()) : val::undefined());
     return out;
   }
-  // The messages LIST (and UIDL) reported, joined, without those marked deleted since:
-  // [{ number, size, uid? }].
+  // The messages LIST (and UIDL) reported, joined, without those marked deleted since, packed
+  // (packed_listing): a uid of "" means the server gave none.
   val listing() const {
-    val out = val::array();
-    unsigned i = 0;
+    std::vector<std::uint32_t> numbers;
+    std::vector<double> sizes;
+    std::string uids;
     for (const auto& m : connection_->session().maildrop().messages()) {
       if (m.deleted) continue;
-      val entry = val::object();
-      entry.set("number", m.number);
-      entry.set("size", static_cast<double>(m.size));
-      entry.set("uid", m.uid.empty() ? val::undefined() : text(m.uid));
-      out.set(i++, entry);
+      if (!numbers.empty()) uids += '\n';
+      numbers.push_back(m.number);
+      sizes.push_back(static_cast<double>(m.size));
+      uids += m.uid;
     }
-    return out;
+    return packed_listing(numbers, &sizes, &uids);
   }
   bool secure() const { return connection_->secure(); }
   void close_tls() { connection_->close_tls(); }

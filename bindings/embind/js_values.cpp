@@ -49,9 +49,13 @@ val data_to_js(const ReplyData& data) {
       return out;
     }
     val operator()(const std::vector<ScanListing>& list) const {
-      val array = val::array();
-      for (const auto& s : list) array.call<void>("push", (*this)(s));
-      return array;
+      std::vector<std::uint32_t> numbers;
+      std::vector<double> sizes;
+      for (const auto& s : list) {
+        numbers.push_back(s.number);
+        sizes.push_back(static_cast<double>(s.size));
+      }
+      return packed_listing(numbers, &sizes, nullptr);
     }
     val operator()(const UidListing& u) const {
       val out = val::object();
@@ -60,9 +64,14 @@ val data_to_js(const ReplyData& data) {
       return out;
     }
     val operator()(const std::vector<UidListing>& list) const {
-      val array = val::array();
-      for (const auto& u : list) array.call<void>("push", (*this)(u));
-      return array;
+      std::vector<std::uint32_t> numbers;
+      std::string uids;
+      for (const auto& u : list) {
+        if (!numbers.empty()) uids += '\n';
+        numbers.push_back(u.number);
+        uids += u.uid;  // printable ASCII only (listing.cpp checks), so LF cannot occur in one
+      }
+      return packed_listing(numbers, nullptr, &uids);
     }
     val operator()(const Capabilities& caps) const { return to_js(caps); }
     val operator()(const std::vector<std::string>& lines) const { return strings(lines); }
@@ -86,6 +95,20 @@ val text(std::string_view bytes) {
     }
   }
   return val(clean);  // std::string crosses Embind as UTF-8
+}
+
+val packed_listing(const std::vector<std::uint32_t>& numbers, const std::vector<double>* sizes,
+                   const std::string* uids) {
+  val out = val::object();
+  // new TypedArray(view) copies: the views point into memory the next call may reuse.
+  out.set("numbers", val::global("Uint32Array")
+                         .new_(emscripten::typed_memory_view(numbers.size(), numbers.data())));
+  if (sizes) {
+    out.set("sizes", val::global("Float64Array")
+                         .new_(emscripten::typed_memory_view(sizes->size(), sizes->data())));
+  }
+  if (uids) out.set("uids", val(*uids));
+  return out;
 }
 
 val bytes_copy(std::string_view bytes) {

@@ -17,6 +17,7 @@ import { EventKind } from './generated/contract.js';
 import { coreOf } from './client/internal.js';
 import { coreConnectionOptions, resolveConnectOptions } from './client/connect-options.js';
 import { allMethodsFailed, isAscii, publicAttempt, refusedMethods, worthAnotherMethod } from './client/login-attempts.js';
+import { unpackListing } from './client/listing.js';
 import { callGssapiProvider, checkGssapiAvailable, openGssapiProvider, wantsGssapi } from './auth/gssapi.js';
 
 const DEFAULT_STREAM_HIGH_WATER_MARK = 1 << 20;
@@ -334,7 +335,7 @@ export class Pop3Client {
     if (uidList instanceof Error) throw uidList;
     // The core's maildrop joins the two listings (and knows the deletion marks).
     if (!this.#session) throw this.#failure ?? new Pop3Error('SESSION_CLOSED', 'the connection is closed');
-    return this.#session.listing();
+    return unpackListing(this.#session.listing());
   }
 
   /** UIDL: unique ids of every message, or of one. */

@@ -4,6 +4,7 @@
  * collected or streamed. The time-out rule lives here too, since it is about waiting.
  */
 import { Pop3Error } from '../errors.js';
+import { isPackedListing, unpackListing } from './listing.js';
 
 // A command also times out when less than this many bytes a second arrive for a whole time-out
 // window: a server that drips one byte a second must not hold a client forever.
@@ -29,9 +30,10 @@ function replyValue(event, entry) {
     case 'RETR':
     case 'TOP':
       return entry.stream ? undefined : concat(entry.chunks, entry.size);
-    case 'STAT':
     case 'LIST':
     case 'UIDL':
+      return isPackedListing(event.data) ? unpackListing(event.data) : event.data;
+    case 'STAT':
     case 'CAPA':
       return event.data;
     case 'QUIT':
