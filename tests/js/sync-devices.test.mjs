@@ -48,6 +48,7 @@ test('leave-on-server: both devices end with all mail, new mail included', async
   expect(await contents(a)).toEqual(expected([...fixtures, late]));
   expect(await contents(b)).toEqual(expected([...fixtures, late]));
   expect(await dovecot.messageFiles('shared')).toHaveLength(fixtures.length + 1);
+  await Promise.all([a.close(), b.close()]);  // the journals' file handles and the locks
 });
 
 test('delete-after-download on one device: the other device misses what it took', async () => {
@@ -62,4 +63,5 @@ test('delete-after-download on one device: the other device misses what it took'
   expect(second.fetched).toBe(1);
   expect(await contents(a)).toEqual(expected(fixtures));
   expect(await contents(b)).toEqual(expected([late]));
+  await Promise.all([a.close(), b.close()]);
 });
