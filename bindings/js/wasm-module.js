@@ -106,9 +106,11 @@ export function loadOncePerSource(which, load) {
  * @param {(moduleArg: object) => Promise<any>} createModule
  * @param {URL} defaultUrl
  * @param {WasmSource | undefined} source
+ * @param {(module: WebAssembly.Module) => void} [checkModule] may throw before instantiation
  */
-export async function instantiate(createModule, defaultUrl, source) {
+export async function instantiate(createModule, defaultUrl, source, checkModule) {
   const compiled = await compile(defaultUrl, source);
+  checkModule?.(compiled);
   return new Promise((resolve, reject) => {
     createModule({
       instantiateWasm(imports, receiveInstance) {
@@ -230,8 +232,18 @@ function loadFailed(url, what, hint, cause) {
   return new Pop3Error('WASM_LOAD_FAILED', message, { url, cause });
 }
 
+// Each protocol module names its flavour in a custom section (scripts/tag-wasm-flavour.mjs): the
+// two link differently, so the full module's glue cannot instantiate the lite .wasm at all.
+const flavourOf = (module) => {
+  const [section] = WebAssembly.Module.customSections(module, 'pop3-wasm-flavour');
+  return section === undefined ? undefined : new TextDecoder().decode(section);
+};
+class LiteGivenAsFull extends Error {}
+
 const loadFull = loadOncePerSource('core', (source) =>
-  instantiate(createPop3Core, new URL('./wasm/pop3-core.wasm', import.meta.url), source),
+  instantiate(createPop3Core, new URL('./wasm/pop3-core.wasm', import.meta.url), source, (module) => {
+    if (flavourOf(module) === 'lite') throw new LiteGivenAsFull();
+  }),
 );
 const loadLite = loadOncePerSource('coreLite', (source) =>
   instantiate(createPop3CoreLite, new URL('./wasm/pop3-core-lite.wasm', import.meta.url), source),
@@ -259,7 +271,12 @@ export async function loadCore(options, need = {}) {
   else if (loadLite.started()) lite = true;
   else if (need.wasmTls === false) lite = configured.coreLite !== undefined || configured.core === undefined;
   else lite = false;
-  const core = await (lite ? loadLite(options) : loadFull(options));
+  const core = await (lite ? loadLite(options) : loadFull(options)).catch((error) => {
+    if (!(error instanceof LiteGivenAsFull)) throw error;
+    if (need.wasmTls || need.server) return { hasTlsEngine: false };  // refused just below
+    // A lite module named as `core` serves a connection without TLS in WASM: with its own glue.
+    return loadLite({ wasm: { coreLite: named.core ?? configured.core } });
+  });
   if ((need.wasmTls || need.server) && !core.hasTlsEngine) {
     throw new Pop3Error(
       need.server ? 'INVALID_ARGUMENT' : 'TLS_UNAVAILABLE',
