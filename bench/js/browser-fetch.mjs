@@ -6,9 +6,7 @@
 // bridge hop, the page's event loop) shows as a ratio, and parsing's cost against the fetch alone.
 import { Pop3Client } from '../../bindings/js/node.js';
 import { openBridgePage } from '../../tests/harness/bridge-page.mjs';
-import { startDelayProxy } from '../../tests/harness/delay-proxy.mjs';
-import { startDovecot, toWire } from '../../tests/harness/dovecot.mjs';
-import { smallMessages } from './maildrop.mjs';
+import { startMaildropServer } from './maildrop.mjs';
 
 // Runs in the page. `mode`: 'all' (Promise.all), 'loop' (messages()), 'parse' (messages() and
 // parseMessage() on each, reading its subject).
@@ -61,15 +59,13 @@ async function inNode({ host, port, user, password, mode }) {
  *   'chromium-loop'|'chromium-parse', {seconds: number, bytes: number, count: number}>}>}
  */
 export async function browserFetchBenchmark({ count = 2000, delayMs = 10 } = {}) {
-  const messages = smallMessages(count);
-  const expectedBytes = messages.reduce((n, m) => n + toWire(m).length, 0);
-  const user = 'bench';
-  const password = 'bench-pw';
-  const dovecot = await startDovecot({ users: { [user]: { password, messages } } });
-  const proxy = await startDelayProxy({ targetHost: dovecot.host, targetPort: dovecot.port, delayMs });
-  const { browser, bridge } = await openBridgePage([proxy.port]);
-  const target = { host: 'localhost', port: proxy.port, user, password };
+  const server = await startMaildropServer({ count, delayMs });
+  const { expectedBytes } = server;
+  const target = { ...server.target, host: 'localhost' };  // the name the bridge's allow rule uses
+  let page;
   try {
+    page = await openBridgePage([target.port]);
+    const { browser, bridge } = page;
     const inPage = (mode) => browser.page.evaluate(fetchInPage, { ...target, bridge: bridge.url, mode });
     const results = {
       'node-all': await inNode({ ...target, mode: 'all' }),
@@ -86,9 +82,8 @@ export async function browserFetchBenchmark({ count = 2000, delayMs = 10 } = {})
     if (results['chromium-parse'].subjects !== count) throw new Error('a parsed message had no subject');
     return { count, rttMs: 2 * delayMs, results };
   } finally {
-    await bridge.stop();
-    await browser.close();
-    await proxy.stop();
-    await dovecot.stop();
+    await page?.bridge.stop();
+    await page?.browser.close();
+    await server.stop();
   }
 }

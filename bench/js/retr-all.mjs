@@ -12,9 +12,7 @@ import Pop3Command from 'node-pop3';
 import NpmPoplib from 'poplib';
 
 import { Pop3Client } from '../../bindings/js/node.js';
-import { startDelayProxy } from '../../tests/harness/delay-proxy.mjs';
-import { startDovecot, toWire } from '../../tests/harness/dovecot.mjs';
-import { smallMessages } from './maildrop.mjs';
+import { startMaildropServer } from './maildrop.mjs';
 
 const run = promisify(execFile);
 
@@ -124,13 +122,8 @@ async function curl({ host, port, user, password, count }) {
 }
 
 export async function retrAllBenchmark({ count = 2000, delayMs = 10 } = {}) {
-  const messages = smallMessages(count);
-  const expectedBytes = messages.reduce((n, m) => n + toWire(m).length, 0);
-  const user = 'bench';
-  const password = 'bench-pw';
-  const dovecot = await startDovecot({ users: { [user]: { password, messages } } });
-  const proxy = await startDelayProxy({ targetHost: dovecot.host, targetPort: dovecot.port, delayMs });
-  const target = { host: proxy.host, port: proxy.port, user, password, count };
+  const server = await startMaildropServer({ count, delayMs });
+  const { target, expectedBytes } = server;
   try {
     const results = {
       ours: await ours(target),
@@ -149,7 +142,6 @@ export async function retrAllBenchmark({ count = 2000, delayMs = 10 } = {}) {
     }
     return { count, delayMs, rttMs: 2 * delayMs, expectedBytes, results };
   } finally {
-    await proxy.stop();
-    await dovecot.stop();
+    await server.stop();
   }
 }
