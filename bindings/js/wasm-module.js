@@ -238,15 +238,17 @@ const flavourOf = (module) => {
   const [section] = WebAssembly.Module.customSections(module, 'pop3-wasm-flavour');
   return section === undefined ? undefined : new TextDecoder().decode(section);
 };
-class LiteGivenAsFull extends Error {}
+class OtherFlavour extends Error {}
+const expectFlavour = (wanted) => (module) => {
+  const found = flavourOf(module);
+  if (found !== undefined && found !== wanted) throw new OtherFlavour(found);
+};
 
 const loadFull = loadOncePerSource('core', (source) =>
-  instantiate(createPop3Core, new URL('./wasm/pop3-core.wasm', import.meta.url), source, (module) => {
-    if (flavourOf(module) === 'lite') throw new LiteGivenAsFull();
-  }),
+  instantiate(createPop3Core, new URL('./wasm/pop3-core.wasm', import.meta.url), source, expectFlavour('full')),
 );
 const loadLite = loadOncePerSource('coreLite', (source) =>
-  instantiate(createPop3CoreLite, new URL('./wasm/pop3-core-lite.wasm', import.meta.url), source),
+  instantiate(createPop3CoreLite, new URL('./wasm/pop3-core-lite.wasm', import.meta.url), source, expectFlavour('lite')),
 );
 
 /**
@@ -272,9 +274,11 @@ export async function loadCore(options, need = {}) {
   else if (need.wasmTls === false) lite = configured.coreLite !== undefined || configured.core === undefined;
   else lite = false;
   const core = await (lite ? loadLite(options) : loadFull(options)).catch((error) => {
-    if (!(error instanceof LiteGivenAsFull)) throw error;
+    if (!(error instanceof OtherFlavour)) throw error;
+    // A full module named as `coreLite` serves everything; a lite one named as `core` serves a
+    // connection without TLS in WASM. Either way, with its own glue.
+    if (lite) return loadFull({ wasm: { core: named.coreLite ?? configured.coreLite } });
     if (need.wasmTls || need.server) return { hasTlsEngine: false };  // refused just below
-    // A lite module named as `core` serves a connection without TLS in WASM: with its own glue.
     return loadLite({ wasm: { coreLite: named.core ?? configured.core } });
   });
   if ((need.wasmTls || need.server) && !core.hasTlsEngine) {

@@ -67,4 +67,7 @@ test('a lite module handed in as `core` is refused where TLS in WASM or the serv
   // Where it suffices (no TLS in WASM), the same bytes serve, through the lite module's own glue:
   // the full glue cannot instantiate them (the flavours link differently).
   expect(await fetchAll({ port: dovecot.port, tls: 'none', allowInsecureAuth: true, wasm: { core: lite } }, 'SCRAM-SHA-256')).toEqual({ engine: 'none', mechanism: 'SCRAM-SHA-256', bodies: wire });
+  // And the full module named as `coreLite` serves, with the full glue.
+  const full = await readFile(new URL('../../bindings/js/wasm/pop3-core.wasm', import.meta.url));
+  expect(await fetchAll({ port: dovecot.port, tls: 'none', allowInsecureAuth: true, wasm: { coreLite: full } }, 'SCRAM-SHA-256')).toEqual({ engine: 'none', mechanism: 'SCRAM-SHA-256', bodies: wire });
 });
