@@ -335,12 +335,23 @@ export class Relay {
       this.#gathered.push(chunk);
       this.#gatheredBytes += chunk.length;
       if (this.#gatheredBytes >= FULL_READ) this.#sendGathered();
+      else this.#pauseTargetIfFull(this.#ws.bufferedAmount + this.#gatheredBytes);
     } else if (streaming && chunk.length < FULL_READ) {
       this.#gathered.push(chunk);
       this.#gatheredBytes = chunk.length;
       this.#gatherTimer = setTimeout(this.#sendGathered, GATHER_MS);
+      this.#pauseTargetIfFull(this.#ws.bufferedAmount + this.#gatheredBytes);
     } else {
       this.#toClient(chunk);
+    }
+  }
+
+  // Gathered bytes count toward the mark too: otherwise a full gathering could land on top of it
+  // before the send that checks it, and then one more read.
+  #pauseTargetIfFull(buffered) {
+    if ((buffered > this.#highWaterMark || this.#unsentFrames > MAX_UNSENT_FRAMES) && !this.#tcpPaused) {
+      this.#tcpPaused = true;
+      this.#socket.pause();
     }
   }
 
@@ -359,10 +370,7 @@ export class Relay {
     this.#ws.send(chunk, { binary: true }, this.#afterSend);
     const buffered = this.#ws.bufferedAmount;
     this.#noteBuffered(buffered + this.#socket.writableLength);
-    if ((buffered > this.#highWaterMark || this.#unsentFrames > MAX_UNSENT_FRAMES) && !this.#tcpPaused) {
-      this.#tcpPaused = true;
-      this.#socket.pause();
-    }
+    this.#pauseTargetIfFull(buffered);
   }
 
   // Called by ws when a message has been handed to the kernel (or failed).
